@@ -1,0 +1,59 @@
+// AgentClient: the one interface in front of every agent under test. Adapters (openai, http,
+// exec) implement it over libcurl or a subprocess; FakeAgent implements it in memory for tests.
+//
+// Thread-safety: a client is bound to one Loop and used from that loop's thread only.
+// send() never calls `done` before it returns; `done` runs exactly once, from the loop.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "agent/loop.h"
+#include "agent/types.h"
+#include "base/result.h"
+
+namespace spar::agent {
+
+using Done = std::function<void(Result<Reply>)>;
+
+class AgentClient {
+ public:
+  virtual ~AgentClient() = default;
+  virtual void send(Request request, Done done) = 0;
+  // True when replies stream, so barge-in can cut them (Request::cut_after_chars).
+  virtual bool streaming() const = 0;
+};
+
+// KIND[:key=value,key=value...] as given to --agent, --user-model and --judge.
+struct AgentSpec {
+  std::string kind;  // "mock" | "openai" | "http" | "exec"
+  std::map<std::string, std::string> params;
+  std::string get(const std::string& key, const std::string& fallback = "") const;
+};
+
+// Errors are kind "input" with one clear line, e.g. "unknown agent kind 'foo' (expected mock,
+// openai, http or exec)".
+Result<AgentSpec> parse_agent_spec(std::string_view text);
+
+struct FactoryOptions {
+  double request_timeout_s = 120;
+  std::string mock_binary;  // path to spar-mock-agent; empty: next to the running executable
+};
+
+// AgentFactory: validated once per run, then makes one client per worker loop. For `mock` it
+// owns the spawned spar-mock-agent process, which it stops when destroyed.
+// make() may be called from any thread.
+class AgentFactory {
+ public:
+  virtual ~AgentFactory() = default;
+  virtual Result<std::unique_ptr<AgentClient>> make(Loop& loop) = 0;
+  virtual std::string describe() const = 0;  // for logs; never contains secrets
+};
+
+Result<std::unique_ptr<AgentFactory>> make_agent_factory(const AgentSpec& spec,
+                                                        const FactoryOptions& options);
+
+}  // namespace spar::agent

@@ -1,0 +1,138 @@
+#include "cli/cli.h"
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "report/report.h"
+#include "run/runner.h"
+
+namespace spar::cli {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInput = 2;
+
+int input_error(const std::string& message) {
+  fmt::print(stderr, "spar: error: {}\n", message);
+  return kExitInput;
+}
+
+// ---- spar run ------------------------------------------------------------------------------
+
+struct RunArgs {
+  run::RunOptions options;
+  std::string log_level = "warn";
+};
+
+void setup_run(CLI::App& app, RunArgs& a) {
+  auto& o = a.options;
+  app.add_option("paths", o.paths, "Scenario files or folders (searched recursively)")->required();
+  app.add_option("--agent", o.agent, "Agent under test: mock[:k=v,...] | openai:model=M,... | http:url=U,... | exec:cmd=...")
+      ->capture_default_str();
+  app.add_option("-k,--trials", o.trials, "Trials per scenario")->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--seed", o.seed, "Run seed; each conversation's seed derives from it, the scenario and the trial")
+      ->capture_default_str();
+  app.add_option("--concurrency", o.concurrency, "Conversations in flight, in total")
+      ->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--out", o.out_dir, "Output folder for results.jsonl and summary.json")->capture_default_str();
+  app.add_option("--personas", o.conversation.persona.personas_dir,
+                 "Persona folder (default: the nearest personas/ above each scenario)");
+  app.add_option("--max-tool-steps", o.conversation.max_tool_steps, "Tool-call rounds allowed per turn")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before an agent request times out")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--step-cpu", o.conversation.persona.limits.step_cpu_seconds, "CPU seconds a persona step may use")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_flag("-q,--quiet", o.quiet, "No per-conversation progress lines");
+  app.add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off")->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+}
+
+int do_run(RunArgs& a) {
+  spdlog::set_level(spdlog::level::from_str(a.log_level));
+  auto outcome = run::run(a.options);
+  if (!outcome.ok()) return input_error(outcome.error().message);
+  std::fputc('\n', stdout);
+  report::print_table(outcome->summary, stdout);
+  fmt::print("\n{} conversations, {} completed, {} errors\nwrote {}/results.jsonl and {}/summary.json\n",
+             outcome->conversations, outcome->completed, outcome->errors, a.options.out_dir, a.options.out_dir);
+  return kExitOk;
+}
+
+// ---- spar report ---------------------------------------------------------------------------
+
+struct ReportArgs {
+  std::string dir;
+};
+
+void setup_report(CLI::App& app, ReportArgs& a) {
+  app.add_option("dir", a.dir, "A run folder holding results.jsonl")->required();
+}
+
+int do_report(ReportArgs& a) {
+  auto summary = report::write_report(a.dir);
+  if (!summary.ok()) return input_error(summary.error().message);
+  report::print_table(*summary, stdout);
+  fmt::print("\nwrote {}/summary.json\n", a.dir);
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("spar");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^%l%$: %v");
+  spdlog::set_level(spdlog::level::warn);
+
+  CLI::App app{"spar: rehearse conversational AI agents against scripted, adversarial simulated users"};
+  app.set_version_flag("--version", "spar 0.1.0");
+  app.require_subcommand(1);
+
+  RunArgs run_args;
+  ReportArgs report_args;
+  struct Command {
+    const char* name;
+    const char* help;
+    std::function<void(CLI::App&)> setup;
+    std::function<int()> exec;
+  };
+  const std::vector<Command> commands = {
+      {"run", "Run scenarios against an agent and write results, summary and the pass^k table",
+       [&](CLI::App& c) { setup_run(c, run_args); }, [&] { return do_run(run_args); }},
+      {"report", "Recompute summary.json from a run folder's results.jsonl",
+       [&](CLI::App& c) { setup_report(c, report_args); }, [&] { return do_report(report_args); }},
+  };
+  std::vector<CLI::App*> subs;
+  for (const auto& c : commands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    c.setup(*sub);
+    subs.push_back(sub);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return input_error(fmt::format("{} (see spar --help)", e.what()));
+  }
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (subs[i]->parsed()) return commands[i].exec();
+  }
+  return input_error("no command given (see spar --help)");
+}
+
+}  // namespace spar::cli

@@ -1,0 +1,71 @@
+// Conversation: one simulated user talking to one agent, as a state machine driven by the
+// agent's replies. It resumes the persona coroutine with each complete reply, runs the
+// scenario's tools for the agent's tool calls (a bounded number of rounds per turn), and
+// builds the conversation's record (DESIGN.md §8) as it goes.
+//
+// Thread-safety: a Conversation lives on the thread of the Loop its AgentClient is bound to.
+// `finished` is called exactly once, possibly from inside start(); the owner may destroy the
+// Conversation only after `finished` has returned (e.g. from a task posted on the loop).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/client.h"
+#include "persona/runtime.h"
+
+namespace spar::conversation {
+
+using json = nlohmann::json;
+
+struct Plan {
+  std::string scenario_path;
+  std::string scenario_id;
+  int trial = 1;      // 1-based
+  uint64_t seed = 0;  // from base/seed.h conversation_seed()
+};
+
+struct Options {
+  persona::Options persona;
+  int max_tool_steps = 8;  // tool-call rounds the agent may take within one turn
+};
+
+class Conversation {
+ public:
+  using Finished = std::function<void(json record)>;
+  Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished);
+  ~Conversation();
+
+  void start();
+
+ private:
+  void on_action(Result<persona::Action> action);
+  void send_to_agent();
+  void on_reply(Result<agent::Reply> reply);
+  void complete_turn(const std::string& text, bool truncated);
+  void finish(const std::string& end_reason);
+  void fail(const Error& error);
+
+  Plan plan_;
+  Options options_;
+  agent::AgentClient& agent_;
+  Finished finished_;
+  std::unique_ptr<persona::Session> session_;
+
+  std::vector<agent::Message> history_;  // what the agent sees (system prompt first)
+  json record_;
+  int turn_ = 0;            // the turn in progress (1-based) or the last completed one
+  int tool_steps_ = 0;      // tool-call rounds within the current turn
+  json turn_tool_calls_;    // every tool call of the current turn, for the persona's reply
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point turn_started_;
+  bool done_ = false;
+};
+
+}  // namespace spar::conversation

@@ -1,0 +1,245 @@
+-- spar prelude: the Lua standard library every persona and scenario sees.
+-- Embedded into the binary at build time. It runs once per lua_State, trusted, before any
+-- user script, and returns the sandbox: the only table user scripts can read globals from.
+--
+-- Policy lives here, in Lua; the C++ bridge (engine/persona/runtime.cc) provides mechanism:
+-- coroutines, JSON crossing, budgets. The bridge resumes a persona coroutine; each user
+-- action yields one plain table:
+--   { op = "say",  text = "...", events = {...}, probe = {...}? }
+--   { op = "stop", events = {...} }
+-- and is resumed with the agent's reply { text = "...", tool_calls = {...}, truncated = bool }.
+
+local S = {}            -- the sandbox: globals visible to scripts
+local internal = {}     -- helpers the bridge calls; never visible to scripts
+
+-- Allow-listed base functions and libraries. Nothing here reaches files, processes,
+-- the network, bytecode or the debug library.
+for _, name in ipairs { "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal",
+                        "rawget", "rawlen", "rawset", "select", "tonumber", "tostring",
+                        "type", "xpcall", "setmetatable", "getmetatable", "print" } do
+  S[name] = _G[name]
+end
+S.string = string
+S.table = table
+S.math = math
+S.utf8 = utf8
+S.coroutine = coroutine
+S._VERSION = _VERSION
+S.fmt = string.format
+
+-- Errors raised here carry no position: the bridge prefixes the innermost line of the user's
+-- script (skipping prelude frames), which is where the mistake is.
+local function fail(msg) error(msg, 0) end
+
+-- ---------------------------------------------------------------------------------------
+-- Seeded variation. The bridge seeds math.random with the conversation's seed and then
+-- removes math.randomseed, so every draw is reproducible.
+
+-- rand() -> float in [0,1); rand(n) -> integer 1..n; rand(m, n) -> integer m..n
+function S.rand(m, n)
+  if m == nil then return math.random() end
+  if n == nil then return math.random(m) end
+  return math.random(m, n)
+end
+
+-- pick(list) -> one element, chosen with the seeded generator.
+function S.pick(list)
+  if type(list) ~= "table" or #list == 0 then
+    fail("pick: expected a non-empty list")
+  end
+  return list[math.random(#list)]
+end
+
+-- ---------------------------------------------------------------------------------------
+-- Replies
+
+local Reply = {}
+Reply.__index = Reply
+
+local function lower(s) return string.lower(tostring(s or "")) end
+
+-- r:mentions(x): the reply's text or tool arguments contain x (case-insensitive, plain).
+function Reply:mentions(x)
+  local needle = lower(x)
+  if string.find(lower(self.text), needle, 1, true) then return true end
+  for _, call in ipairs(self.tool_calls or {}) do
+    if string.find(lower(call.arguments), needle, 1, true) then return true end
+  end
+  return false
+end
+
+-- r:asks_question(): the reply ends a sentence with a question mark.
+function Reply:asks_question()
+  return string.find(self.text or "", "%?") ~= nil
+end
+
+-- r:called(tool): the agent called this tool while answering.
+function Reply:called(tool)
+  for _, call in ipairs(self.tool_calls or {}) do
+    if call.name == tool then return true end
+  end
+  return false
+end
+
+internal.wrap_reply = function(raw)
+  raw.text = raw.text or ""
+  raw.tool_calls = raw.tool_calls or {}
+  return setmetatable(raw, Reply)
+end
+
+-- ---------------------------------------------------------------------------------------
+-- The simulated user
+
+local User = {}
+User.__index = User
+
+local function check_text(text, fn)
+  if type(text) ~= "string" or text == "" then
+    fail(fn .. ": expected non-empty text")
+  end
+end
+
+local function need(spec, key, fn)
+  if type(spec) ~= "table" then fail(fn .. ": expected a table argument") end
+  if spec[key] == nil then fail(fn .. ": missing field '" .. key .. "'") end
+  return spec[key]
+end
+
+function User:_send(text, event, extra)
+  local action = { op = "say", text = text, events = self._pending }
+  if event then table.insert(action.events, event) end
+  if extra then for k, v in pairs(extra) do action[k] = v end end
+  self._pending = {}
+  local raw = coroutine.yield(action)
+  self._turn = self._turn + 1
+  return internal.wrap_reply(raw)
+end
+
+-- u:say(text) -> reply. Sends one message and waits for the agent's complete reply.
+function User:say(text)
+  check_text(text, "say")
+  return self:_send(text)
+end
+
+-- u:correct{field=, from=, to=, text=}: a value the user gave is superseded.
+function User:correct(spec)
+  local text = need(spec, "text", "correct")
+  check_text(text, "correct")
+  return self:_send(text, { type = "correction", field = need(spec, "field", "correct"),
+                            from = tostring(need(spec, "from", "correct")),
+                            to = tostring(need(spec, "to", "correct")) })
+end
+
+-- u:change_intent{from=, to=, text=}: the user's goal is superseded.
+function User:change_intent(spec)
+  local text = need(spec, "text", "change_intent")
+  check_text(text, "change_intent")
+  return self:_send(text, { type = "intent_change", from = need(spec, "from", "change_intent"),
+                            to = need(spec, "to", "change_intent") })
+end
+
+-- u:plant(key, value): a fact the agent should retain; probed later with u:probe.
+function User:plant(key, value)
+  if type(key) ~= "string" then fail("plant: expected a string key") end
+  self._planted[key] = tostring(value)
+end
+
+-- u:probe(key, text) -> reply. Asks the agent to recall a planted fact.
+function User:probe(key, text)
+  check_text(text, "probe")
+  local expected = self._planted[key]
+  if expected == nil then fail("probe: nothing planted under '" .. tostring(key) .. "'") end
+  return self:_send(text, nil, { probe = { key = key, expected = expected } })
+end
+
+-- u:turn() -> number of completed turns.
+function User:turn() return self._turn end
+
+-- u:stop(): ends the conversation here.
+function User:stop()
+  coroutine.yield({ op = "stop", events = self._pending })
+  fail("the conversation has stopped")
+end
+
+internal.new_user = function()
+  return setmetatable({ _turn = 0, _pending = {}, _planted = {} }, User)
+end
+
+-- ---------------------------------------------------------------------------------------
+-- Declarations
+
+local function check_fields(t, allowed, what)
+  for k in pairs(t) do
+    if not allowed[k] then fail(what .. ": unknown field '" .. tostring(k) .. "'") end
+  end
+end
+
+local PERSONA_FIELDS = { name = true, summary = true, run = true }
+
+-- persona{name=, summary=, run=function(u, facts) ... end}
+function S.persona(t)
+  if type(t) ~= "table" then fail("persona: expected a table") end
+  check_fields(t, PERSONA_FIELDS, "persona")
+  if type(t.run) ~= "function" then fail("persona: no run() function") end
+  if t.name ~= nil and type(t.name) ~= "string" then fail("persona: name must be a string") end
+  t.__kind = "persona"
+  return t
+end
+
+local SCENARIO_FIELDS = { id = true, persona = true, system = true, facts = true, state = true,
+                          tools = true, policies = true, goal = true, progress = true,
+                          intents = true, max_turns = true, checkpoints = true, judge = true,
+                          summary = true }
+
+-- scenario{...}: see docs/scenarios.md for every field.
+function S.scenario(t)
+  if type(t) ~= "table" then fail("scenario: expected a table") end
+  check_fields(t, SCENARIO_FIELDS, "scenario")
+  if t.persona == nil then fail("scenario: missing field 'persona'") end
+  if type(t.persona) ~= "string" and type(t.persona) ~= "table" then
+    fail("scenario: persona must be a name or a persona{} table")
+  end
+  if t.system ~= nil and type(t.system) ~= "string" then fail("scenario: system must be a string") end
+  if t.goal ~= nil and type(t.goal) ~= "function" then fail("scenario: goal must be a function(state)") end
+  t.max_turns = t.max_turns or 25
+  if math.type(t.max_turns) ~= "integer" or t.max_turns < 1 then
+    fail("scenario: max_turns must be a positive integer")
+  end
+  t.facts = t.facts or {}
+  t.state = t.state or {}
+  t.tools = t.tools or {}
+  for name, tool in pairs(t.tools) do
+    if type(name) ~= "string" or not string.match(name, "^[%a_][%w_%-]*$") then
+      fail("scenario: bad tool name '" .. tostring(name) .. "'")
+    end
+    if type(tool) ~= "table" or type(tool.run) ~= "function" then
+      fail("scenario: tool '" .. name .. "' needs a run(state, args) function")
+    end
+  end
+  t.__kind = "scenario"
+  return t
+end
+
+internal.deep_copy = function(v, seen)
+  if type(v) ~= "table" then return v end
+  seen = seen or {}
+  if seen[v] then return seen[v] end
+  local out = {}
+  seen[v] = out
+  for k, x in pairs(v) do out[internal.deep_copy(k, seen)] = internal.deep_copy(x, seen) end
+  return out
+end
+
+-- The environment of one script: reads fall back to the sandbox; reading an undefined
+-- global is an error that names the script's line.
+internal.new_env = function()
+  return setmetatable({}, {
+    __index = function(_, k)
+      local v = S[k]
+      if v == nil then fail("undefined global '" .. tostring(k) .. "'") end
+      return v
+    end,
+  })
+end
+
+return S, internal

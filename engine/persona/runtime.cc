@@ -1,0 +1,763 @@
+// The Lua bridge. See runtime.h for the contract.
+//
+// Lua is linked as C++ (Debian's liblua5.4-c++), so lua_error unwinds with a C++ exception
+// and the Lua headers are included without extern "C".
+//
+// Every piece of user code (a script's main chunk, a tool, goal(), the persona) runs on a Lua
+// thread through lua_resume. On an error the thread's stack is left intact, so the bridge can
+// name the script line even for errors that carry no position (out of memory, CPU budget).
+// Budgets are enforced only while user code runs: a count hook checks the thread's CPU time
+// against a deadline, and the allocator refuses to grow the state past its cap.
+#include "persona/runtime.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace spar::persona {
+
+extern const std::string_view kPrelude;  // generated from prelude/prelude.lua
+
+namespace {
+
+constexpr int kHookEvery = 10000;  // instructions between CPU-time checks
+constexpr int kMaxDepth = 64;      // JSON nesting limit when converting tables
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+struct Budget {
+  size_t used = 0;
+  size_t limit = 0;
+  bool enforce = false;  // true only while user code runs
+  bool memory_blown = false;
+  double step_seconds = 1.0;
+  double deadline = 0;
+  bool cpu_blown = false;
+};
+
+void* budget_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
+  auto* b = static_cast<Budget*>(ud);
+  if (ptr == nullptr) osize = 0;  // then osize encodes the object's type
+  if (nsize == 0) {
+    std::free(ptr);
+    b->used -= osize;
+    return nullptr;
+  }
+  if (b->enforce && nsize > osize && b->used - osize + nsize > b->limit) {
+    b->memory_blown = true;
+    return nullptr;
+  }
+  void* p = std::realloc(ptr, nsize);
+  if (p != nullptr) b->used = b->used - osize + nsize;
+  return p;
+}
+
+Budget& budget_of(lua_State* L) {
+  void* ud = nullptr;
+  lua_getallocf(L, &ud);
+  return *static_cast<Budget*>(ud);
+}
+
+// "path:line" of the innermost function of a user script on L's stack (prelude frames and C
+// functions are skipped), or "" when there is none.
+std::string where(lua_State* L) {
+  lua_Debug ar;
+  for (int level = 0; lua_getstack(L, level, &ar); ++level) {
+    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && std::strcmp(ar.source, "=prelude") != 0) {
+      return fmt::format("{}:{}", ar.short_src, ar.currentline);
+    }
+  }
+  return "";
+}
+
+void count_hook(lua_State* L, lua_Debug*) {
+  Budget& b = budget_of(L);
+  if (!b.cpu_blown) {
+    if (thread_cpu_seconds() < b.deadline) return;
+    b.cpu_blown = true;
+  }
+  // Once blown, fire on every instruction so a pcall in the script cannot swallow the stop.
+  lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+  std::string msg = fmt::format("{}: CPU budget of {:g}s per step exceeded", where(L), b.step_seconds);
+  lua_pushlstring(L, msg.data(), msg.size());
+  lua_error(L);
+}
+
+int panic_handler(lua_State* L) {
+  const char* msg = lua_tostring(L, -1);
+  throw std::runtime_error(std::string("lua panic: ") + (msg ? msg : "unknown error"));
+}
+
+int lua_print(lua_State* L) {
+  std::string line;
+  int n = lua_gettop(L);
+  for (int i = 1; i <= n; ++i) {
+    size_t len = 0;
+    const char* s = luaL_tolstring(L, i, &len);
+    if (i > 1) line += '\t';
+    line.append(s, len);
+    lua_pop(L, 1);
+  }
+  spdlog::debug("[lua] {}: {}", where(L), line);
+  return 0;
+}
+
+bool has_position(const std::string& msg) {
+  static const std::regex re(R"(^[^\s:]+:\d+: )");
+  return std::regex_search(msg, re);
+}
+
+// Raw field access: never runs metamethods, so it cannot raise a Lua error.
+int rawfield(lua_State* L, int idx, const char* key) {
+  idx = lua_absindex(L, idx);
+  lua_pushstring(L, key);
+  return lua_rawget(L, idx);
+}
+
+// --- JSON crossing -----------------------------------------------------------------------
+
+void push_json(lua_State* L, const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: lua_pushnil(L); break;
+    case json::value_t::boolean: lua_pushboolean(L, v.get<bool>()); break;
+    case json::value_t::number_integer: lua_pushinteger(L, v.get<int64_t>()); break;
+    case json::value_t::number_unsigned: lua_pushinteger(L, static_cast<lua_Integer>(v.get<uint64_t>())); break;
+    case json::value_t::number_float: lua_pushnumber(L, v.get<double>()); break;
+    case json::value_t::string: {
+      const auto& s = v.get_ref<const std::string&>();
+      lua_pushlstring(L, s.data(), s.size());
+      break;
+    }
+    case json::value_t::array: {
+      lua_createtable(L, static_cast<int>(v.size()), 0);
+      lua_Integer i = 1;
+      for (const auto& x : v) {
+        push_json(L, x);
+        lua_rawseti(L, -2, i++);
+      }
+      break;
+    }
+    case json::value_t::object: {
+      lua_createtable(L, 0, static_cast<int>(v.size()));
+      for (const auto& [k, x] : v.items()) {
+        lua_pushlstring(L, k.data(), k.size());
+        push_json(L, x);
+        lua_rawset(L, -3);
+      }
+      break;
+    }
+    default: lua_pushnil(L); break;
+  }
+}
+
+struct ConvertError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+json to_json(lua_State* L, int idx, int depth = 0) {
+  idx = lua_absindex(L, idx);
+  switch (lua_type(L, idx)) {
+    case LUA_TNIL: return nullptr;
+    case LUA_TBOOLEAN: return lua_toboolean(L, idx) != 0;
+    case LUA_TNUMBER: {
+      if (lua_isinteger(L, idx)) return static_cast<int64_t>(lua_tointeger(L, idx));
+      double d = lua_tonumber(L, idx);
+      if (!std::isfinite(d)) return nullptr;
+      return d;
+    }
+    case LUA_TSTRING: {
+      size_t len = 0;
+      const char* s = lua_tolstring(L, idx, &len);
+      return std::string(s, len);
+    }
+    case LUA_TTABLE: {
+      if (depth >= kMaxDepth) throw ConvertError("table nested too deeply (or a cycle)");
+      lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, idx));
+      lua_Integer count = 0;
+      bool all_int_keys = true;
+      lua_pushnil(L);
+      while (lua_next(L, idx)) {
+        ++count;
+        if (!lua_isinteger(L, -2)) all_int_keys = false;
+        lua_pop(L, 1);
+      }
+      if (count > 0 && all_int_keys && count == n) {
+        json arr = json::array();
+        for (lua_Integer i = 1; i <= n; ++i) {
+          lua_rawgeti(L, idx, i);
+          arr.push_back(to_json(L, -1, depth + 1));
+          lua_pop(L, 1);
+        }
+        return arr;
+      }
+      json obj = json::object();
+      lua_pushnil(L);
+      while (lua_next(L, idx)) {
+        std::string key;
+        if (lua_type(L, -2) == LUA_TSTRING) {
+          key = lua_tostring(L, -2);
+        } else if (lua_type(L, -2) == LUA_TNUMBER) {
+          lua_pushvalue(L, -2);  // copy: lua_tostring would change the key in place
+          key = lua_tostring(L, -1);
+          lua_pop(L, 1);
+        } else {
+          lua_pop(L, 1);
+          continue;  // boolean/table keys have no JSON form
+        }
+        if (key.rfind("__", 0) != 0) obj[key] = to_json(L, -1, depth + 1);
+        lua_pop(L, 1);
+      }
+      return obj;
+    }
+    default:
+      throw ConvertError(fmt::format("a {} cannot cross into JSON", luaL_typename(L, idx)));
+  }
+}
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// "path:line" of the line that declares `keyword{` (or `keyword(`) in a script's source: where
+// a declaration error is reported when the stack no longer shows the script (`return
+// scenario{...}` is a tail call). The first line when there is no such line.
+std::string declaration_where(const std::string& path, const std::string& code, const char* keyword) {
+  std::regex re(std::string("\\b") + keyword + "\\s*[{(]");
+  std::smatch m;
+  int line = 1;
+  if (std::regex_search(code, m, re)) {
+    line += static_cast<int>(std::count(code.begin(), code.begin() + m.position(0), '\n'));
+  }
+  return fmt::format("{}:{}", path, line);
+}
+
+std::string default_id(const std::string& path) {
+  std::string p = path;
+  auto pos = p.rfind("scenarios/");
+  if (pos != std::string::npos) p = p.substr(pos + std::strlen("scenarios/"));
+  else p = std::filesystem::path(p).filename().string();
+  if (p.size() > 4 && p.compare(p.size() - 4, 4, ".lua") == 0) p.resize(p.size() - 4);
+  return p;
+}
+
+}  // namespace
+
+std::string find_personas_dir(const std::string& scenario_path) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(scenario_path).parent_path();
+  for (int i = 0; i < 32; ++i) {
+    fs::path candidate = dir.empty() ? fs::path("personas") : dir / "personas";
+    std::error_code ec;
+    if (fs::is_directory(candidate, ec)) return candidate.lexically_normal().string();
+    if (dir.empty()) break;
+    fs::path parent = dir.parent_path();
+    if (parent == dir) break;
+    dir = parent;
+  }
+  return "";
+}
+
+// ------------------------------------------------------------------------------------------
+
+struct Session::Impl {
+  lua_State* L = nullptr;
+  Budget budget;
+  ScenarioInfo info;
+  int ref_sandbox = LUA_NOREF;
+  int ref_internal = LUA_NOREF;
+  int ref_scenario = LUA_NOREF;
+  int ref_persona = LUA_NOREF;
+  int ref_state = LUA_NOREF;
+  int ref_co = LUA_NOREF;
+  lua_State* co = nullptr;
+  bool finished = false;
+  std::string fallback_where;  // where an error without a script frame is reported
+  std::string scenario_where;  // "path:line" of the scenario{} declaration
+  std::string persona_where;   // "path:line" of the persona{} declaration
+
+  ~Impl() {
+    if (L) lua_close(L);
+  }
+
+  void arm(lua_State* T) {
+    budget.deadline = thread_cpu_seconds() + budget.step_seconds;
+    budget.cpu_blown = false;
+    budget.memory_blown = false;
+    lua_sethook(T, count_hook, LUA_MASKCOUNT, kHookEvery);
+    budget.enforce = true;
+  }
+
+  void disarm() { budget.enforce = false; }
+
+  // The error on top of T's stack, as one "path:line: message" line.
+  std::string error_text(lua_State* T, int status) {
+    std::string msg;
+    if (status == LUA_ERRMEM || budget.memory_blown) {
+      msg = fmt::format("memory budget of {} MiB exceeded", budget.limit / (1024 * 1024));
+    } else if (lua_type(T, -1) == LUA_TSTRING) {
+      msg = lua_tostring(T, -1);
+    } else {
+      size_t len = 0;
+      const char* s = luaL_tolstring(T, -1, &len);
+      msg = std::string(s, len);
+      lua_pop(T, 1);
+    }
+    if (!has_position(msg)) {
+      std::string w = where(T);
+      if (w.empty()) w = fallback_where;
+      if (!w.empty()) msg = w + ": " + msg;
+    }
+    return msg;
+  }
+
+  // Runs the function and `nargs` arguments on top of L on a fresh Lua thread, leaving one
+  // result on L. Yielding outside a persona is an error.
+  Result<Ok> run_protected(int nargs) {
+    lua_State* T = lua_newthread(L);
+    int tref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_xmove(L, T, nargs + 1);
+    arm(T);
+    int nres = 0;
+    int status = lua_resume(T, L, nargs, &nres);
+    disarm();
+    Result<Ok> out = Ok{};
+    if (status == LUA_OK) {
+      if (nres == 0) {
+        lua_pushnil(T);
+        nres = 1;
+      }
+      lua_settop(T, lua_gettop(T) - nres + 1);  // keep the first result
+      lua_xmove(T, L, 1);
+    } else if (status == LUA_YIELD) {
+      out = make_error("script", where(T) + ": cannot yield here (only a persona's run() can wait for the agent)");
+    } else {
+      out = make_error("script", error_text(T, status));
+    }
+    lua_resetthread(T);
+    luaL_unref(L, LUA_REGISTRYINDEX, tref);
+    if (!out.ok()) lua_gc(L, LUA_GCCOLLECT);
+    return out;
+  }
+
+  void push_internal(const char* name) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_internal);
+    rawfield(L, -1, name);
+    lua_remove(L, -2);
+  }
+
+  // Loads a script file with its own environment and runs it; leaves its return value on L.
+  Result<Ok> load_script(const std::string& path, const char* keyword, std::string& declared_at) {
+    bool ok = false;
+    std::string code = read_file(path, ok);
+    if (!ok) return make_error("input", fmt::format("{}: cannot read file", path));
+    declared_at = declaration_where(path, code, keyword);
+    fallback_where = declared_at;
+    std::string chunk = "@" + path;
+    budget.enforce = true;
+    int status = luaL_loadbufferx(L, code.data(), code.size(), chunk.c_str(), "t");
+    budget.enforce = false;
+    if (status != LUA_OK) {
+      std::string msg = lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load";
+      lua_pop(L, 1);
+      return make_error("script", msg);
+    }
+    push_internal("new_env");
+    auto env = run_protected(0);
+    if (!env.ok()) return env;
+    lua_setupvalue(L, -2, 1);  // the chunk's _ENV
+    return run_protected(0);
+  }
+
+  Result<Ok> setup(uint64_t seed_for_load) {
+    lua_atpanic(L, panic_handler);
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
+    lua_settop(L, 0);
+    // Nothing that loads code or bytecode, or reaches files, stays in the state.
+    for (const char* name : {"dofile", "loadfile", "load", "require", "collectgarbage"}) {
+      lua_pushnil(L);
+      lua_setglobal(L, name);
+    }
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, lua_print);
+    lua_setglobal(L, "print");
+    seed(seed_for_load);
+
+    if (luaL_loadbufferx(L, kPrelude.data(), kPrelude.size(), "=prelude", "t") != LUA_OK) {
+      return make_error("internal", std::string("prelude: ") + lua_tostring(L, -1));
+    }
+    if (lua_pcall(L, 0, 2, 0) != LUA_OK) {
+      return make_error("internal", std::string("prelude: ") + lua_tostring(L, -1));
+    }
+    ref_internal = luaL_ref(L, LUA_REGISTRYINDEX);
+    ref_sandbox = luaL_ref(L, LUA_REGISTRYINDEX);
+    return Ok{};
+  }
+
+  void seed(uint64_t s) {
+    lua_getglobal(L, "math");
+    lua_getfield(L, -1, "randomseed");
+    lua_pushinteger(L, static_cast<lua_Integer>(s));
+    lua_call(L, 1, 0);
+    lua_pop(L, 1);
+  }
+
+  std::string kind_of(int idx) {
+    if (!lua_istable(L, idx)) return "";
+    rawfield(L, idx, "__kind");
+    std::string k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    lua_pop(L, 1);
+    return k;
+  }
+
+  std::string string_field(int idx, const char* key) {
+    rawfield(L, idx, key);
+    std::string s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    lua_pop(L, 1);
+    return s;
+  }
+
+  Result<Ok> read_scenario(const std::string& path, const Options& options) {
+    auto loaded = load_script(path, "scenario", scenario_where);
+    if (!loaded.ok()) return loaded;
+    if (kind_of(-1) != "scenario") {
+      return make_error("script", fmt::format("{}: the script must return scenario{{...}}", path));
+    }
+    ref_scenario = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scenario);
+    int sc = lua_gettop(L);
+
+    info.path = path;
+    info.id = string_field(sc, "id");
+    if (info.id.empty()) info.id = default_id(path);
+    info.system = string_field(sc, "system");
+    rawfield(L, sc, "max_turns");
+    info.max_turns = static_cast<int>(lua_tointeger(L, -1));
+    lua_pop(L, 1);
+    rawfield(L, sc, "goal");
+    info.has_goal = lua_isfunction(L, -1);
+    lua_pop(L, 1);
+    const std::string& where_declared = scenario_where;
+
+    try {
+      rawfield(L, sc, "facts");
+      info.facts = to_json(L, -1);
+      lua_pop(L, 1);
+      if (info.facts.is_array() && info.facts.empty()) info.facts = json::object();
+
+      rawfield(L, sc, "tools");
+      int tools = lua_gettop(L);
+      lua_pushnil(L);
+      while (lua_next(L, tools)) {
+        ToolInfo t;
+        t.name = lua_tostring(L, -2);
+        t.description = string_field(lua_gettop(L), "description");
+        rawfield(L, -1, "parameters");
+        t.parameters = lua_isnil(L, -1) ? json{{"type", "object"}, {"properties", json::object()}} : to_json(L, -1);
+        lua_pop(L, 2);
+        info.tools.push_back(std::move(t));
+      }
+      lua_pop(L, 1);
+    } catch (const ConvertError& e) {
+      lua_settop(L, sc - 1);
+      return make_error("script", fmt::format("{}: {}", where_declared, e.what()));
+    }
+    std::sort(info.tools.begin(), info.tools.end(),
+              [](const ToolInfo& a, const ToolInfo& b) { return a.name < b.name; });
+
+    // The scenario's state, copied so the declaration stays pristine.
+    push_internal("deep_copy");
+    rawfield(L, sc, "state");
+    auto copied = run_protected(1);
+    if (!copied.ok()) return copied;
+    ref_state = luaL_ref(L, LUA_REGISTRYINDEX);
+
+    // The persona: a name in the personas folder, or an inline persona{} table.
+    rawfield(L, sc, "persona");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      info.persona = lua_tostring(L, -1);
+      lua_pop(L, 1);
+      std::string dir = options.personas_dir.empty() ? find_personas_dir(path) : options.personas_dir;
+      if (dir.empty()) {
+        return make_error("script", fmt::format("{}: persona '{}' not found: no personas/ folder above the scenario",
+                                                where_declared, info.persona));
+      }
+      info.persona_path = (std::filesystem::path(dir) / (info.persona + ".lua")).string();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(info.persona_path, ec)) {
+        return make_error("script", fmt::format("{}: persona '{}' not found: no file {}", where_declared,
+                                                info.persona, info.persona_path));
+      }
+      auto p = load_script(info.persona_path, "persona", persona_where);
+      if (!p.ok()) return p;
+      if (kind_of(-1) != "persona") {
+        return make_error("script", fmt::format("{}: the script must return persona{{...}}", info.persona_path));
+      }
+    } else if (kind_of(-1) != "persona") {
+      return make_error("script", fmt::format("{}: scenario: persona must be a name or a persona{{...}} table",
+                                              where_declared));
+    } else {
+      info.persona = string_field(lua_gettop(L), "name");
+      persona_where = scenario_where;
+    }
+    ref_persona = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_settop(L, sc - 1);
+    return Ok{};
+  }
+
+  // Turns what the persona coroutine left on co's stack into an Action.
+  Result<Action> take_action(int status, int nres) {
+    Action a;
+    if (status == LUA_OK) {
+      finished = true;
+      lua_settop(co, 0);
+      return a;  // run() returned: stop
+    }
+    if (status != LUA_YIELD) {
+      finished = true;
+      return make_error("script", error_text(co, status));
+    }
+    if (nres < 1 || !lua_istable(co, -1)) {
+      finished = true;
+      return make_error("script", where(co) + ": coroutine.yield is reserved for spar (use u:say)");
+    }
+    lua_xmove(co, L, 1);
+    lua_settop(co, 0);
+    int t = lua_gettop(L);
+    std::string op = string_field(t, "op");
+    a.text = string_field(t, "text");
+    try {
+      rawfield(L, t, "events");
+      json events = to_json(L, -1);
+      lua_pop(L, 1);
+      if (events.is_array()) a.events = std::move(events);
+      rawfield(L, t, "probe");
+      a.probe = to_json(L, -1);
+      lua_pop(L, 1);
+    } catch (const ConvertError& e) {
+      lua_settop(L, t - 1);
+      finished = true;
+      return make_error("script", fmt::format("{}: {}", where(co), e.what()));
+    }
+    lua_settop(L, t - 1);
+    if (op == "say") {
+      a.kind = Action::Kind::say;
+    } else {
+      a.kind = Action::Kind::stop;
+      finished = true;
+    }
+    return a;
+  }
+
+  Result<Action> resume_persona(int nargs) {
+    arm(co);
+    int nres = 0;
+    int status = lua_resume(co, L, nargs, &nres);
+    disarm();
+    return take_action(status, nres);
+  }
+};
+
+Session::Session() : impl_(std::make_unique<Impl>()) {}
+Session::~Session() = default;
+
+Result<std::unique_ptr<Session>> Session::open(const std::string& scenario_path, const Options& options) {
+  std::unique_ptr<Session> s(new Session());
+  Impl& m = *s->impl_;
+  m.budget.limit = options.limits.memory_bytes;
+  m.budget.step_seconds = options.limits.step_cpu_seconds;
+  m.L = lua_newstate(budget_alloc, &m.budget);
+  if (!m.L) return make_error("internal", "cannot create a Lua state");
+  try {
+    auto ok = m.setup(0);
+    if (!ok.ok()) return ok.error();
+    auto sc = m.read_scenario(scenario_path, options);
+    if (!sc.ok()) return sc.error();
+  } catch (const std::exception& e) {
+    return make_error("script", fmt::format("{}: {}", scenario_path, e.what()));
+  }
+  return s;
+}
+
+const ScenarioInfo& Session::info() const { return impl_->info; }
+
+Result<Action> Session::start(uint64_t seed) {
+  Impl& m = *impl_;
+  try {
+    m.seed(seed);
+    lua_getglobal(m.L, "math");  // seeded once per conversation; scripts cannot reseed
+    lua_pushnil(m.L);
+    lua_setfield(m.L, -2, "randomseed");
+    lua_pop(m.L, 1);
+
+    m.fallback_where = m.persona_where;
+    m.co = lua_newthread(m.L);
+    m.ref_co = luaL_ref(m.L, LUA_REGISTRYINDEX);
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_persona);
+    rawfield(m.L, -1, "run");
+    lua_remove(m.L, -2);
+    m.push_internal("new_user");
+    lua_call(m.L, 0, 1);
+    m.push_internal("deep_copy");
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+    rawfield(m.L, -1, "facts");
+    lua_remove(m.L, -2);
+    lua_call(m.L, 1, 1);
+    lua_xmove(m.L, m.co, 3);
+    return m.resume_persona(2);
+  } catch (const std::exception& e) {
+    m.finished = true;
+    return make_error("script", fmt::format("{}: {}", m.info.persona_path, e.what()));
+  }
+}
+
+Result<Action> Session::resume(const json& reply) {
+  Impl& m = *impl_;
+  if (m.finished || !m.co) return make_error("internal", "resume after the persona stopped");
+  try {
+    push_json(m.L, reply);
+    lua_xmove(m.L, m.co, 1);
+    return m.resume_persona(1);
+  } catch (const std::exception& e) {
+    m.finished = true;
+    return make_error("script", fmt::format("{}: {}", m.info.persona_path, e.what()));
+  }
+}
+
+namespace {
+
+// Checks arguments against the parts of the JSON schema that matter to a tool: required
+// properties and primitive types. Returns an error text, or "" when the arguments fit.
+std::string check_arguments(const json& schema, const json& args) {
+  if (!args.is_object()) return "arguments must be a JSON object";
+  if (!schema.is_object()) return "";
+  if (auto req = schema.find("required"); req != schema.end() && req->is_array()) {
+    for (const auto& r : *req) {
+      if (r.is_string() && !args.contains(r.get<std::string>())) {
+        return fmt::format("missing required argument '{}'", r.get<std::string>());
+      }
+    }
+  }
+  auto props = schema.find("properties");
+  if (props == schema.end() || !props->is_object()) return "";
+  for (const auto& [name, value] : args.items()) {
+    auto p = props->find(name);
+    if (p == props->end() || !p->is_object() || !p->contains("type") || !(*p)["type"].is_string()) continue;
+    const std::string type = (*p)["type"];
+    bool fits = true;
+    if (type == "string") fits = value.is_string();
+    else if (type == "integer") fits = value.is_number_integer();
+    else if (type == "number") fits = value.is_number();
+    else if (type == "boolean") fits = value.is_boolean();
+    else if (type == "array") fits = value.is_array();
+    else if (type == "object") fits = value.is_object();
+    if (!fits) return fmt::format("argument '{}' must be of type {}", name, type);
+  }
+  return "";
+}
+
+}  // namespace
+
+ToolOutcome Session::call_tool(const std::string& name, const std::string& arguments_json) {
+  Impl& m = *impl_;
+  auto fail = [](std::string msg) { return ToolOutcome{json{{"error", std::move(msg)}}, true}; };
+  const ToolInfo* tool = nullptr;
+  for (const auto& t : m.info.tools) {
+    if (t.name == name) tool = &t;
+  }
+  if (!tool) return fail(fmt::format("unknown tool '{}'", name));
+  json args = json::parse(arguments_json.empty() ? "{}" : arguments_json, nullptr, false);
+  if (args.is_discarded()) return fail(fmt::format("tool '{}': arguments are not valid JSON", name));
+  if (auto why = check_arguments(tool->parameters, args); !why.empty()) {
+    return fail(fmt::format("tool '{}': {}", name, why));
+  }
+  try {
+    int top = lua_gettop(m.L);
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+    rawfield(m.L, -1, "tools");
+    rawfield(m.L, -1, name.c_str());
+    rawfield(m.L, -1, "run");
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+    push_json(m.L, args);
+    auto r = m.run_protected(2);
+    if (!r.ok()) {
+      lua_settop(m.L, top);
+      return fail(fmt::format("tool '{}' failed: {}", name, r.error().message));
+    }
+    json result;
+    try {
+      result = to_json(m.L, -1);
+    } catch (const ConvertError& e) {
+      lua_settop(m.L, top);
+      return fail(fmt::format("tool '{}' returned {}", name, e.what()));
+    }
+    lua_settop(m.L, top);
+    if (result.is_null()) result = json::object();
+    return ToolOutcome{std::move(result), false};
+  } catch (const std::exception& e) {
+    return fail(fmt::format("tool '{}' failed: {}", name, e.what()));
+  }
+}
+
+Result<bool> Session::goal() {
+  Impl& m = *impl_;
+  if (!m.info.has_goal) return true;
+  int top = lua_gettop(m.L);
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+  rawfield(m.L, -1, "goal");
+  lua_remove(m.L, -2);
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+  auto r = m.run_protected(1);
+  if (!r.ok()) {
+    lua_settop(m.L, top);
+    return r.error();
+  }
+  bool met = lua_toboolean(m.L, -1) != 0;
+  lua_settop(m.L, top);
+  return met;
+}
+
+json Session::state() {
+  Impl& m = *impl_;
+  int top = lua_gettop(m.L);
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+  json out;
+  try {
+    out = to_json(m.L, -1);
+  } catch (const ConvertError& e) {
+    out = json{{"error", e.what()}};
+  }
+  lua_settop(m.L, top);
+  return out;
+}
+
+}  // namespace spar::persona

@@ -1,0 +1,108 @@
+// persona::Session: one scenario and its persona, loaded into a fresh sandboxed lua_State.
+// This folder is the only code in spar that includes Lua headers; everything that leaves it
+// is plain data (JSON, strings, numbers).
+//
+// A Session is created per conversation and never shared. It is not thread-safe: use it from
+// one thread (it may move between threads between calls). The sandbox allows the base,
+// string, table, math, utf8 and coroutine libraries only; there is no io, os, package,
+// debug, load, loadfile or dofile. Reading an undefined global is an error. Every script
+// error reads "path:line: message", with the path as the script was named when loaded.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace spar::persona {
+
+using json = nlohmann::json;
+
+struct Limits {
+  double step_cpu_seconds = 1.0;            // CPU per persona step or tool call
+  size_t memory_bytes = 64u * 1024 * 1024;  // per lua_State
+};
+
+struct Options {
+  std::string personas_dir;  // where persona names resolve; empty: search up from the scenario
+  Limits limits;
+};
+
+struct ToolInfo {
+  std::string name;
+  std::string description;
+  json parameters = json::object();
+};
+
+// What a scenario declares, as plain data.
+struct ScenarioInfo {
+  std::string path;          // as loaded, e.g. "scenarios/retail/wrong-order.lua"
+  std::string id;            // declared id, or the path under scenarios/ without ".lua"
+  std::string persona;       // persona name ("" for an inline persona)
+  std::string persona_path;  // the persona file ("" for an inline persona)
+  std::string system;        // the agent's system prompt
+  json facts = json::object();
+  int max_turns = 25;
+  std::vector<ToolInfo> tools;  // sorted by name
+  bool has_goal = false;
+};
+
+// One user action yielded by the persona coroutine.
+struct Action {
+  enum class Kind { say, stop };
+  Kind kind = Kind::stop;
+  std::string text;
+  json events = json::array();  // typed events raised with this action (without turn numbers)
+  json probe;                   // {key, expected} for a retention probe, or null
+};
+
+// The result of one tool call, as sent back to the agent.
+struct ToolOutcome {
+  json result;        // the tool's result, or {"error": "..."}
+  bool error = false; // unknown tool, bad arguments or a script error inside the tool
+};
+
+class Session {
+ public:
+  // Loads the prelude, the scenario file and its persona. Errors are kind "script" (or
+  // "input" for a missing file) with a "path:line: message" text.
+  static Result<std::unique_ptr<Session>> open(const std::string& scenario_path, const Options& options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const ScenarioInfo& info() const;
+
+  // Starts the persona coroutine with run(u, facts) and returns its first action.
+  // `seed` seeds rand()/pick() for this conversation.
+  Result<Action> start(uint64_t seed);
+
+  // Resumes the persona with the agent's reply: {"text", "tool_calls": [{"name","arguments"}],
+  // "truncated"}. Returns the next action. After a stop action, do not resume again.
+  Result<Action> resume(const json& reply);
+
+  // Runs a scenario tool over the scenario state. Never fails: problems become an error
+  // result for the agent, as a real API would answer.
+  ToolOutcome call_tool(const std::string& name, const std::string& arguments_json);
+
+  // The scenario's end-state check; true when there is no goal().
+  Result<bool> goal();
+
+  // A JSON snapshot of the scenario state.
+  json state();
+
+ private:
+  Session();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Finds the persona directory for a scenario: the nearest "personas" folder found by walking up
+// from the scenario's folder (lexically, so printed paths stay relative). Empty if none.
+std::string find_personas_dir(const std::string& scenario_path);
+
+}  // namespace spar::persona

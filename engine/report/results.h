@@ -1,0 +1,46 @@
+// results.jsonl: one JSON record per finished conversation, appended and flushed as each
+// finishes, so a partial run never loses finished results.
+#pragma once
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace spar::report {
+
+using json = nlohmann::json;
+
+// Appends records to a results file. Thread-safe: append() may be called from any thread.
+class ResultsWriter {
+ public:
+  // truncate=true starts a fresh file; false appends (resume).
+  static Result<std::unique_ptr<ResultsWriter>> open(const std::string& path, bool truncate);
+  ~ResultsWriter();
+  // Writes one line and flushes it to the OS before returning.
+  Status append(const json& record);
+
+ private:
+  ResultsWriter(std::FILE* f, std::string path) : file_(f), path_(std::move(path)) {}
+  std::mutex mu_;
+  std::FILE* file_;
+  std::string path_;
+};
+
+struct ReadResults {
+  std::vector<json> records;
+  bool dropped_torn_line = false;  // a last line without a newline that did not parse
+};
+
+// Reads every record. A torn last line (a crash mid-write) is dropped and reported; any other
+// malformed line is an input error "path:line: malformed record: ...".
+Result<ReadResults> read_results(const std::string& path);
+
+// One serialised line (no trailing newline); invalid UTF-8 is replaced, never fatal.
+std::string to_line(const json& record);
+
+}  // namespace spar::report

@@ -1,0 +1,194 @@
+#include "run/runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "base/seed.h"
+#include "report/report.h"
+#include "report/results.h"
+
+namespace spar::run {
+
+namespace fs = std::filesystem;
+
+Result<std::vector<std::string>> discover_scenarios(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  if (paths.empty()) return make_error("input", "no scenario path given");
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) {
+      files.push_back(fs::path(p).lexically_normal().string());
+      continue;
+    }
+    if (!fs::is_directory(p, ec)) return make_error("input", fmt::format("{}: no such scenario file or folder", p));
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(p, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) return make_error("input", fmt::format("{}: {}", p, ec.message()));
+      if (it->is_directory() && it->path().filename() == "personas") {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file() && it->path().extension() == ".lua") {
+        found.push_back(it->path().lexically_normal().string());
+      }
+    }
+    if (found.empty()) return make_error("input", fmt::format("{}: no scenarios (*.lua) found", p));
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+Result<std::vector<ScenarioEntry>> load_scenarios(const std::vector<std::string>& files,
+                                                  const persona::Options& options) {
+  std::vector<ScenarioEntry> out;
+  std::map<std::string, std::string> seen;
+  for (const auto& f : files) {
+    auto session = persona::Session::open(f, options);
+    if (!session.ok()) return session.error();
+    const std::string& id = (*session)->info().id;
+    if (auto it = seen.find(id); it != seen.end()) {
+      return make_error("input", fmt::format("{}: scenario id '{}' is already used by {}", f, id, it->second));
+    }
+    seen[id] = f;
+    out.push_back({f, id});
+  }
+  return out;
+}
+
+namespace {
+
+// One worker: a Loop, an agent client bound to it, and the conversations assigned to it.
+class Worker {
+ public:
+  Worker(std::vector<conversation::Plan> plans, int concurrency, const RunOptions& options,
+         agent::AgentFactory& factory, report::ResultsWriter& writer, std::function<void(const json&)> on_record)
+      : plans_(std::move(plans)), concurrency_(std::max(1, concurrency)), options_(options),
+        factory_(factory), writer_(writer), on_record_(std::move(on_record)) {}
+
+  Status run() {
+    auto client = factory_.make(loop_);
+    if (!client.ok()) return client.error();
+    client_ = std::move(client).value();
+    for (int i = 0; i < concurrency_; ++i) loop_.post([this] { start_next(); });
+    loop_.run();
+    return write_status_;
+  }
+
+ private:
+  void start_next() {
+    if (next_ >= plans_.size()) return;
+    size_t slot = next_++;
+    auto conv = std::make_unique<conversation::Conversation>(
+        plans_[slot], options_.conversation, *client_, [this, slot](json record) { on_finished(slot, std::move(record)); });
+    auto* raw = conv.get();
+    live_[slot] = std::move(conv);
+    raw->start();
+  }
+
+  void on_finished(size_t slot, json record) {
+    auto st = writer_.append(record);
+    if (!st.ok() && write_status_.ok()) write_status_ = st;
+    on_record_(record);
+    // The conversation is still on the stack: destroy it, and start the next, from the loop.
+    loop_.post([this, slot] {
+      live_.erase(slot);
+      start_next();
+    });
+  }
+
+  agent::Loop loop_;
+  std::vector<conversation::Plan> plans_;
+  int concurrency_;
+  const RunOptions& options_;
+  agent::AgentFactory& factory_;
+  report::ResultsWriter& writer_;
+  std::function<void(const json&)> on_record_;
+  std::unique_ptr<agent::AgentClient> client_;
+  std::map<size_t, std::unique_ptr<conversation::Conversation>> live_;
+  size_t next_ = 0;
+  Status write_status_ = Ok{};
+};
+
+}  // namespace
+
+Result<RunOutcome> run(const RunOptions& options) {
+  auto files = discover_scenarios(options.paths);
+  if (!files.ok()) return files.error();
+  auto scenarios = load_scenarios(*files, options.conversation.persona);
+  if (!scenarios.ok()) return scenarios.error();
+
+  auto spec = agent::parse_agent_spec(options.agent);
+  if (!spec.ok()) return spec.error();
+  auto factory = agent::make_agent_factory(*spec, options.factory);
+  if (!factory.ok()) return factory.error();
+
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
+  std::string results_path = (fs::path(options.out_dir) / "results.jsonl").string();
+  auto writer = report::ResultsWriter::open(results_path, /*truncate=*/true);
+  if (!writer.ok()) return writer.error();
+
+  // The plan: every scenario x trial, assigned round robin to the workers.
+  int jobs = std::max(1, options.jobs);
+  std::vector<std::vector<conversation::Plan>> assigned(static_cast<size_t>(jobs));
+  size_t index = 0;
+  for (int trial = 1; trial <= options.trials; ++trial) {
+    for (const auto& s : *scenarios) {
+      conversation::Plan plan{s.path, s.id, trial, conversation_seed(options.seed, s.id, trial)};
+      assigned[index++ % static_cast<size_t>(jobs)].push_back(std::move(plan));
+    }
+  }
+  const int total = static_cast<int>(index);
+  spdlog::info("running {} conversations ({} scenarios x {} trials) against {}", total, scenarios->size(),
+               options.trials, (*factory)->describe());
+
+  std::mutex progress_mu;
+  RunOutcome outcome;
+  auto on_record = [&](const json& record) {
+    std::lock_guard<std::mutex> lock(progress_mu);
+    ++outcome.conversations;
+    bool completed = record.value("status", "") == "completed";
+    completed ? ++outcome.completed : ++outcome.errors;
+    if (!options.quiet) {
+      std::string verdict = !completed ? "ERROR" : record.value("pass", false) ? "pass" : "FAIL";
+      std::string detail;
+      if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
+      fmt::print(stderr, "[{}/{}] {} #{} {} ({} turns){}\n", outcome.conversations, total,
+                 record.value("scenario", ""), record.value("trial", 0), verdict, record.value("turns", 0), detail);
+    }
+  };
+
+  int per_worker = std::max(1, options.concurrency / jobs);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (auto& plans : assigned) {
+    workers.push_back(std::make_unique<Worker>(std::move(plans), per_worker, options, **factory, **writer, on_record));
+  }
+  std::vector<Status> statuses(workers.size(), Status(Ok{}));
+  if (workers.size() == 1) {
+    statuses[0] = workers[0]->run();
+  } else {
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < workers.size(); ++i) threads.emplace_back([&, i] { statuses[i] = workers[i]->run(); });
+    for (auto& t : threads) t.join();
+  }
+  for (auto& st : statuses) {
+    if (!st.ok()) return st.error();
+  }
+
+  auto summary = report::write_report(options.out_dir);
+  if (!summary.ok()) return summary.error();
+  outcome.summary = std::move(summary).value();
+  return outcome;
+}
+
+}  // namespace spar::run

@@ -1,0 +1,217 @@
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "persona/runtime.h"
+#include "support.h"
+
+using spar::persona::Action;
+using spar::persona::Options;
+using spar::persona::Session;
+using spar::test::TempDir;
+using spar::test::write_file;
+using json = nlohmann::json;
+
+namespace {
+
+// A scenario whose persona is given inline as Lua source.
+std::string scenario_with(const std::string& persona_body) {
+  return "return scenario {\n"
+         "  id = 't/one',\n"
+         "  system = 'be nice',\n"
+         "  facts = { order = '4471' },\n"
+         "  state = { orders = { ['4471'] = { status = 'open' } } },\n"
+         "  tools = { cancel_order = { description = 'Cancel an order.',\n"
+         "    parameters = { type = 'object', properties = { order_id = { type = 'string' } }, required = { 'order_id' } },\n"
+         "    run = function(state, args)\n"
+         "      local o = state.orders[args.order_id]\n"
+         "      if not o then return { ok = false, error = 'no such order' } end\n"
+         "      o.status = 'cancelled'; return { ok = true, status = o.status }\n"
+         "    end } },\n"
+         "  goal = function(state) return state.orders['4471'].status == 'cancelled' end,\n"
+         "  persona = persona { name = 'inline', run = function(u, facts)\n" +
+         persona_body + "\n  end },\n}\n";
+}
+
+std::unique_ptr<Session> open_ok(const std::string& path, Options options = {}) {
+  auto s = Session::open(path, options);
+  if (!s.ok()) FAIL(s.error().message);
+  return std::move(s).value();
+}
+
+}  // namespace
+
+TEST_CASE("persona: a coroutine yields each say and resumes with the agent's reply") {
+  TempDir dir;
+  write_file("s.lua", scenario_with(
+      "    local r = u:say('hello')\n"
+      "    r = u:say('you said: ' .. r.text .. ' / ' .. tostring(r:mentions('WORLD')))\n"
+      "    u:say('turns so far: ' .. u:turn())\n"));
+  auto s = open_ok("s.lua");
+  CHECK(s->info().id == "t/one");
+  CHECK(s->info().system == "be nice");
+  CHECK(s->info().persona == "inline");
+  REQUIRE(s->info().tools.size() == 1);
+  CHECK(s->info().tools[0].parameters["required"] == json::array({"order_id"}));
+
+  auto a = s->start(7);
+  REQUIRE(a.ok());
+  CHECK(a->kind == Action::Kind::say);
+  CHECK(a->text == "hello");
+  a = s->resume({{"text", "hello world"}, {"tool_calls", json::array()}});
+  REQUIRE(a.ok());
+  CHECK(a->text == "you said: hello world / true");
+  a = s->resume({{"text", "ok"}});
+  REQUIRE(a.ok());
+  CHECK(a->text == "turns so far: 2");
+  a = s->resume({{"text", "bye"}});
+  REQUIRE(a.ok());
+  CHECK(a->kind == Action::Kind::stop);  // run() returned
+}
+
+TEST_CASE("persona: correct and change_intent raise typed events; probe carries the planted value") {
+  TempDir dir;
+  write_file("s.lua", scenario_with(
+      "    u:plant('order', facts.order)\n"
+      "    u:correct{ field = 'order', from = '4417', to = facts.order, text = '4417, sorry, 4471' }\n"
+      "    u:change_intent{ from = 'cancel', to = 'pause', text = 'actually pause it' }\n"
+      "    u:probe('order', 'which order did I give you?')\n"
+      "    u:stop()\n"));
+  auto s = open_ok("s.lua");
+  auto a = s->start(1);
+  REQUIRE(a.ok());
+  CHECK(a->events == json::parse(R"([{"type":"correction","field":"order","from":"4417","to":"4471"}])"));
+  a = s->resume({{"text", "ok"}});
+  CHECK(a->events == json::parse(R"([{"type":"intent_change","from":"cancel","to":"pause"}])"));
+  a = s->resume({{"text", "ok"}});
+  CHECK(a->probe == json::parse(R"({"key":"order","expected":"4471"})"));
+  a = s->resume({{"text", "4471"}});
+  CHECK(a->kind == Action::Kind::stop);
+}
+
+TEST_CASE("persona: the sandbox has no io, os, package, debug, load or loadfile") {
+  TempDir dir;
+  for (const char* name : {"io", "os", "package", "debug", "load", "loadfile", "dofile", "require"}) {
+    CAPTURE(name);
+    write_file("s.lua", scenario_with(std::string("    local x = ") + name + "\n"));
+    auto s = open_ok("s.lua");
+    auto a = s->start(1);
+    REQUIRE_FALSE(a.ok());
+    CHECK(a.error().kind == "script");
+    CHECK(a.error().message == std::string("s.lua:15: undefined global '") + name + "'");
+  }
+  write_file("s.lua", scenario_with("    local f = string.dump\n    u:say(tostring(f))\n"));
+  auto s = open_ok("s.lua");
+  CHECK(s->start(1)->text == "nil");
+}
+
+TEST_CASE("persona: script errors read path:line: message") {
+  TempDir dir;
+  SUBCASE("syntax error") {
+    write_file("scenarios/bad.lua", "return scenario {\n  persona = 'x',\n  max_turns = = 3,\n}\n");
+    auto s = Session::open("scenarios/bad.lua", {});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message == "scenarios/bad.lua:3: unexpected symbol near '='");
+  }
+  SUBCASE("runtime error inside the persona") {
+    write_file("s.lua", scenario_with("    u:say('one')\n    error('boom')\n"));
+    auto s = open_ok("s.lua");
+    REQUIRE(s->start(1).ok());
+    auto a = s->resume({{"text", "x"}});
+    REQUIRE_FALSE(a.ok());
+    CHECK(a.error().message == "s.lua:16: boom");
+  }
+  SUBCASE("a bad declaration points at the scenario's line") {
+    write_file("s.lua", "\n\nreturn scenario { persona = 'p', colour = 'red' }\n");
+    auto s = Session::open("s.lua", {});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message == "s.lua:3: scenario: unknown field 'colour'");
+  }
+  SUBCASE("a missing persona file") {
+    write_file("personas/.keep", "");
+    write_file("scenarios/a/s.lua", "return scenario {\n  persona = 'ghost',\n}\n");
+    auto s = Session::open("scenarios/a/s.lua", {});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message == "scenarios/a/s.lua:1: persona 'ghost' not found: no file personas/ghost.lua");
+  }
+  SUBCASE("a missing file") {
+    auto s = Session::open("nope.lua", {});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().kind == "input");
+    CHECK(s.error().message == "nope.lua: cannot read file");
+  }
+}
+
+TEST_CASE("persona: a persona found by name in the personas folder above the scenario") {
+  TempDir dir;
+  write_file("personas/greeter.lua", "-- says hi\nreturn persona { name = 'greeter', run = function(u) u:say('hi') end }\n");
+  write_file("scenarios/retail/s.lua", "return scenario { persona = 'greeter' }\n");
+  auto s = open_ok("scenarios/retail/s.lua");
+  CHECK(s->info().id == "retail/s");
+  CHECK(s->info().persona_path == "personas/greeter.lua");
+  CHECK(s->start(1)->text == "hi");
+}
+
+TEST_CASE("persona: tools run over the scenario state; problems become tool errors") {
+  TempDir dir;
+  write_file("s.lua", scenario_with("    u:say('x')\n"));
+  auto s = open_ok("s.lua");
+  CHECK_FALSE(s->goal().value());
+  auto bad = s->call_tool("cancel_order", R"({"order_id": "9999"})");
+  CHECK_FALSE(bad.error);  // the tool's own "not found" is a normal result
+  CHECK(bad.result == json::parse(R"({"ok":false,"error":"no such order"})"));
+  CHECK(s->call_tool("launch_rocket", "{}").result["error"] == "unknown tool 'launch_rocket'");
+  CHECK(s->call_tool("cancel_order", "{oops").result["error"] == "tool 'cancel_order': arguments are not valid JSON");
+  CHECK(s->call_tool("cancel_order", "{}").result["error"] == "tool 'cancel_order': missing required argument 'order_id'");
+  CHECK(s->call_tool("cancel_order", R"({"order_id": 4471})").result["error"] ==
+        "tool 'cancel_order': argument 'order_id' must be of type string");
+  auto good = s->call_tool("cancel_order", R"({"order_id": "4471"})");
+  CHECK_FALSE(good.error);
+  CHECK(good.result == json::parse(R"({"ok":true,"status":"cancelled"})"));
+  CHECK(s->goal().value());
+  CHECK(s->state()["orders"]["4471"]["status"] == "cancelled");
+}
+
+TEST_CASE("persona: a Lua error inside a tool is an error result naming the line") {
+  TempDir dir;
+  write_file("s.lua", "return scenario { persona = persona { run = function(u) end },\n"
+                      "  tools = { t = { run = function(state, args)\n"
+                      "    return state.nothing.here\n"
+                      "  end } } }\n");
+  auto s = open_ok("s.lua");
+  auto r = s->call_tool("t", "{}");
+  CHECK(r.error);
+  CHECK(r.result["error"] == "tool 't' failed: s.lua:3: attempt to index a nil value (field 'nothing')");
+}
+
+TEST_CASE("persona: budgets stop runaway scripts with the script's line") {
+  TempDir dir;
+  Options options;
+  options.limits.step_cpu_seconds = 0.05;
+  options.limits.memory_bytes = 4u * 1024 * 1024;
+  SUBCASE("an infinite loop, even under pcall") {
+    write_file("s.lua", scenario_with("    pcall(function() while true do end end)\n    while true do end\n"));
+    auto s = open_ok("s.lua", options);
+    auto a = s->start(1);
+    REQUIRE_FALSE(a.ok());
+    CHECK(a.error().message.find("CPU budget of 0.05s per step exceeded") != std::string::npos);
+    CHECK(a.error().message.rfind("s.lua:", 0) == 0);
+  }
+  SUBCASE("a memory bomb") {
+    write_file("s.lua", scenario_with("    local t = {}\n    for i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end\n"));
+    auto s = open_ok("s.lua", options);
+    auto a = s->start(1);
+    REQUIRE_FALSE(a.ok());
+    CHECK(a.error().message == "s.lua:16: memory budget of 4 MiB exceeded");
+  }
+}
+
+TEST_CASE("persona: rand and pick replay identically under a seed") {
+  TempDir dir;
+  write_file("s.lua", scenario_with("    u:say(pick{'a','b','c','d','e','f'} .. rand(1000) .. rand(5, 9))\n"));
+  auto draw = [](uint64_t seed) { return open_ok("s.lua")->start(seed)->text; };
+  CHECK(draw(42) == draw(42));
+  std::set<std::string> distinct;
+  for (uint64_t seed = 1; seed <= 8; ++seed) distinct.insert(draw(seed));
+  CHECK(distinct.size() > 1);
+}
