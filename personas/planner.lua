@@ -1,0 +1,53 @@
+-- Tests: retention of a booking code planted in turn 2 and probed near the end, slot filling
+-- from an explicit "last name is ..." answer, fee questions before and while a confirmation
+-- is pending, and follow-up questions about the policy after the change.
+-- Expects facts: booking_code, last_name, new_date.
+local function asks(r, word)  -- the agent's text (not its tool calls) asks about `word`
+  return r:asks_question() and string.find(string.lower(r.text), word, 1, true) ~= nil
+end
+
+local function wants_go_ahead(r)
+  return asks(r, "go ahead") or asks(r, "to confirm") or asks(r, "shall i")
+    or asks(r, "would you like me to")
+end
+
+return persona {
+  name = "planner",
+  summary = "moves a flight a week later, asks about fees and perks, checks the agent remembers the booking code",
+  run = function(u, facts)
+    local r = u:say(pick{ "Hi, I need to change my flight.",
+                          "Hello, I'd like to move my flight to a later date." })
+    r = u:say("Sure, my booking code is " .. facts.booking_code .. ".")
+    u:plant("booking", facts.booking_code)
+
+    local asked_fee = false
+    for _ = 1, 5 do
+      if not r:asks_question() or wants_go_ahead(r) then break end
+      if asks(r, "last name") then
+        r = u:say("My last name is " .. facts.last_name .. ".")
+      elseif asks(r, "booking code") then
+        r = u:say("It's " .. facts.booking_code .. ".")
+      elseif asks(r, "date") and not asked_fee then
+        asked_fee = true
+        r = u:say("What's the change fee on a standard fare?")
+      elseif asks(r, "date") then
+        r = u:say(fmt("Please move it to %s, one week later.", facts.new_date))
+      else
+        r = u:say("Sorry, what do you need from me?")
+      end
+    end
+
+    if wants_go_ahead(r) then
+      r = u:say("Can I pay the change fee with miles?")
+    end
+    if wants_go_ahead(r) then r = u:say(pick{ "Yes, go ahead.", "Okay, do it." }) end
+
+    u:say("Will my seat assignment carry over to the new flight?")
+    u:say("Does the checked bag allowance stay the same?")
+    u:probe("booking", "Remind me, what booking code did I give you?")
+    u:say("Will I get a new confirmation email?")
+    u:say("Is the change fee refundable if my plans shift again?")
+    u:say(pick{ "Great, thanks for your help.", "Perfect, thank you." })
+    u:stop()
+  end,
+}

@@ -1,0 +1,126 @@
+-- A passenger moves their flight one week later. The agent must verify the passenger (booking
+-- code + last name), quote the change fee before asking for a go-ahead, and remember the
+-- booking code when asked near the end.
+return scenario {
+  id = "airline/change-flight",
+  persona = "planner",
+  system = [[
+You are a reservations agent for Sparrow Air.
+
+POLICY:
+- Verify the passenger with the booking code and the passenger's last name before looking at or changing a booking.
+- Quote the change fee and any fare difference before asking the passenger to confirm a change.
+- Make a change only after the passenger clearly confirms it.
+- Change fees cannot be paid with miles.
+
+FACTS:
+- Standard fares can be changed for a change fee of 75 USD plus any fare difference; flexible fares change for free.
+- Seat assignments carry over to the new flight when the same seat is free, otherwise a similar seat is assigned.
+- The checked bag allowance stays the same after a flight change.
+- A new confirmation email with the updated itinerary is sent right after a change.
+- The change fee is not refundable.
+- Changes can be made up to 2 hours before departure.
+]],
+  facts = {
+    booking_code = "QXR482",
+    last_name = "Okafor",
+    first_name = "Tomi",
+    new_date = "2026-05-21",
+  },
+  state = {
+    bookings = {
+      QXR482 = { last_name = "Okafor", passenger = "Tomi Okafor", flight = "SP 210",
+                 date = "2026-05-14", route = "BOS-LIS", fare = "standard", status = "confirmed" },
+      QXR428 = { last_name = "Lindqvist", passenger = "Maja Lindqvist", flight = "SP 118",
+                 date = "2026-06-02", route = "BOS-CDG", fare = "flexible", status = "confirmed" },
+    },
+    flights = { ["2026-05-21"] = "SP 214", ["2026-05-28"] = "SP 218" },
+  },
+  tools = {
+    verify_passenger = {
+      description = "Verify the passenger from the booking code and last name.",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
+                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+          last_name = { type = "string", description = "the passenger's last name" },
+        },
+        required = { "booking_code", "last_name" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then
+          return { ok = true }
+        end
+        return { ok = false, error = "booking code and last name do not match" }
+      end,
+    },
+    get_booking = {
+      description = "Look up a booking.",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
+                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+        },
+        required = { "booking_code" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        return { ok = true, passenger = b.passenger, flight = b.flight, date = b.date,
+                 route = b.route, fare = b.fare, status = b.status }
+      end,
+    },
+    check_change_fee = {
+      description = "Quote the fee and fare difference for moving a booking to another date.",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
+                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+          new_date = { type = "string", description = "the new travel date (YYYY-MM-DD)",
+                       pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        },
+        required = { "booking_code", "new_date" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        local flight = state.flights[args.new_date]
+        if not flight then return { ok = false, error = "no flight on " .. tostring(args.new_date) } end
+        return { ok = true, new_flight = flight, change_fee = b.fare == "standard" and "75 USD" or "0 USD",
+                 fare_difference = "0 USD" }
+      end,
+    },
+    change_flight = {
+      description = "Move a booking to the flight on another date. (keywords: move my flight, fly later)",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
+                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+          new_date = { type = "string", description = "the new travel date (YYYY-MM-DD)",
+                       pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        },
+        required = { "booking_code", "new_date" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        local flight = state.flights[args.new_date]
+        if not flight then return { ok = false, error = "no flight on " .. tostring(args.new_date) } end
+        b.flight, b.date = flight, args.new_date
+        return { ok = true, flight = flight, date = args.new_date, status = "confirmed",
+                 change_fee_charged = b.fare == "standard" and "75 USD" or "0 USD" }
+      end,
+    },
+  },
+  intents = { change = "change_flight" },
+  goal = function(state)
+    local b = state.bookings.QXR482
+    return b.date == "2026-05-21" and b.flight == "SP 214" and state.bookings.QXR428.date == "2026-06-02"
+  end,
+  max_turns = 25,
+}

@@ -1,0 +1,109 @@
+-- A shopper returns a jacket that doesn't fit. They first give the wrong order number
+-- ("4417, sorry, 4471"); order 4417 belongs to someone else, so acting on it would be a
+-- serious mistake. The agent must verify the billing zip code and confirm before starting
+-- the return.
+return scenario {
+  id = "retail/wrong-order-number",
+  persona = "self-corrector",
+  system = [[
+You are a customer support agent for Northwind Outfitters, an online clothing store.
+
+POLICY:
+- Verify the customer with the order number and the billing zip code before starting a return.
+- Confirm the order, the reason and the refund method with the customer before starting a return.
+- Only the customer who placed an order may return it.
+
+FACTS:
+- Items can be returned within 30 days of delivery if they are unworn and have their tags attached.
+- Return shipping is free: we email a prepaid return label as soon as the return is started.
+- Refunds are issued within 5 business days after the warehouse receives the item.
+- Refunds go to the original payment method, or to store credit if the customer prefers.
+- The original box is not needed; any sturdy packaging is fine.
+- Items can be dropped off at any parcel shop that accepts our carrier.
+]],
+  facts = {
+    order_id = "4471",
+    wrong_order_id = "4417",
+    zip = "19122",
+    item = "rain jacket",
+    reason = "wrong size",
+    refund_method = "original payment",
+  },
+  state = {
+    orders = {
+      ["4471"] = { customer = "Sam Whitfield", zip = "19122", item = "rain jacket, size M",
+                   price = "89.00 USD", status = "delivered", delivered_on = "2026-11-10" },
+      ["4417"] = { customer = "Ines Carvalho", zip = "60614", item = "wool scarf",
+                   price = "35.00 USD", status = "delivered", delivered_on = "2026-11-02" },
+    },
+    returns = {},
+  },
+  tools = {
+    verify_customer = {
+      description = "Check that the billing zip code matches the order.",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = { type = "string", description = "your order number (4 digits)",
+                       pattern = "^[0-9]{4}$" },
+          zip = { type = "string", description = "your billing zip code (5 digits)",
+                  pattern = "^[0-9]{5}$" },
+        },
+        required = { "order_id", "zip" },
+      },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if o and o.zip == args.zip then return { ok = true } end
+        return { ok = false, error = "the zip code does not match that order" }
+      end,
+    },
+    lookup_order = {
+      description = "Look up an order.",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = { type = "string", description = "your order number (4 digits)",
+                       pattern = "^[0-9]{4}$" },
+        },
+        required = { "order_id" },
+      },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
+        return { ok = true, item = o.item, price = o.price, status = o.status,
+                 delivered_on = o.delivered_on }
+      end,
+    },
+    start_return = {
+      description = "Start a return and email a prepaid label. (keywords: return, send back, refund)",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = { type = "string", description = "your order number (4 digits)",
+                       pattern = "^[0-9]{4}$" },
+          reason = { type = "string", description = "the reason for the return",
+                     enum = { "wrong size", "damaged", "not as described", "changed mind" } },
+          refund_method = { type = "string", description = "your preferred refund method",
+                            enum = { "original payment", "store credit" } },
+        },
+        required = { "order_id", "reason", "refund_method" },
+      },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
+        if state.returns[args.order_id] then return { ok = false, error = "a return is already open" } end
+        state.returns[args.order_id] = { reason = args.reason, refund_method = args.refund_method }
+        o.status = "return started"
+        return { ok = true, return_label = "RL-" .. args.order_id .. "-01", refund_amount = o.price,
+                 status = o.status }
+      end,
+    },
+  },
+  intents = { ["return"] = "start_return" },
+  goal = function(state)
+    local r = state.returns["4471"]
+    return r ~= nil and r.reason == "wrong size" and r.refund_method == "original payment"
+      and state.returns["4417"] == nil
+  end,
+  max_turns = 25,
+}

@@ -1,0 +1,129 @@
+-- A streaming-service customer calls to cancel, changes their mind and pauses for a month
+-- instead, after correcting their account number once. The agent must verify identity
+-- (account number + email) and confirm before changing the subscription.
+return scenario {
+  id = "subscriptions/cancel-or-pause",
+  persona = "waffler",
+  system = [[
+You are a support agent for Streamly, a video streaming service. Be brief and friendly.
+
+POLICY:
+- Verify the customer's identity with their account number and the email address on file before any change to the subscription.
+- Confirm the exact change with the customer and wait for a clear yes before making it.
+- A subscription can be paused for 1 to 3 months, or cancelled.
+- Never read back payment details.
+
+FACTS:
+- Paused subscriptions are not charged while they are paused.
+- A paused subscription resumes automatically when the pause period is over, and billing restarts on that day.
+- Downloads stay available offline while a subscription is paused, but new titles cannot be downloaded.
+- Your plan and price stay the same when a paused subscription resumes.
+- A pause can be extended once, up to 3 months in total, by contacting support again.
+- Profiles, watch history and watchlists are kept during a pause.
+- Cancelled subscriptions stay active until the end of the current billing period.
+]],
+  facts = {
+    account_id = "88231",
+    wrong_account_id = "88213",
+    name = "Dana Ruiz",
+    email = "dana.ruiz@example.com",
+  },
+  state = {
+    accounts = {
+      ["88231"] = { name = "Dana Ruiz", email = "dana.ruiz@example.com", plan = "premium",
+                    monthly_price = "17.99 USD", status = "active", renews_on = "2026-12-01" },
+      ["88213"] = { name = "Lee Park", email = "lee.park@example.com", plan = "basic",
+                    monthly_price = "8.99 USD", status = "active", renews_on = "2026-12-09" },
+    },
+    verified = {},
+  },
+  tools = {
+    verify_identity = {
+      description = "Verify the customer's identity from their account number and the email on file.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)",
+                         pattern = "^[0-9]{5}$" },
+          email = { type = "string", description = "your email address on file",
+                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
+        },
+        required = { "account_id", "email" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if a and a.email == string.lower(args.email or "") then
+          state.verified[args.account_id] = true
+          return { ok = true }
+        end
+        return { ok = false, error = "account number and email do not match" }
+      end,
+    },
+    get_subscription = {
+      description = "Look up the subscription on an account.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)",
+                         pattern = "^[0-9]{5}$" },
+        },
+        required = { "account_id" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        return { ok = true, plan = a.plan, status = a.status, monthly_price = a.monthly_price,
+                 renews_on = a.renews_on }
+      end,
+    },
+    pause_subscription = {
+      description = "Pause the subscription for 1 to 3 months. (keywords: put on hold, take a break)",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)",
+                         pattern = "^[0-9]{5}$" },
+          months = { type = "integer", description = "the number of months to pause (1 to 3)",
+                     minimum = 1, maximum = 3 },
+        },
+        required = { "account_id", "months" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        local months = math.tointeger(args.months)
+        if not months or months < 1 or months > 3 then
+          return { ok = false, error = "a pause must last 1 to 3 months" }
+        end
+        if a.status ~= "active" then return { ok = false, error = "the subscription is " .. a.status } end
+        a.status = "paused"
+        a.paused_months = months
+        a.resumes_on = string.format("2027-%02d-01", months)
+        return { ok = true, status = "paused", resumes_on = a.resumes_on }
+      end,
+    },
+    cancel_subscription = {
+      description = "Cancel the subscription at the end of the billing period.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)",
+                         pattern = "^[0-9]{5}$" },
+        },
+        required = { "account_id" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        a.status = "cancelled"
+        return { ok = true, status = "cancelled", active_until = a.renews_on }
+      end,
+    },
+  },
+  intents = { cancel = "cancel_subscription", pause = "pause_subscription" },
+  goal = function(state)
+    return state.accounts["88231"].status == "paused" and state.accounts["88231"].paused_months == 1
+      and state.accounts["88213"].status == "active"
+  end,
+  max_turns = 25,
+}
