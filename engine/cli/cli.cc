@@ -37,6 +37,8 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option("paths", o.paths, "Scenario files or folders (searched recursively)")->required();
   app.add_option("--agent", o.agent, "Agent under test: mock[:k=v,...] | openai:model=M,... | http:url=U,... | exec:cmd=...")
       ->capture_default_str();
+  app.add_option("--user-model", o.user_model,
+                 "Model that writes u:llm{} user turns (same syntax as --agent); without it, fallbacks are sent");
   app.add_option("-k,--trials", o.trials, "Trials per scenario")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--seed", o.seed, "Run seed; each conversation's seed derives from it, the scenario and the trial")
       ->capture_default_str();
@@ -51,6 +53,11 @@ void setup_run(CLI::App& app, RunArgs& a) {
       ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--step-cpu", o.conversation.persona.limits.step_cpu_seconds, "CPU seconds a persona step may use")
       ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option_function<double>(
+         "--lua-memory",
+         [&o](double mib) { o.conversation.persona.limits.memory_bytes = static_cast<size_t>(mib * 1024 * 1024); },
+         "MiB of memory each conversation's Lua state may use (default 64)")
+      ->check(CLI::Range(1.0, 65536.0));
   app.add_flag("-q,--quiet", o.quiet, "No per-conversation progress lines");
   app.add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off")->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -18,8 +18,13 @@ json tool_calls_json(const std::vector<agent::ToolCall>& calls) {
 
 }  // namespace
 
-Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished)
-    : plan_(std::move(plan)), options_(std::move(options)), agent_(agent), finished_(std::move(finished)) {
+Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished,
+                           agent::AgentClient* user_model)
+    : plan_(std::move(plan)),
+      options_(std::move(options)),
+      agent_(agent),
+      finished_(std::move(finished)),
+      user_model_(user_model) {
   record_ = {
       {"scenario", plan_.scenario_id},
       {"persona", nullptr},
@@ -42,6 +47,7 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
         {"agent_requests", 0},
         {"tool_calls", 0},
         {"tool_errors", 0},
+        {"user_model_requests", 0},
         {"turn_latency_ms", json::array()}}},
       {"duration_ms", 0},
       {"error", nullptr},
@@ -63,25 +69,92 @@ void Conversation::start() {
 
 void Conversation::on_action(Result<persona::Action> action) {
   if (!action.ok()) return fail(action.error());
-  const persona::Action& a = action.value();
-  int event_turn = a.kind == persona::Action::Kind::say ? turn_ + 1 : turn_;
-  for (json event : a.events) {
-    event["turn"] = event_turn;
-    record_["events"].push_back(std::move(event));
+  persona::Action a = std::move(action).value();
+  if (a.kind == persona::Action::Kind::stop) {
+    for (json event : a.events) {
+      event["turn"] = turn_;
+      record_["events"].push_back(std::move(event));
+    }
+    return finish("persona_stopped");
   }
-  if (a.kind == persona::Action::Kind::stop) return finish("persona_stopped");
+  if (!a.llm.is_null() && user_model_ != nullptr) return write_with_user_model(std::move(a));
+  begin_turn(std::move(a), false);
+}
 
+// u:llm{}: the user model writes the next message from the persona's instructions and the
+// conversation so far, seen from the user's side (the agent's messages are its input).
+void Conversation::write_with_user_model(persona::Action action) {
+  agent::Request req;
+  req.session_id = fmt::format("{}#{}-{:x}/user", plan_.scenario_id, plan_.trial, plan_.seed);
+  req.seed = plan_.seed;
+  std::string system =
+      "You are role-playing a customer who is talking to a support agent. Write only the customer's "
+      "next message: plain text, no quotes, no stage directions.\nWhat you know: " +
+      session_->info().facts.dump() + "\nInstructions for this message: " + action.llm.value("instructions", "");
+  req.messages.push_back(agent::Message{"system", system, {}, "", ""});
+  for (const auto& m : history_) {
+    if (m.role == "user") req.messages.push_back(agent::Message{"assistant", m.content, {}, "", ""});
+    if (m.role == "assistant" && !m.content.empty()) req.messages.push_back(agent::Message{"user", m.content, {}, "", ""});
+  }
+  if (req.messages.size() == 1 || req.messages.back().role != "user") {
+    req.messages.push_back(agent::Message{"user", "(Write your next message to the agent.)", {}, "", ""});
+  }
+  record_["usage"]["user_model_requests"] = record_["usage"]["user_model_requests"].get<int64_t>() + 1;
+  user_model_->send(std::move(req), [this, action = std::move(action)](Result<agent::Reply> reply) mutable {
+    if (!reply.ok()) return fail(Error{reply.error().kind, "user model: " + reply.error().message});
+    std::string text = reply->text;
+    auto first = text.find_first_not_of(" \t\r\n\"");
+    auto last = text.find_last_not_of(" \t\r\n\"");
+    text = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+    if (text.empty()) return begin_turn(std::move(action), false);  // nothing usable: the fallback
+    action.text = std::move(text);
+    begin_turn(std::move(action), true);
+  });
+}
+
+void Conversation::open_turn() {
   ++turn_;
   tool_steps_ = 0;
   turn_tool_calls_ = json::array();
   turn_started_ = std::chrono::steady_clock::now();
+}
+
+void Conversation::add_user_message(const std::string& text, bool generated) {
+  history_.push_back(agent::Message{"user", text, {}, "", ""});
+  json entry = {{"turn", turn_}, {"role", "user"}, {"content", text}};
+  if (generated) entry["generated"] = true;
+  record_["transcript"].push_back(std::move(entry));
+}
+
+void Conversation::begin_turn(persona::Action a, bool generated) {
+  open_turn();
+  for (json event : a.events) {
+    event["turn"] = turn_;
+    record_["events"].push_back(std::move(event));
+  }
   if (!a.probe.is_null()) {
     json probe = a.probe;
     probe["turn"] = turn_;
     record_["probes"].push_back(std::move(probe));
   }
-  history_.push_back(agent::Message{"user", a.text, {}, "", ""});
-  record_["transcript"].push_back({{"turn", turn_}, {"role", "user"}, {"content", a.text}});
+  add_user_message(a.text, generated);
+  if (!a.interrupt.is_null()) {
+    // The interruption event was raised with this action; it is the last one recorded.
+    size_t index = record_["events"].size() - 1;
+    json& event = record_["events"][index];
+    event["prompt_turn"] = turn_;
+    std::string text = a.interrupt.value("text", "");
+    if (agent_.streaming()) {
+      event["mode"] = "barge_in";
+      cut_after_ = a.interrupt.value("after_chars", 0);
+      pending_interrupt_ = {{"text", text}, {"event", index}};
+    } else {
+      // A non-streaming reply cannot be cut: the interruption arrives as a second message.
+      event["mode"] = "consecutive";
+      event["cut"] = false;
+      add_user_message(text, false);
+    }
+  }
   send_to_agent();
 }
 
@@ -89,6 +162,7 @@ void Conversation::send_to_agent() {
   agent::Request req;
   req.session_id = fmt::format("{}#{}-{:x}", plan_.scenario_id, plan_.trial, plan_.seed);
   req.seed = plan_.seed;
+  req.cut_after_chars = cut_after_;
   req.messages = history_;
   for (const auto& t : session_->info().tools) req.tools.push_back({t.name, t.description, t.parameters});
   record_["usage"]["agent_requests"] = record_["usage"]["agent_requests"].get<int64_t>() + 1;
@@ -138,7 +212,22 @@ void Conversation::complete_turn(const std::string& text, bool truncated) {
   record_["turns"] = turn_;
 
   if (turn_ >= session_->info().max_turns) return finish("max_turns");
-  json reply = {{"text", text}, {"tool_calls", turn_tool_calls_}, {"truncated", truncated}};
+
+  if (!pending_interrupt_.is_null()) {
+    // Barge-in: the user cuts in as soon as the agent's reply was cut; the persona waits for
+    // the reply to the interrupting message.
+    json pending = std::move(pending_interrupt_);
+    pending_interrupt_ = nullptr;
+    cut_after_ = -1;
+    open_turn();
+    json& event = record_["events"][pending["event"].get<size_t>()];
+    event["cut"] = truncated;
+    event["cut_text"] = text;
+    event["turn"] = turn_;
+    add_user_message(pending["text"].get<std::string>(), false);
+    return send_to_agent();
+  }
+  json reply = {{"text", text}, {"tool_calls", turn_tool_calls_}, {"truncated", truncated}, {"turn", turn_}};
   on_action(session_->resume(reply));
 }
 

@@ -39,13 +39,19 @@ struct Options {
 class Conversation {
  public:
   using Finished = std::function<void(json record)>;
-  Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished);
+  // `user_model`, when not null, writes the persona's u:llm{} turns (--user-model).
+  Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished,
+               agent::AgentClient* user_model = nullptr);
   ~Conversation();
 
   void start();
 
  private:
   void on_action(Result<persona::Action> action);
+  void write_with_user_model(persona::Action action);
+  void begin_turn(persona::Action action, bool generated);
+  void open_turn();
+  void add_user_message(const std::string& text, bool generated);
   void send_to_agent();
   void on_reply(Result<agent::Reply> reply);
   void complete_turn(const std::string& text, bool truncated);
@@ -56,6 +62,7 @@ class Conversation {
   Options options_;
   agent::AgentClient& agent_;
   Finished finished_;
+  agent::AgentClient* user_model_;
   std::unique_ptr<persona::Session> session_;
 
   std::vector<agent::Message> history_;  // what the agent sees (system prompt first)
@@ -63,6 +70,8 @@ class Conversation {
   int turn_ = 0;            // the turn in progress (1-based) or the last completed one
   int tool_steps_ = 0;      // tool-call rounds within the current turn
   json turn_tool_calls_;    // every tool call of the current turn, for the persona's reply
+  int cut_after_ = -1;      // barge-in: cut the agent's streamed reply after this many chars
+  json pending_interrupt_;  // {text, event}: the interrupting message to send after the cut
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point turn_started_;
   bool done_ = false;

@@ -563,6 +563,12 @@ struct Session::Impl {
       rawfield(L, t, "probe");
       a.probe = to_json(L, -1);
       lua_pop(L, 1);
+      rawfield(L, t, "interrupt");
+      a.interrupt = to_json(L, -1);
+      lua_pop(L, 1);
+      rawfield(L, t, "llm");
+      a.llm = to_json(L, -1);
+      lua_pop(L, 1);
     } catch (const ConvertError& e) {
       lua_settop(L, t - 1);
       finished = true;
@@ -626,12 +632,15 @@ Result<Action> Session::start(uint64_t seed) {
     rawfield(m.L, -1, "run");
     lua_remove(m.L, -2);
     m.push_internal("new_user");
-    lua_call(m.L, 0, 1);
     m.push_internal("deep_copy");
     lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
     rawfield(m.L, -1, "facts");
     lua_remove(m.L, -2);
-    lua_call(m.L, 1, 1);
+    lua_call(m.L, 1, 1);        // run, new_user, facts
+    lua_pushvalue(m.L, -1);
+    lua_insert(m.L, -3);        // run, facts, new_user, facts
+    lua_call(m.L, 1, 1);        // run, facts, user
+    lua_insert(m.L, -2);        // run, user, facts
     lua_xmove(m.L, m.co, 3);
     return m.resume_persona(2);
   } catch (const std::exception& e) {

@@ -58,6 +58,8 @@ struct Action {
   std::string text;
   json events = json::array();  // typed events raised with this action (without turn numbers)
   json probe;                   // {key, expected} for a retention probe, or null
+  json interrupt;               // {after_chars, text} for a barge-in, or null
+  json llm;                     // {instructions} when the user model writes the text, or null
 };
 
 // The result of one tool call, as sent back to the agent.
@@ -82,7 +84,7 @@ class Session {
   Result<Action> start(uint64_t seed);
 
   // Resumes the persona with the agent's reply: {"text", "tool_calls": [{"name","arguments"}],
-  // "truncated"}. Returns the next action. After a stop action, do not resume again.
+  // "truncated", "turn"} (turn: the number of the turn this reply completed). Returns the next action. After a stop action, do not resume again.
   Result<Action> resume(const json& reply);
 
   // Runs a scenario tool over the scenario state. Never fails: problems become an error

@@ -70,14 +70,20 @@ namespace {
 class Worker {
  public:
   Worker(std::vector<conversation::Plan> plans, int concurrency, const RunOptions& options,
-         agent::AgentFactory& factory, report::ResultsWriter& writer, std::function<void(const json&)> on_record)
+         agent::AgentFactory& factory, agent::AgentFactory* user_factory, report::ResultsWriter& writer,
+         std::function<void(const json&)> on_record)
       : plans_(std::move(plans)), concurrency_(std::max(1, concurrency)), options_(options),
-        factory_(factory), writer_(writer), on_record_(std::move(on_record)) {}
+        factory_(factory), user_factory_(user_factory), writer_(writer), on_record_(std::move(on_record)) {}
 
   Status run() {
     auto client = factory_.make(loop_);
     if (!client.ok()) return client.error();
     client_ = std::move(client).value();
+    if (user_factory_ != nullptr) {
+      auto user = user_factory_->make(loop_);
+      if (!user.ok()) return user.error();
+      user_client_ = std::move(user).value();
+    }
     for (int i = 0; i < concurrency_; ++i) loop_.post([this] { start_next(); });
     loop_.run();
     return write_status_;
@@ -88,7 +94,8 @@ class Worker {
     if (next_ >= plans_.size()) return;
     size_t slot = next_++;
     auto conv = std::make_unique<conversation::Conversation>(
-        plans_[slot], options_.conversation, *client_, [this, slot](json record) { on_finished(slot, std::move(record)); });
+        plans_[slot], options_.conversation, *client_,
+        [this, slot](json record) { on_finished(slot, std::move(record)); }, user_client_.get());
     auto* raw = conv.get();
     live_[slot] = std::move(conv);
     raw->start();
@@ -110,9 +117,11 @@ class Worker {
   int concurrency_;
   const RunOptions& options_;
   agent::AgentFactory& factory_;
+  agent::AgentFactory* user_factory_;
   report::ResultsWriter& writer_;
   std::function<void(const json&)> on_record_;
   std::unique_ptr<agent::AgentClient> client_;
+  std::unique_ptr<agent::AgentClient> user_client_;
   std::map<size_t, std::unique_ptr<conversation::Conversation>> live_;
   size_t next_ = 0;
   Status write_status_ = Ok{};
@@ -130,6 +139,14 @@ Result<RunOutcome> run(const RunOptions& options) {
   if (!spec.ok()) return spec.error();
   auto factory = agent::make_agent_factory(*spec, options.factory);
   if (!factory.ok()) return factory.error();
+  std::unique_ptr<agent::AgentFactory> user_factory;
+  if (!options.user_model.empty()) {
+    auto user_spec = agent::parse_agent_spec(options.user_model);
+    if (!user_spec.ok()) return make_error("input", "--user-model: " + user_spec.error().message);
+    auto made = agent::make_agent_factory(*user_spec, options.factory);
+    if (!made.ok()) return make_error("input", "--user-model: " + made.error().message);
+    user_factory = std::move(made).value();
+  }
 
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
@@ -171,7 +188,8 @@ Result<RunOutcome> run(const RunOptions& options) {
   int per_worker = std::max(1, options.concurrency / jobs);
   std::vector<std::unique_ptr<Worker>> workers;
   for (auto& plans : assigned) {
-    workers.push_back(std::make_unique<Worker>(std::move(plans), per_worker, options, **factory, **writer, on_record));
+    workers.push_back(std::make_unique<Worker>(std::move(plans), per_worker, options, **factory, user_factory.get(),
+                                               **writer, on_record));
   }
   std::vector<Status> statuses(workers.size(), Status(Ok{}));
   if (workers.size() == 1) {

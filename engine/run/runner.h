@@ -23,6 +23,7 @@ using json = nlohmann::json;
 struct RunOptions {
   std::vector<std::string> paths;  // scenario files or folders (searched recursively for *.lua)
   std::string agent = "mock";      // --agent SPEC
+  std::string user_model;          // --user-model SPEC: writes u:llm{} turns; empty: fallbacks
   int trials = 1;                  // -k
   uint64_t seed = 1;               // --seed
   int concurrency = 32;            // conversations in flight, in total

@@ -50,6 +50,58 @@ function S.pick(list)
   return list[math.random(#list)]
 end
 
+-- spairs(t): pairs in sorted key order. Lua randomises hash order per state, so iterate
+-- with spairs wherever the order reaches the agent.
+function S.spairs(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b)
+    if type(a) == type(b) and (type(a) == "string" or type(a) == "number") then return a < b end
+    return type(a) < type(b)
+  end)
+  local i = 0
+  return function()
+    i = i + 1
+    local k = keys[i]
+    if k ~= nil then return k, t[k] end
+  end
+end
+
+-- typo(text, rate): seeded typing mistakes in lowercase words of four or more letters (a swap
+-- of two neighbours, a dropped or a doubled letter). Digits, capitalised words and anything
+-- else that could be a name or an identifier stay intact.
+function S.typo(text, rate)
+  rate = rate or 0.1
+  return (string.gsub(text, "%f[%a]%l%l%l%l+%f[%A]", function(word)
+    if math.random() >= rate then return word end
+    local n = #word
+    local i = math.random(2, n - 1)
+    local kind = math.random(3)
+    if kind == 1 then
+      return word:sub(1, i - 1) .. word:sub(i + 1, i + 1) .. word:sub(i, i) .. word:sub(i + 2)
+    elseif kind == 2 then
+      return word:sub(1, i - 1) .. word:sub(i + 1)
+    end
+    return word:sub(1, i) .. word:sub(i, i) .. word:sub(i + 1)
+  end))
+end
+
+local FILLERS = { "um, ", "uh, ", "so, ", "like, ", "well, ", "okay so, ", "hmm, " }
+
+-- filler(text, rate): seeded hesitation words at the start of the text and after commas.
+function S.filler(text, rate)
+  rate = rate or 0.3
+  local out = string.gsub(text, ", ", function()
+    if math.random() < rate then return ", " .. FILLERS[math.random(#FILLERS)] end
+    return ", "
+  end)
+  if math.random() < rate then
+    local f = FILLERS[math.random(#FILLERS)]
+    out = f:sub(1, 1):upper() .. f:sub(2) .. out:sub(1, 1):lower() .. out:sub(2)
+  end
+  return out
+end
+
 -- ---------------------------------------------------------------------------------------
 -- Replies
 
@@ -105,14 +157,32 @@ local function need(spec, key, fn)
   return spec[key]
 end
 
+function User:_styled(text)
+  if self._style.typos then text = S.typo(text, self._style.typos) end
+  if self._style.fillers then text = S.filler(text, self._style.fillers) end
+  return text
+end
+
 function User:_send(text, event, extra)
-  local action = { op = "say", text = text, events = self._pending }
+  local action = { op = "say", text = self:_styled(text), events = self._pending }
   if event then table.insert(action.events, event) end
   if extra then for k, v in pairs(extra) do action[k] = v end end
   self._pending = {}
   local raw = coroutine.yield(action)
-  self._turn = self._turn + 1
+  self._turn = raw.turn or (self._turn + 1)
   return internal.wrap_reply(raw)
+end
+
+-- u:style{typos = rate, fillers = rate}: seeded noise on every message sent from now on.
+function User:style(spec)
+  if type(spec) ~= "table" then fail("style: expected a table argument") end
+  for k, v in pairs(spec) do
+    if k ~= "typos" and k ~= "fillers" then fail("style: unknown field '" .. tostring(k) .. "'") end
+    if v ~= false and (type(v) ~= "number" or v < 0 or v > 1) then
+      fail("style: " .. k .. " must be a rate from 0 to 1")
+    end
+    self._style[k] = v or nil
+  end
 end
 
 -- u:say(text) -> reply. Sends one message and waits for the agent's complete reply.
@@ -138,6 +208,105 @@ function User:change_intent(spec)
                             to = need(spec, "to", "change_intent") })
 end
 
+-- u:interrupt{after_chars = N, text = "...", prompt = "..."?}: barge-in. Sends `prompt` (a
+-- seeded follow-up when omitted); with a streaming agent its reply is cut after N characters
+-- and `text` is sent at once; the cut reply stays in the history, marked truncated. With a
+-- non-streaming agent, prompt and text arrive as two consecutive user messages. Returns the
+-- reply to `text`.
+local PROMPTS = { "Okay, so what happens next?", "Can you walk me through how that works?",
+                  "And how long does all of that take?" }
+function User:interrupt(spec)
+  local text = need(spec, "text", "interrupt")
+  check_text(text, "interrupt")
+  local n = need(spec, "after_chars", "interrupt")
+  if math.type(n) ~= "integer" or n < 0 then fail("interrupt: after_chars must be a whole number >= 0") end
+  local prompt = spec.prompt or S.pick(PROMPTS)
+  check_text(prompt, "interrupt")
+  return self:_send(prompt, { type = "interruption", after_chars = n, text = text },
+                    { interrupt = { after_chars = n, text = self:_styled(text) } })
+end
+
+-- u:ambiguous{text = "...", referent = "...", candidates = {...}?}: a reference the agent must
+-- resolve or ask about; `referent` is what the user means.
+function User:ambiguous(spec)
+  local text = need(spec, "text", "ambiguous")
+  check_text(text, "ambiguous")
+  local ev = { type = "ambiguity", referent = tostring(need(spec, "referent", "ambiguous")) }
+  if spec.candidates ~= nil then
+    if type(spec.candidates) ~= "table" then fail("ambiguous: candidates must be a list") end
+    ev.candidates = {}
+    for i, c in ipairs(spec.candidates) do ev.candidates[i] = tostring(c) end
+  end
+  return self:_send(text, ev)
+end
+
+-- u:contradict{field = "...", earlier = "...", now = "...", text = "..."}: the user states
+-- something that contradicts what they said before.
+function User:contradict(spec)
+  local text = need(spec, "text", "contradict")
+  check_text(text, "contradict")
+  return self:_send(text, { type = "contradiction", field = need(spec, "field", "contradict"),
+                            earlier = tostring(need(spec, "earlier", "contradict")),
+                            now = tostring(need(spec, "now", "contradict")) })
+end
+
+-- u:topic_switch{text = "digression", back = "return to the task", topic = "..."?}: a
+-- digression, then a return. Two turns; the event is recorded on the return turn and the
+-- reply to the return is returned.
+function User:topic_switch(spec)
+  local text = need(spec, "text", "topic_switch")
+  local back = need(spec, "back", "topic_switch")
+  check_text(text, "topic_switch")
+  check_text(back, "topic_switch")
+  local r = self:_send(text)
+  return self:_send(back, { type = "topic_switch", digression = text, topic = spec.topic,
+                            digression_turn = r.turn })
+end
+
+-- u:llm{instructions = "...", fallback = "..."}: the next message is written by the model
+-- given with --user-model, from these instructions and the conversation so far. Without
+-- --user-model, `fallback` is sent as written.
+function User:llm(spec)
+  local fallback = need(spec, "fallback", "llm")
+  check_text(fallback, "llm")
+  local instructions = need(spec, "instructions", "llm")
+  check_text(instructions, "llm")
+  return self:_send(fallback, nil, { llm = { instructions = instructions } })
+end
+
+-- u:fill_until(turn): keeps the conversation plausible until `turn` turns are complete, with
+-- seeded follow-ups and small talk drawn from the scenario's facts.
+local FOLLOW_UPS = {
+  "How long does that usually take?",
+  "Will I get an email confirming this?",
+  "Thanks. Is there anything else I need to do on my side?",
+  "Could you sum up where we are?",
+  "Sorry, I'm juggling a few things here. Where were we?",
+  "Is there a reference number I should keep?",
+  "That's helpful, thank you.",
+  "Out of curiosity, what are your opening hours?",
+  "Can I reach you by phone as well, or only here?",
+  "Just making notes. Thanks for your patience.",
+}
+function User:fill_until(turn)
+  if math.type(turn) ~= "integer" then fail("fill_until: expected a whole turn number") end
+  local lines = {}
+  for _, line in ipairs(FOLLOW_UPS) do lines[#lines + 1] = line end
+  for key, value in S.spairs(self._facts) do
+    if type(value) == "string" or type(value) == "number" then
+      local label = string.gsub(tostring(key), "_", " ")
+      lines[#lines + 1] = "Just to be sure you have it right: my " .. label .. " is " .. tostring(value) .. "."
+    end
+  end
+  local last
+  while self._turn < turn do
+    local line
+    repeat line = S.pick(lines) until line ~= last or #lines == 1
+    last = line
+    self:say(line)
+  end
+end
+
 -- u:plant(key, value): a fact the agent should retain; probed later with u:probe.
 function User:plant(key, value)
   if type(key) ~= "string" then fail("plant: expected a string key") end
@@ -161,8 +330,8 @@ function User:stop()
   fail("the conversation has stopped")
 end
 
-internal.new_user = function()
-  return setmetatable({ _turn = 0, _pending = {}, _planted = {} }, User)
+internal.new_user = function(facts)
+  return setmetatable({ _turn = 0, _pending = {}, _planted = {}, _style = {}, _facts = facts or {} }, User)
 end
 
 -- ---------------------------------------------------------------------------------------
