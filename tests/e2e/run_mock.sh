@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# spar run against the real mock agent: records, summary, the table, and spar report.
+source "$(dirname "$0")/lib.sh"
+cd "$SPAR_ROOT"
+out="$WORK/run"
+
+expect_exit 0 "$SPAR" run scenarios/ --agent mock -k 3 --seed 11 --out "$out"
+results="$out/results.jsonl"
+[ "$(wc -l <"$results")" -eq 9 ] || fail "expected 9 records (3 scenarios x 3 trials)"
+pass "one record per conversation"
+
+# Every record is complete, passes, and runs at least 10 turns.
+jq -e -s 'all(.[]; .status == "completed" and .pass == true and .turns >= 10)' "$results" >/dev/null \
+  || fail "a conversation did not complete and pass with >= 10 turns"
+jq -e -s '[.[] | [.scenario, .trial]] | unique | length == 9' "$results" >/dev/null || fail "duplicate (scenario, trial)"
+jq -e -s 'all(.[]; (.transcript | length) > 0 and .usage.agent_requests > 0 and has("seed") and has("events"))' "$results" >/dev/null \
+  || fail "records miss transcript, usage, seed or events"
+# Tool calls reached the scenario's Lua tools and changed the state.
+jq -e -s 'all(.[]; .usage.tool_calls > 0 and ([.transcript[] | select(.role == "tool")] | length) > 0)' "$results" >/dev/null \
+  || fail "no tool round trips"
+jq -e -s '[.[].events[].type] | (index("correction") != null) and (index("intent_change") != null)' "$results" >/dev/null \
+  || fail "bundled scenarios raise a correction and an intent change"
+pass "records are complete, with tool calls and typed events"
+
+summary="$out/summary.json"
+jq -e '.pass_hat_k | keys == ["1","2","3"]' "$summary" >/dev/null || fail "pass_hat_k keys"
+jq -e '.pass_at_k["3"] == 1 and .pass_hat_k["3"] == 1' "$summary" >/dev/null || fail "all pass, so pass^3 = 1"
+grep -q "^overall (3 scenarios) .* 1.000    1.000    1.000$" "$WORK/out" || { cat "$WORK/out"; fail "table"; }
+pass "summary.json and the pass^k table"
+
+# The same seed replays the same persona wording; the seed differs per trial.
+expect_exit 0 "$SPAR" run scenarios/subscriptions --agent mock -k 2 --seed 11 --out "$WORK/again" -q
+a=$(jq -c 'select(.scenario == "subscriptions/cancel-or-pause" and .trial <= 2) | [.seed, [.transcript[].content]]' "$results" | sort)
+b=$(jq -c '[.seed, [.transcript[].content]]' "$WORK/again/results.jsonl" | sort)
+[ "$a" = "$b" ] || fail "a seed does not replay identically"
+pass "a seed replays identically"
+
+# spar report recomputes summary.json from results.jsonl alone.
+cp "$summary" "$WORK/first.json"
+rm "$summary"
+expect_exit 0 "$SPAR" report "$out"
+diff <(jq -S . "$WORK/first.json") <(jq -S . "$summary") || fail "report differs from run's summary"
+pass "spar report recomputes the summary"
+
+# The mock agent process is gone when the run ends.
+sleep 0.2
+if pgrep -f "spar-mock-agent --port 0" >/dev/null && [ -z "${SPAR_ALLOW_STRAY_MOCK:-}" ]; then
+  # Other suites may run in parallel; only fail if one is a child of no live spar.
+  for pid in $(pgrep -f "spar-mock-agent --port 0"); do
+    ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
+    [ "$ppid" = "1" ] && fail "an orphaned spar-mock-agent ($pid) survived the run"
+  done
+fi
+pass "no orphaned mock agent"
