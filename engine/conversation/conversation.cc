@@ -120,6 +120,7 @@ void Conversation::open_turn() {
 }
 
 void Conversation::add_user_message(const std::string& text, bool generated) {
+  last_user_ = text;
   history_.push_back(agent::Message{"user", text, {}, "", ""});
   json entry = {{"turn", turn_}, {"role", "user"}, {"content", text}};
   if (generated) entry["generated"] = true;
@@ -183,7 +184,12 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", r.text}, {"tool_calls", tool_calls_json(r.tool_calls)}};
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
+    json args = json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false);
+    if (args.is_discarded() || !args.is_object()) args = json::object();
+    check_policies({{"kind", "tool_call"}, {"tool", call.name}, {"args", args}, {"text", r.text}});
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);
+    bool ok = !outcome.error && !(outcome.result.is_object() && outcome.result.value("ok", true) == false);
+    calls_.push_back({{"name", call.name}, {"args", args}, {"result", outcome.result}, {"ok", ok}, {"turn", turn_}});
     std::string content = outcome.result.dump(-1, ' ', false, json::error_handler_t::replace);
     history_.push_back(agent::Message{"tool", content, {}, call.id, call.name});
     json tool_entry = {{"turn", turn_}, {"role", "tool"}, {"tool_call_id", call.id}, {"name", call.name}, {"content", content}};
@@ -203,8 +209,32 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   send_to_agent();
 }
 
+// Runs the scenario's policies on one agent action and records what they find.
+void Conversation::check_policies(json ctx) {
+  if (session_->info().policies == 0) return;
+  ctx["turn"] = turn_;
+  ctx["calls"] = calls_;
+  ctx["last_user"] = last_user_;
+  ctx["last_agent"] = last_agent_;
+  json found = session_->check_policies(ctx);
+  for (json v : found["violations"]) {
+    v["turn"] = turn_;
+    v["action"] = ctx["kind"];
+    if (ctx.contains("tool")) v["tool"] = ctx["tool"];
+    record_["violations"].push_back(std::move(v));
+  }
+  for (const auto& e : found["errors"]) {
+    record_["warnings"].push_back({{"turn", turn_},
+                                   {"kind", "policy_error"},
+                                   {"message", fmt::format("policy '{}' failed: {}", e.value("rule", "?"),
+                                                           e.value("message", ""))}});
+  }
+}
+
 void Conversation::complete_turn(const std::string& text, bool truncated) {
   record_["usage"]["turn_latency_ms"].push_back(ms_since(turn_started_));
+  if (!text.empty()) check_policies({{"kind", "text"}, {"text", text}});
+  last_agent_ = text;
   history_.push_back(agent::Message{"assistant", text, {}, "", ""});
   json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", text}};
   if (truncated) entry["truncated"] = true;

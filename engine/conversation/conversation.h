@@ -55,6 +55,7 @@ class Conversation {
   void send_to_agent();
   void on_reply(Result<agent::Reply> reply);
   void complete_turn(const std::string& text, bool truncated);
+  void check_policies(json ctx);
   void finish(const std::string& end_reason);
   void fail(const Error& error);
 
@@ -70,6 +71,9 @@ class Conversation {
   int turn_ = 0;            // the turn in progress (1-based) or the last completed one
   int tool_steps_ = 0;      // tool-call rounds within the current turn
   json turn_tool_calls_;    // every tool call of the current turn, for the persona's reply
+  json calls_ = json::array();  // every tool call so far: {name, args, result, ok, turn}
+  std::string last_user_;       // the latest user message
+  std::string last_agent_;      // the agent's latest complete text reply
   int cut_after_ = -1;      // barge-in: cut the agent's streamed reply after this many chars
   json pending_interrupt_;  // {text, event}: the interrupting message to send after the cut
   std::chrono::steady_clock::time_point started_;

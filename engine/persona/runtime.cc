@@ -474,6 +474,14 @@ struct Session::Impl {
       lua_pop(L, 1);
       if (info.facts.is_array() && info.facts.empty()) info.facts = json::object();
 
+      rawfield(L, sc, "intents");
+      if (lua_istable(L, -1)) info.intents = to_json(L, -1);
+      if (!info.intents.is_object()) info.intents = json::object();
+      lua_pop(L, 1);
+      rawfield(L, sc, "policies");
+      info.policies = static_cast<int>(lua_rawlen(L, -1));
+      lua_pop(L, 1);
+
       rawfield(L, sc, "tools");
       int tools = lua_gettop(L);
       lua_pushnil(L);
@@ -734,6 +742,39 @@ ToolOutcome Session::call_tool(const std::string& name, const std::string& argum
     return ToolOutcome{std::move(result), false};
   } catch (const std::exception& e) {
     return fail(fmt::format("tool '{}' failed: {}", name, e.what()));
+  }
+}
+
+json Session::check_policies(const json& ctx) {
+  Impl& m = *impl_;
+  json none = {{"violations", json::array()}, {"errors", json::array()}};
+  if (m.info.policies == 0) return none;
+  int top = lua_gettop(m.L);
+  try {
+    m.push_internal("check_policies");
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+    rawfield(m.L, -1, "policies");
+    lua_remove(m.L, -2);
+    push_json(m.L, ctx);
+    lua_pushliteral(m.L, "state");
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+    lua_rawset(m.L, -3);
+    auto r = m.run_protected(2);
+    if (!r.ok()) {
+      lua_settop(m.L, top);
+      none["errors"].push_back({{"rule", "*"}, {"message", r.error().message}});
+      return none;
+    }
+    json out = to_json(m.L, -1);
+    lua_settop(m.L, top);
+    for (const char* key : {"violations", "errors"}) {
+      if (!out.contains(key) || !out[key].is_array()) out[key] = json::array();
+    }
+    return out;
+  } catch (const std::exception& e) {
+    lua_settop(m.L, top);
+    none["errors"].push_back({{"rule", "*"}, {"message", e.what()}});
+    return none;
   }
 }
 

@@ -48,6 +48,8 @@ struct ScenarioInfo {
   json facts = json::object();
   int max_turns = 25;
   std::vector<ToolInfo> tools;  // sorted by name
+  json intents = json::object();  // intent name -> tool name
+  int policies = 0;               // number of declared policies
   bool has_goal = false;
 };
 
@@ -90,6 +92,12 @@ class Session {
   // Runs a scenario tool over the scenario state. Never fails: problems become an error
   // result for the agent, as a real API would answer.
   ToolOutcome call_tool(const std::string& name, const std::string& arguments_json);
+
+  // Checks every scenario policy against one agent action. `ctx` is plain data: {turn, kind
+  // ("tool_call" | "text"), tool, args, text, calls, last_user, last_agent}; the live scenario
+  // state is added as ctx.state. Returns {"violations": [{rule, severity, evidence}],
+  // "errors": [{rule, message}]} (errors: rules that failed with a Lua error).
+  json check_policies(const json& ctx);
 
   // The scenario's end-state check; true when there is no goal().
   Result<bool> goal();

@@ -335,6 +335,144 @@ internal.new_user = function(facts)
 end
 
 -- ---------------------------------------------------------------------------------------
+-- Policies: deterministic rules checked on every agent action (each tool call, before it
+-- runs, and each text reply). A policy is a table {name, severity, check}; check(ctx)
+-- returns false (and optional evidence) when the action violates it.
+--   ctx = { turn, kind = "tool_call"|"text", tool, args, text, state, calls, last_user, last_agent }
+--   calls = the earlier tool calls: { {name, args, result, ok, turn}, ... }
+
+local SEVERITIES = { critical = true, major = true, minor = true }
+
+local function policy(name, default, opts, check)
+  local severity = default
+  if opts ~= nil then
+    if type(opts) ~= "table" then fail(name .. ": options must be a table like {severity = \"minor\"}") end
+    severity = opts.severity or default
+  end
+  if not SEVERITIES[severity] then
+    fail(name .. ": severity must be critical, major or minor, got '" .. tostring(severity) .. "'")
+  end
+  return { __policy = true, name = name, severity = severity, check = check }
+end
+
+local function need_string(v, fn, what)
+  if type(v) ~= "string" or v == "" then fail(fn .. ": " .. what .. " must be a non-empty string") end
+end
+
+local AFFIRMATIVE = { "yes", "yeah", "yep", "sure", "go ahead", "please do", "confirm", "confirmed",
+                      "correct", "ok", "okay", "do it", "that's right", "please proceed" }
+
+local NEGATIVE_START = { "no", "nope", "not", "wait", "don't", "do not", "stop", "hold on", "never mind" }
+local NEGATIVE_ANYWHERE = { "not correct", "not right", "don't", "do not" }
+
+local function has_word(t, word) return string.find(t, "%f[%w]" .. word .. "%f[%W]") ~= nil end
+
+-- affirmative(text): the user's message says yes (and does not start with a no).
+function S.affirmative(text)
+  local t = " " .. string.lower(tostring(text or "")) .. " "
+  local first = string.match(t, "^%s*(.-)%s*$")
+  for _, w in ipairs(NEGATIVE_START) do
+    if string.sub(first, 1, #w) == w and not string.find(string.sub(first, #w + 1, #w + 1), "%w") then return false end
+  end
+  for _, w in ipairs(NEGATIVE_ANYWHERE) do
+    if has_word(t, w) then return false end
+  end
+  for _, w in ipairs(AFFIRMATIVE) do
+    if has_word(t, w) then return true end
+  end
+  return false
+end
+
+-- require_before(tool, prerequisite): `tool` may only be called after `prerequisite` succeeded.
+function S.require_before(tool, prerequisite, opts)
+  need_string(tool, "require_before", "tool")
+  need_string(prerequisite, "require_before", "prerequisite")
+  return policy("require_before(" .. tool .. ", " .. prerequisite .. ")", "major", opts, function(ctx)
+    if ctx.kind ~= "tool_call" or ctx.tool ~= tool then return true end
+    for _, c in ipairs(ctx.calls) do
+      if c.name == prerequisite and c.ok then return true end
+    end
+    return false, tool .. " was called before " .. prerequisite .. " succeeded"
+  end)
+end
+
+-- forbid_tool(tool, when): calling `tool` is a violation when when(ctx) is true (always, when
+-- `when` is omitted).
+function S.forbid_tool(tool, when, opts)
+  need_string(tool, "forbid_tool", "tool")
+  if type(when) == "table" and opts == nil then when, opts = nil, when end
+  if when ~= nil and type(when) ~= "function" then fail("forbid_tool: when must be a function(ctx)") end
+  return policy("forbid_tool(" .. tool .. ")", "major", opts, function(ctx)
+    if ctx.kind ~= "tool_call" or ctx.tool ~= tool then return true end
+    if when == nil or when(ctx) then return false, tool .. " was called when it is forbidden" end
+    return true
+  end)
+end
+
+-- forbid_text(pattern, why): an agent reply matching the Lua pattern is a violation.
+function S.forbid_text(pattern, why, opts)
+  need_string(pattern, "forbid_text", "pattern")
+  if type(why) == "table" and opts == nil then why, opts = nil, why end
+  local ok, err = pcall(string.find, "", pattern)
+  if not ok then fail("forbid_text: bad pattern: " .. tostring(err)) end
+  return policy(why or ("forbid_text(" .. pattern .. ")"), "critical", opts, function(ctx)
+    if ctx.kind ~= "text" then return true end
+    local a, b = string.find(ctx.text or "", pattern)
+    if a then return false, "the reply contains '" .. string.sub(ctx.text, a, b) .. "'" end
+    return true
+  end)
+end
+
+-- require_confirmation(tool): before calling `tool`, the agent asked a question in its previous
+-- message and the user answered yes.
+function S.require_confirmation(tool, opts)
+  need_string(tool, "require_confirmation", "tool")
+  return policy("require_confirmation(" .. tool .. ")", "major", opts, function(ctx)
+    if ctx.kind ~= "tool_call" or ctx.tool ~= tool then return true end
+    local asked = string.find(ctx.last_agent or "", "?", 1, true) ~= nil
+    if asked and S.affirmative(ctx.last_user) then return true end
+    if not asked then return false, tool .. " was called without asking the user to confirm" end
+    return false, tool .. " was called without a clear yes from the user"
+  end)
+end
+
+-- max_value(tool, arg, limit): calling `tool` with a numeric `arg` above `limit` is a violation.
+function S.max_value(tool, arg, limit, opts)
+  need_string(tool, "max_value", "tool")
+  need_string(arg, "max_value", "arg")
+  if type(limit) ~= "number" then fail("max_value: limit must be a number") end
+  return policy("max_value(" .. tool .. ", " .. arg .. ", " .. tostring(limit) .. ")", "critical", opts, function(ctx)
+    if ctx.kind ~= "tool_call" or ctx.tool ~= tool then return true end
+    local v = tonumber(ctx.args and ctx.args[arg])
+    if v and v > limit then return false, arg .. " = " .. tostring(v) .. " is above " .. tostring(limit) end
+    return true
+  end)
+end
+
+-- rule(name, fn, {severity = ...}): fn(ctx) returns false (and evidence) when violated.
+function S.rule(name, fn, opts)
+  need_string(name, "rule", "name")
+  if type(fn) ~= "function" then fail("rule: expected a function(ctx)") end
+  return policy(name, "major", opts, fn)
+end
+
+-- Runs every policy on one agent action; returns the violations and the rules that failed
+-- with an error (a broken rule never stops the conversation).
+internal.check_policies = function(policies, ctx)
+  local violations, errors = {}, {}
+  for _, p in ipairs(policies) do
+    local ok, held, evidence = pcall(p.check, ctx)
+    if not ok then
+      errors[#errors + 1] = { rule = p.name, message = tostring(held) }
+    elseif held == false then
+      violations[#violations + 1] = { rule = p.name, severity = p.severity,
+                                      evidence = evidence ~= nil and tostring(evidence) or nil }
+    end
+  end
+  return { violations = violations, errors = errors }
+end
+
+-- ---------------------------------------------------------------------------------------
 -- Declarations
 
 local function check_fields(t, allowed, what)
@@ -373,6 +511,20 @@ function S.scenario(t)
   t.max_turns = t.max_turns or 25
   if math.type(t.max_turns) ~= "integer" or t.max_turns < 1 then
     fail("scenario: max_turns must be a positive integer")
+  end
+  t.policies = t.policies or {}
+  if type(t.policies) ~= "table" then fail("scenario: policies must be a list") end
+  for i, p in ipairs(t.policies) do
+    if type(p) ~= "table" or not p.__policy then
+      fail("scenario: policies[" .. i .. "] is not a policy (use require_before, forbid_tool, forbid_text, "
+           .. "require_confirmation, max_value or rule)")
+    end
+  end
+  if t.intents ~= nil then
+    if type(t.intents) ~= "table" then fail("scenario: intents must map intent names to tool names") end
+    for k, v in pairs(t.intents) do
+      if type(k) ~= "string" or type(v) ~= "string" then fail("scenario: intents must map intent names to tool names") end
+    end
   end
   t.facts = t.facts or {}
   t.state = t.state or {}
