@@ -1,5 +1,4 @@
-# Turns a text file into a C++ translation unit holding it as one string.
-# Usage: cmake -DIN=file -DOUT=file.cc -P embed.cmake
+# Turns a text file into a C++ translation unit holding it as one string_view.
+# Usage: cmake -DIN=file -DOUT=file.cc -DNAME=kPrelude -DNAMESPACE=spar::persona -P embed.cmake
 file(READ ${IN} CONTENT)
-string(LENGTH "${CONTENT}" LEN)
-file(WRITE ${OUT} "// Generated from ${IN}; do not edit.\n#include <string_view>\nnamespace spar::persona {\nextern const std::string_view kPrelude;\nconst std::string_view kPrelude = R\"spar_prelude(${CONTENT})spar_prelude\";\n}\n")
+file(WRITE ${OUT} "// Generated from ${IN}; do not edit.\n#include <string_view>\nnamespace ${NAMESPACE} {\nextern const std::string_view ${NAME};\nconst std::string_view ${NAME} = R\"spar_embed(${CONTENT})spar_embed\";\n}\n")

@@ -1,7 +1,9 @@
 #include "cli/cli.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -11,9 +13,13 @@
 #include <spdlog/spdlog.h>
 
 #include "report/report.h"
+#include "run/lint.h"
 #include "run/runner.h"
 
 namespace spar::cli {
+
+extern const std::string_view kPersonaTemplate;   // templates/persona.lua, embedded
+extern const std::string_view kScenarioTemplate;  // templates/scenario.lua, embedded
 
 namespace {
 
@@ -92,6 +98,77 @@ int do_report(ReportArgs& a) {
   return kExitOk;
 }
 
+// ---- spar lint -----------------------------------------------------------------------------
+
+struct LintArgs {
+  std::vector<std::string> paths;
+  persona::Options persona;
+};
+
+void setup_lint(CLI::App& app, LintArgs& a) {
+  app.add_option("paths", a.paths, "Persona and scenario files or folders")->required();
+  app.add_option("--personas", a.persona.personas_dir, "Persona folder (default: the nearest personas/ above each scenario)");
+}
+
+int do_lint(LintArgs& a) {
+  auto report = run::lint(a.paths, a.persona);
+  if (!report.ok()) return input_error(report.error().message);
+  for (const auto& p : report->problems) fmt::print("{}\n", p);
+  fmt::print(stderr, "lint: {} personas, {} scenarios, {} problems\n", report->personas, report->scenarios,
+             report->problems.size());
+  return report->problems.empty() ? kExitOk : kExitInput;
+}
+
+// ---- spar new ------------------------------------------------------------------------------
+
+struct NewArgs {
+  std::string kind;
+  std::string name;
+  std::string dir = ".";
+  bool force = false;
+};
+
+void setup_new(CLI::App& app, NewArgs& a) {
+  app.add_option("kind", a.kind, "persona or scenario")->required()->check(CLI::IsMember({"persona", "scenario"}));
+  app.add_option("name", a.name, "persona: a name like 'skeptic'; scenario: 'domain/name' like 'retail/late-delivery'")
+      ->required();
+  app.add_option("--dir", a.dir, "Project folder holding personas/ and scenarios/")->capture_default_str();
+  app.add_flag("--force", a.force, "Overwrite an existing file");
+}
+
+std::string fill(std::string_view tmpl, const std::vector<std::pair<std::string, std::string>>& vars) {
+  std::string out(tmpl);
+  for (const auto& [key, value] : vars) {
+    std::string mark = "{{" + key + "}}";
+    for (size_t pos = out.find(mark); pos != std::string::npos; pos = out.find(mark, pos + value.size())) {
+      out.replace(pos, mark.size(), value);
+    }
+  }
+  return out;
+}
+
+int do_new(NewArgs& a) {
+  namespace fs = std::filesystem;
+  static const std::regex persona_name("^[a-z0-9][a-z0-9_-]*$");
+  static const std::regex scenario_name("^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$");
+  bool persona = a.kind == "persona";
+  if (!std::regex_match(a.name, persona ? persona_name : scenario_name)) {
+    return input_error(fmt::format("bad {} name '{}': use lowercase letters, digits, '-' and '_'{}", a.kind, a.name,
+                                   persona ? "" : ", with '/' between folders"));
+  }
+  fs::path path = fs::path(a.dir) / (persona ? "personas" : "scenarios") / (a.name + ".lua");
+  std::error_code ec;
+  if (fs::exists(path, ec) && !a.force) return input_error(fmt::format("{}: already exists (use --force)", path.string()));
+  fs::create_directories(path.parent_path(), ec);
+  std::string base = fs::path(a.name).filename().string();
+  std::string text = persona ? fill(kPersonaTemplate, {{"name", base}})
+                             : fill(kScenarioTemplate, {{"id", a.name}, {"name", base}});
+  auto st = report::write_file_atomic(path.string(), text);
+  if (!st.ok()) return input_error(st.error().message);
+  fmt::print("wrote {}\n", path.string());
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,6 +183,8 @@ int main(int argc, char** argv) {
 
   RunArgs run_args;
   ReportArgs report_args;
+  LintArgs lint_args;
+  NewArgs new_args;
   struct Command {
     const char* name;
     const char* help;
@@ -117,6 +196,10 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_run(c, run_args); }, [&] { return do_run(run_args); }},
       {"report", "Recompute summary.json from a run folder's results.jsonl",
        [&](CLI::App& c) { setup_report(c, report_args); }, [&] { return do_report(report_args); }},
+      {"lint", "Load personas and scenarios in the sandbox, dry-run each scenario, report problems as path:line",
+       [&](CLI::App& c) { setup_lint(c, lint_args); }, [&] { return do_lint(lint_args); }},
+      {"new", "Write a commented template: spar new persona NAME | spar new scenario DOMAIN/NAME",
+       [&](CLI::App& c) { setup_new(c, new_args); }, [&] { return do_new(new_args); }},
   };
   std::vector<CLI::App*> subs;
   for (const auto& c : commands) {

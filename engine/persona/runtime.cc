@@ -296,6 +296,7 @@ struct Session::Impl {
   std::string fallback_where;  // where an error without a script frame is reported
   std::string scenario_where;  // "path:line" of the scenario{} declaration
   std::string persona_where;   // "path:line" of the persona{} declaration
+  std::string scenario_code;   // the scenario's source, for pointing lint problems at lines
 
   ~Impl() {
     if (L) lua_close(L);
@@ -373,6 +374,7 @@ struct Session::Impl {
     std::string code = read_file(path, ok);
     if (!ok) return make_error("input", fmt::format("{}: cannot read file", path));
     declared_at = declaration_where(path, code, keyword);
+    if (std::strcmp(keyword, "scenario") == 0) scenario_code = code;
     fallback_where = declared_at;
     std::string chunk = "@" + path;
     budget.enforce = true;
@@ -480,6 +482,11 @@ struct Session::Impl {
       lua_pop(L, 1);
       rawfield(L, sc, "policies");
       info.policies = static_cast<int>(lua_rawlen(L, -1));
+      lua_pop(L, 1);
+      rawfield(L, sc, "checkpoints");
+      if (lua_istable(L, -1)) {
+        for (const auto& c : to_json(L, -1)) info.checkpoints.push_back(c.get<int>());
+      }
       lua_pop(L, 1);
 
       rawfield(L, sc, "tools");
@@ -808,6 +815,60 @@ json Session::state() {
   }
   lua_settop(m.L, top);
   return out;
+}
+
+std::vector<std::string> Session::lint() {
+  Impl& m = *impl_;
+  std::vector<std::string> out;
+  int top = lua_gettop(m.L);
+  m.push_internal("lint_scenario");
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+  auto r = m.run_protected(1);
+  if (!r.ok()) {
+    out.push_back(r.error().message);
+    return out;
+  }
+  json problems = to_json(m.L, -1);
+  lua_settop(m.L, top);
+  if (!problems.is_array()) return out;
+  for (const auto& p : problems) {
+    std::string where = m.scenario_where;
+    std::string anchor = p.value("anchor", "");
+    bool plain = std::all_of(anchor.begin(), anchor.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!anchor.empty() && plain) {
+      std::regex re("\\b" + anchor + "\\s*=");
+      std::smatch match;
+      if (std::regex_search(m.scenario_code, match, re)) {
+        auto line = 1 + std::count(m.scenario_code.begin(), m.scenario_code.begin() + match.position(0), '\n');
+        where = fmt::format("{}:{}", m.info.path, line);
+      }
+    }
+    out.push_back(fmt::format("{}: {}", where, p.value("message", "")));
+  }
+  return out;
+}
+
+Result<std::string> Session::script_kind(const std::string& path) {
+  Session s;
+  Impl& m = *s.impl_;
+  m.budget.limit = Limits{}.memory_bytes;
+  m.budget.step_seconds = Limits{}.step_cpu_seconds;
+  m.L = lua_newstate(budget_alloc, &m.budget);
+  if (!m.L) return make_error("internal", "cannot create a Lua state");
+  try {
+    auto ok = m.setup(0);
+    if (!ok.ok()) return ok.error();
+    std::string where;
+    auto loaded = m.load_script(path, "persona", where);
+    if (!loaded.ok()) return loaded.error();
+    std::string kind = m.kind_of(-1);
+    if (kind.empty()) {
+      return make_error("script", fmt::format("{}: the script must return persona{{...}} or scenario{{...}}", path));
+    }
+    return kind;
+  } catch (const std::exception& e) {
+    return make_error("script", fmt::format("{}: {}", path, e.what()));
+  }
 }
 
 }  // namespace spar::persona

@@ -51,6 +51,7 @@ struct ScenarioInfo {
   json intents = json::object();  // intent name -> tool name
   int policies = 0;               // number of declared policies
   bool has_goal = false;
+  std::vector<int> checkpoints;   // the scenario's override, or empty
 };
 
 // One user action yielded by the persona coroutine.
@@ -104,6 +105,14 @@ class Session {
 
   // A JSON snapshot of the scenario state.
   json state();
+
+  // Static problems in the scenario (no goal, undescribed tools, policies or intents naming
+  // unknown tools ...), each "path:line: message".
+  std::vector<std::string> lint();
+
+  // Loads one script in a fresh sandbox and returns what it declares: "persona" or
+  // "scenario". Errors read "path:line: message".
+  static Result<std::string> script_kind(const std::string& path);
 
  private:
   Session();

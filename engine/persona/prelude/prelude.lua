@@ -343,7 +343,7 @@ end
 
 local SEVERITIES = { critical = true, major = true, minor = true }
 
-local function policy(name, default, opts, check)
+local function policy(name, default, opts, check, tools)
   local severity = default
   if opts ~= nil then
     if type(opts) ~= "table" then fail(name .. ": options must be a table like {severity = \"minor\"}") end
@@ -352,7 +352,7 @@ local function policy(name, default, opts, check)
   if not SEVERITIES[severity] then
     fail(name .. ": severity must be critical, major or minor, got '" .. tostring(severity) .. "'")
   end
-  return { __policy = true, name = name, severity = severity, check = check }
+  return { __policy = true, name = name, severity = severity, check = check, tools = tools or {} }
 end
 
 local function need_string(v, fn, what)
@@ -393,7 +393,7 @@ function S.require_before(tool, prerequisite, opts)
       if c.name == prerequisite and c.ok then return true end
     end
     return false, tool .. " was called before " .. prerequisite .. " succeeded"
-  end)
+  end, { tool, prerequisite })
 end
 
 -- forbid_tool(tool, when): calling `tool` is a violation when when(ctx) is true (always, when
@@ -406,7 +406,7 @@ function S.forbid_tool(tool, when, opts)
     if ctx.kind ~= "tool_call" or ctx.tool ~= tool then return true end
     if when == nil or when(ctx) then return false, tool .. " was called when it is forbidden" end
     return true
-  end)
+  end, { tool })
 end
 
 -- forbid_text(pattern, why): an agent reply matching the Lua pattern is a violation.
@@ -433,7 +433,7 @@ function S.require_confirmation(tool, opts)
     if asked and S.affirmative(ctx.last_user) then return true end
     if not asked then return false, tool .. " was called without asking the user to confirm" end
     return false, tool .. " was called without a clear yes from the user"
-  end)
+  end, { tool })
 end
 
 -- max_value(tool, arg, limit): calling `tool` with a numeric `arg` above `limit` is a violation.
@@ -446,7 +446,7 @@ function S.max_value(tool, arg, limit, opts)
     local v = tonumber(ctx.args and ctx.args[arg])
     if v and v > limit then return false, arg .. " = " .. tostring(v) .. " is above " .. tostring(limit) end
     return true
-  end)
+  end, { tool })
 end
 
 -- rule(name, fn, {severity = ...}): fn(ctx) returns false (and evidence) when violated.
@@ -526,6 +526,16 @@ function S.scenario(t)
       if type(k) ~= "string" or type(v) ~= "string" then fail("scenario: intents must map intent names to tool names") end
     end
   end
+  if t.checkpoints ~= nil then
+    if type(t.checkpoints) ~= "table" or #t.checkpoints == 0 then fail("scenario: checkpoints must be a list of turns") end
+    local last = 0
+    for _, c in ipairs(t.checkpoints) do
+      if math.type(c) ~= "integer" or c <= last then
+        fail("scenario: checkpoints must be increasing whole turn numbers")
+      end
+      last = c
+    end
+  end
   t.facts = t.facts or {}
   t.state = t.state or {}
   t.tools = t.tools or {}
@@ -539,6 +549,43 @@ function S.scenario(t)
   end
   t.__kind = "scenario"
   return t
+end
+
+-- Problems `spar lint` reports about a loaded scenario: {message, anchor} where anchor names
+-- what the message is about (a tool), so the bridge can point at its line.
+internal.lint_scenario = function(t)
+  local problems = {}
+  local function add(message, anchor) problems[#problems + 1] = { message = message, anchor = anchor } end
+  if t.goal == nil then add("scenario has no goal(state): every completed conversation passes") end
+  if next(t.tools) ~= nil and t.system == nil then add("scenario has tools but no system prompt") end
+  for name, tool in S.spairs(t.tools) do
+    if type(tool.description) ~= "string" or tool.description == "" then
+      add("tool '" .. name .. "' has no description", name)
+    end
+    local p = tool.parameters
+    if p ~= nil then
+      if type(p) ~= "table" or p.type ~= "object" then
+        add("tool '" .. name .. "': parameters must be a JSON schema object ({ type = \"object\", ... })", name)
+      else
+        local props = type(p.properties) == "table" and p.properties or {}
+        for _, r in ipairs(type(p.required) == "table" and p.required or {}) do
+          if props[r] == nil then add("tool '" .. name .. "': required parameter '" .. tostring(r) .. "' is not in properties", name) end
+        end
+      end
+    end
+  end
+  for intent, tool in S.spairs(t.intents or {}) do
+    if t.tools[tool] == nil then add("intents." .. intent .. " names an unknown tool '" .. tool .. "'", intent) end
+  end
+  for _, p in ipairs(t.policies) do
+    for _, tool in ipairs(p.tools) do
+      if t.tools[tool] == nil then add("policy " .. p.name .. " names an unknown tool '" .. tool .. "'") end
+    end
+  end
+  if t.checkpoints ~= nil and t.checkpoints[#t.checkpoints] > t.max_turns then
+    add("checkpoint " .. t.checkpoints[#t.checkpoints] .. " is beyond max_turns (" .. t.max_turns .. ")")
+  end
+  return problems
 end
 
 internal.deep_copy = function(v, seen)

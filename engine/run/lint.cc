@@ -1,0 +1,94 @@
+#include "run/lint.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "agent/fake.h"
+#include "conversation/conversation.h"
+
+namespace spar::run {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+Result<std::vector<std::string>> lua_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) {
+      files.push_back(fs::path(p).lexically_normal().string());
+    } else if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        if (it->is_regular_file() && it->path().extension() == ".lua") {
+          found.push_back(it->path().lexically_normal().string());
+        }
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      return make_error("input", fmt::format("{}: no such file or folder", p));
+    }
+  }
+  return files;
+}
+
+// Plays the scenario once against an agent that always answers the same line, and returns the
+// script error the persona or a policy raised, if any.
+std::vector<std::string> dry_run(const std::string& path, const persona::Options& options) {
+  agent::Loop loop;
+  agent::FakeAgent agent(loop, [](const agent::Request&) -> Result<agent::Reply> {
+    agent::Reply r;
+    r.text = "Thanks. Could you tell me a bit more?";
+    return r;
+  });
+  json record;
+  conversation::Options conv_options;
+  conv_options.persona = options;
+  conversation::Conversation conv({path, "lint", 1, 1}, conv_options, agent, [&](json r) { record = std::move(r); });
+  loop.post([&] { conv.start(); });
+  loop.run();
+  std::vector<std::string> out;
+  if (record.value("status", "") == "error" && record["error"].is_object()) {
+    out.push_back(record["error"].value("message", "dry run failed"));
+  }
+  for (const auto& w : record.value("warnings", json::array())) {
+    if (w.value("kind", "") == "policy_error") out.push_back(fmt::format("{}: {}", path, w.value("message", "")));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<LintReport> lint(const std::vector<std::string>& paths, const persona::Options& options) {
+  auto files = lua_files(paths);
+  if (!files.ok()) return files.error();
+  LintReport report;
+  for (const auto& f : *files) {
+    auto kind = persona::Session::script_kind(f);
+    if (!kind.ok()) {
+      report.problems.push_back(kind.error().message);
+      continue;
+    }
+    if (*kind == "persona") {
+      ++report.personas;
+      continue;
+    }
+    ++report.scenarios;
+    auto session = persona::Session::open(f, options);
+    if (!session.ok()) {
+      report.problems.push_back(session.error().message);
+      continue;
+    }
+    for (auto& p : (*session)->lint()) report.problems.push_back(std::move(p));
+    for (auto& p : dry_run(f, options)) report.problems.push_back(std::move(p));
+  }
+  return report;
+}
+
+}  // namespace spar::run
