@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,34 @@ void setup_run(CLI::App& app, RunArgs& a) {
          [&o](double mib) { o.conversation.persona.limits.memory_bytes = static_cast<size_t>(mib * 1024 * 1024); },
          "MiB of memory each conversation's Lua state may use (default 64)")
       ->check(CLI::Range(1.0, 65536.0));
+  app.add_option_function<std::string>(
+         "--checkpoints",
+         [&o](const std::string& text) {
+           std::vector<int> turns;
+           std::stringstream ss(text);
+           std::string part;
+           while (std::getline(ss, part, ',')) {
+             int t = 0;
+             if (std::sscanf(part.c_str(), "%d", &t) != 1 || t < 1 || (!turns.empty() && t <= turns.back())) {
+               throw CLI::ValidationError("--checkpoints", "expected increasing turn numbers like 3,8,15,25, got '" + text + "'");
+             }
+             turns.push_back(t);
+           }
+           if (turns.empty()) throw CLI::ValidationError("--checkpoints", "expected turn numbers like 3,8,15,25");
+           o.conversation.checkpoints = turns;
+         },
+         "Checkpoint turns (default 3,8,15,25); a scenario's own checkpoints win");
+  app.add_option("--recovery-turns", o.conversation.recovery_turns,
+                 "R: turns within which a corrected value must be used")
+      ->capture_default_str()->check(CLI::Range(0, 1000));
+  app.add_option_function<std::string>(
+      "--price",
+      [&o](const std::string& text) {
+        auto p = report::parse_price(text);
+        if (!p.ok()) throw CLI::ValidationError("--price", p.error().message);
+        o.price = *p;
+      },
+      "USD per million tokens, e.g. prompt=0.15,completion=0.60: adds cost to the summary");
   app.add_flag("-q,--quiet", o.quiet, "No per-conversation progress lines");
   app.add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off")->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -84,14 +113,23 @@ int do_run(RunArgs& a) {
 
 struct ReportArgs {
   std::string dir;
+  report::ReportOptions options;
 };
 
 void setup_report(CLI::App& app, ReportArgs& a) {
   app.add_option("dir", a.dir, "A run folder holding results.jsonl")->required();
+  app.add_option_function<std::string>(
+      "--price",
+      [&a](const std::string& text) {
+        auto p = report::parse_price(text);
+        if (!p.ok()) throw CLI::ValidationError("--price", p.error().message);
+        a.options.price = *p;
+      },
+      "USD per million tokens, e.g. prompt=0.15,completion=0.60 (default: the run's)");
 }
 
 int do_report(ReportArgs& a) {
-  auto summary = report::write_report(a.dir);
+  auto summary = report::write_report(a.dir, a.options);
   if (!summary.ok()) return input_error(summary.error().message);
   report::print_table(*summary, stdout);
   fmt::print("\nwrote {}/summary.json\n", a.dir);

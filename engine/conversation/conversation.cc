@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "score/recovery.h"
+
 namespace spar::conversation {
 
 namespace {
@@ -63,6 +65,9 @@ void Conversation::start() {
   session_ = std::move(session).value();
   const auto& info = session_->info();
   record_["persona"] = info.persona;
+  record_["checkpoint_turns"] = info.checkpoints.empty() ? options_.checkpoints : info.checkpoints;
+  record_["policy_count"] = info.policies;
+  record_["max_turns"] = info.max_turns;
   if (!info.system.empty()) history_.push_back(agent::Message{"system", info.system, {}, "", ""});
   on_action(session_->start(plan_.seed));
 }
@@ -129,8 +134,16 @@ void Conversation::add_user_message(const std::string& text, bool generated) {
 
 void Conversation::begin_turn(persona::Action a, bool generated) {
   open_turn();
+  const json& intents = session_->info().intents;
   for (json event : a.events) {
     event["turn"] = turn_;
+    if (event.value("type", "") == "intent_change") {
+      // Scoring needs the tools behind the intents (the scenario's `intents` table).
+      for (const char* side : {"from", "to"}) {
+        std::string intent = event.value(side, "");
+        if (intents.contains(intent)) event[std::string(side) + "_tool"] = intents[intent];
+      }
+    }
     record_["events"].push_back(std::move(event));
   }
   if (!a.probe.is_null()) {
@@ -240,6 +253,14 @@ void Conversation::complete_turn(const std::string& text, bool truncated) {
   if (truncated) entry["truncated"] = true;
   record_["transcript"].push_back(std::move(entry));
   record_["turns"] = turn_;
+  if (session_->info().has_progress) {
+    for (const auto& c : record_["checkpoint_turns"]) {
+      if (c.get<int>() != turn_) continue;
+      auto p = session_->progress();
+      if (!p.ok()) return fail(p.error());
+      record_["progress"][std::to_string(turn_)] = *p;
+    }
+  }
 
   if (turn_ >= session_->info().max_turns) return finish("max_turns");
 
@@ -271,6 +292,7 @@ void Conversation::finish(const std::string& end_reason) {
   for (const auto& v : record_["violations"]) critical = critical || v.value("severity", "") == "critical";
   record_["pass"] = goal.value() && !critical;
   record_["final_state"] = session_->state();
+  score::score_conversation(record_, {options_.recovery_turns});
   done_ = true;
   record_["duration_ms"] = ms_since(started_);
   finished_(std::move(record_));
@@ -283,6 +305,7 @@ void Conversation::fail(const Error& error) {
   record_["pass"] = false;
   record_["end_reason"] = "error";
   record_["error"] = {{"kind", error.kind}, {"message", error.message}};
+  score::score_conversation(record_, {options_.recovery_turns});
   record_["duration_ms"] = ms_since(started_);
   finished_(std::move(record_));
 }

@@ -33,7 +33,9 @@ struct Plan {
 
 struct Options {
   persona::Options persona;
-  int max_tool_steps = 8;  // tool-call rounds the agent may take within one turn
+  int max_tool_steps = 8;                     // tool-call rounds the agent may take within one turn
+  std::vector<int> checkpoints = {3, 8, 15, 25};  // default checkpoint turns; a scenario may override
+  int recovery_turns = 2;                     // R in the recovery definitions (docs/metrics.md)
 };
 
 class Conversation {

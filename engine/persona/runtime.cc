@@ -468,6 +468,9 @@ struct Session::Impl {
     rawfield(L, sc, "goal");
     info.has_goal = lua_isfunction(L, -1);
     lua_pop(L, 1);
+    rawfield(L, sc, "progress");
+    info.has_progress = lua_isfunction(L, -1);
+    lua_pop(L, 1);
     const std::string& where_declared = scenario_where;
 
     try {
@@ -801,6 +804,26 @@ Result<bool> Session::goal() {
   bool met = lua_toboolean(m.L, -1) != 0;
   lua_settop(m.L, top);
   return met;
+}
+
+Result<json> Session::progress() {
+  Impl& m = *impl_;
+  if (!m.info.has_progress) return json(nullptr);
+  int top = lua_gettop(m.L);
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+  rawfield(m.L, -1, "progress");
+  lua_remove(m.L, -2);
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+  auto r = m.run_protected(1);
+  if (!r.ok()) {
+    lua_settop(m.L, top);
+    return r.error();
+  }
+  json out = nullptr;
+  if (lua_type(m.L, -1) == LUA_TNUMBER) out = std::clamp(lua_tonumber(m.L, -1), 0.0, 1.0);
+  else if (lua_isboolean(m.L, -1)) out = lua_toboolean(m.L, -1) ? 1.0 : 0.0;
+  lua_settop(m.L, top);
+  return out;
 }
 
 json Session::state() {

@@ -51,6 +51,7 @@ struct ScenarioInfo {
   json intents = json::object();  // intent name -> tool name
   int policies = 0;               // number of declared policies
   bool has_goal = false;
+  bool has_progress = false;
   std::vector<int> checkpoints;   // the scenario's override, or empty
 };
 
@@ -102,6 +103,9 @@ class Session {
 
   // The scenario's end-state check; true when there is no goal().
   Result<bool> goal();
+
+  // The scenario's progress(state) in [0,1] (clamped), or null when it declares none.
+  Result<json> progress();
 
   // A JSON snapshot of the scenario state.
   json state();

@@ -1,7 +1,9 @@
 #include "report/report.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -22,11 +24,47 @@ Status write_file_atomic(const std::string& path, const std::string& text) {
   return Ok{};
 }
 
-Result<json> write_report(const std::string& dir) {
-  std::string results = (std::filesystem::path(dir) / "results.jsonl").string();
+Result<score::Price> parse_price(const std::string& text) {
+  score::Price price;
+  bool prompt = false, completion = false;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t eq = part.find('=');
+    char* end = nullptr;
+    double value = eq == std::string::npos ? 0 : std::strtod(part.c_str() + eq + 1, &end);
+    bool number = eq != std::string::npos && end != part.c_str() + eq + 1 && *end == '\0' && value >= 0;
+    std::string key = part.substr(0, eq);
+    if (!number || (key != "prompt" && key != "completion")) {
+      return make_error("input", fmt::format("expected prompt=USD,completion=USD per million tokens, got '{}'", text));
+    }
+    (key == "prompt" ? price.prompt_per_million : price.completion_per_million) = value;
+    (key == "prompt" ? prompt : completion) = true;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (!prompt || !completion) {
+    return make_error("input", fmt::format("give both prompt= and completion=, got '{}'", text));
+  }
+  return price;
+}
+
+Result<json> write_report(const std::string& dir, const ReportOptions& options) {
+  namespace fs = std::filesystem;
+  std::string results = (fs::path(dir) / "results.jsonl").string();
   auto read = read_results(results);
   if (!read.ok()) return read.error();
-  json summary = score::summarize(read->records);
+  score::SummaryOptions summary_options;
+  summary_options.price = options.price;
+  if (!summary_options.price) {
+    std::ifstream in(fs::path(dir) / "run.json");
+    json run = in ? json::parse(in, nullptr, false) : json();
+    if (run.is_object() && run.contains("price") && run["price"].is_object()) {
+      summary_options.price = score::Price{run["price"].value("prompt", 0.0), run["price"].value("completion", 0.0)};
+    }
+  }
+  json summary = score::summarize(read->records, summary_options);
   if (read->dropped_torn_line) summary["dropped_torn_line"] = true;
   auto st = write_file_atomic((std::filesystem::path(dir) / "summary.json").string(), summary.dump(2) + "\n");
   if (!st.ok()) return st.error();

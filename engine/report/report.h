@@ -7,13 +7,21 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
+#include "score/summary.h"
 
 namespace spar::report {
 
 using json = nlohmann::json;
 
+struct ReportOptions {
+  std::optional<score::Price> price;  // default: the price recorded in DIR/run.json, if any
+};
+
 // Reads DIR/results.jsonl, computes the summary and writes DIR/summary.json (atomically).
-Result<json> write_report(const std::string& dir);
+Result<json> write_report(const std::string& dir, const ReportOptions& options = {});
+
+// Parses "prompt=X,completion=Y" (USD per million tokens); errors are kind "input".
+Result<score::Price> parse_price(const std::string& text);
 
 // The pass^k table: one row per scenario, then the overall row.
 void print_table(const json& summary, std::FILE* out);

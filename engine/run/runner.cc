@@ -155,6 +155,22 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto writer = report::ResultsWriter::open(results_path, /*truncate=*/true);
   if (!writer.ok()) return writer.error();
 
+  // run.json: how this run was made, so `spar report` can recompute it the same way.
+  json run_info = {{"spar", "0.1.0"},
+                   {"agent", (*factory)->describe()},
+                   {"user_model", user_factory ? json(user_factory->describe()) : json(nullptr)},
+                   {"trials", options.trials},
+                   {"seed", options.seed},
+                   {"checkpoints", options.conversation.checkpoints},
+                   {"recovery_turns", options.conversation.recovery_turns},
+                   {"scenarios", json::array()}};
+  for (const auto& s : *scenarios) run_info["scenarios"].push_back(s.id);
+  if (options.price) {
+    run_info["price"] = {{"prompt", options.price->prompt_per_million}, {"completion", options.price->completion_per_million}};
+  }
+  auto wrote = report::write_file_atomic((fs::path(options.out_dir) / "run.json").string(), run_info.dump(2) + "\n");
+  if (!wrote.ok()) return wrote.error();
+
   // The plan: every scenario x trial, assigned round robin to the workers.
   int jobs = std::max(1, options.jobs);
   std::vector<std::vector<conversation::Plan>> assigned(static_cast<size_t>(jobs));
@@ -203,7 +219,7 @@ Result<RunOutcome> run(const RunOptions& options) {
     if (!st.ok()) return st.error();
   }
 
-  auto summary = report::write_report(options.out_dir);
+  auto summary = report::write_report(options.out_dir, {options.price});
   if (!summary.ok()) return summary.error();
   outcome.summary = std::move(summary).value();
   return outcome;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "agent/client.h"
 #include "base/result.h"
 #include "conversation/conversation.h"
+#include "score/summary.h"
 
 namespace spar::run {
 
@@ -30,6 +32,7 @@ struct RunOptions {
   int jobs = 1;                    // event-loop threads
   std::string out_dir = "runs/latest";
   conversation::Options conversation;
+  std::optional<score::Price> price;  // --price: adds cost to the summary
   agent::FactoryOptions factory;
   bool quiet = false;              // no per-conversation progress lines
 };

@@ -1,10 +1,12 @@
 // summarize(): the numbers of a run, computed from its conversation records. Pure: no I/O.
+// Every number is defined in docs/metrics.md.
 //
 // Works on full records and on minimal ones that carry only scenario, trial, status and pass.
 // Records whose status is not "completed" are infrastructure errors: they are left out of n and
 // counted separately, per scenario and overall (as tau2-bench does).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,12 +15,24 @@ namespace spar::score {
 
 using json = nlohmann::json;
 
-// The summary.json object: pass_hat_k and pass_at_k keyed "1".."k", per_scenario, usage,
-// conversations/errors counts, and the sections later issues fill (checkpoints, recovery,
-// policy, reliability).
-json summarize(const std::vector<json>& records);
+struct Price {
+  double prompt_per_million = 0;      // USD per 1M prompt tokens
+  double completion_per_million = 0;  // USD per 1M completion tokens
+};
 
-// Nearest-rank percentile of unsorted values (p in [0,100]); 0 for an empty list.
+struct SummaryOptions {
+  std::optional<Price> price;  // adds usage.cost_usd when set
+};
+
+// The summary.json object: pass_hat_k and pass_at_k keyed "1".."k", checkpoints, recovery,
+// policy, reliability, degradation, usage, per_scenario, and the counts.
+json summarize(const std::vector<json>& records, const SummaryOptions& options = {});
+
+// Percentile with linear interpolation between closest ranks (p in [0,100]); 0 when empty.
 double percentile(std::vector<double> values, double p);
+
+// Mean and two-sided 95% confidence interval (Student's t), clipped to [lo_clip, hi_clip].
+// {"mean", "ci95": [lo, hi], "n"}; null for no values.
+json mean_ci95(const std::vector<double>& values, double lo_clip = 0, double hi_clip = 1);
 
 }  // namespace spar::score

@@ -127,9 +127,15 @@ TEST_CASE("typed events: ambiguity, contradiction and topic_switch are recorded 
       false);
   json ev = r.record["events"];
   REQUIRE(ev.size() == 3);
-  CHECK(ev[0] == json::parse(R"({"type":"ambiguity","referent":"order 4417","candidates":["4471","4417"],"turn":2})"));
-  CHECK(ev[1] == json::parse(R"({"type":"contradiction","field":"delivery","earlier":"never arrived","now":"arrived damaged","turn":3})"));
-  CHECK(ev[2] == json::parse(R"({"type":"topic_switch","digression":"Do you sell gift cards?","topic":"gift cards","digression_turn":4,"turn":5})"));
+  // Scoring adds recovered/turns_to_recover/leaked: the echoing agent neither asks about nor
+  // resolves the ambiguity, never acknowledges the contradiction, but does echo the return.
+  CHECK(ev[0] == json::parse(R"({"type":"ambiguity","referent":"order 4417","candidates":["4471","4417"],"turn":2,
+                                 "recovered":false,"turns_to_recover":null,"leaked":null})"));
+  CHECK(ev[1] == json::parse(R"({"type":"contradiction","field":"delivery","earlier":"never arrived","now":"arrived damaged",
+                                 "turn":3,"recovered":false,"turns_to_recover":null,"leaked":null})"));
+  CHECK(ev[2] == json::parse(R"({"type":"topic_switch","digression":"Do you sell gift cards?","back":"Anyway, my order.",
+                                 "topic":"gift cards","digression_turn":4,"turn":5,
+                                 "recovered":true,"turns_to_recover":0,"leaked":null})"));
   CHECK(messages(r.record, "user")[5]["content"] == "You said: Anyway, my order.");
 }
 

@@ -208,11 +208,11 @@ function User:change_intent(spec)
                             to = need(spec, "to", "change_intent") })
 end
 
--- u:interrupt{after_chars = N, text = "...", prompt = "..."?}: barge-in. Sends `prompt` (a
+-- u:interrupt{after_chars = N, text = "...", prompt = "..."?, expect = {...}?}: barge-in. Sends `prompt` (a
 -- seeded follow-up when omitted); with a streaming agent its reply is cut after N characters
 -- and `text` is sent at once; the cut reply stays in the history, marked truncated. With a
 -- non-streaming agent, prompt and text arrive as two consecutive user messages. Returns the
--- reply to `text`.
+-- reply to `text`. `expect`: words a reply that addresses `text` would contain (scoring).
 local PROMPTS = { "Okay, so what happens next?", "Can you walk me through how that works?",
                   "And how long does all of that take?" }
 function User:interrupt(spec)
@@ -222,7 +222,7 @@ function User:interrupt(spec)
   if math.type(n) ~= "integer" or n < 0 then fail("interrupt: after_chars must be a whole number >= 0") end
   local prompt = spec.prompt or S.pick(PROMPTS)
   check_text(prompt, "interrupt")
-  return self:_send(prompt, { type = "interruption", after_chars = n, text = text },
+  return self:_send(prompt, { type = "interruption", after_chars = n, text = text, expect = spec.expect },
                     { interrupt = { after_chars = n, text = self:_styled(text) } })
 end
 
@@ -259,8 +259,8 @@ function User:topic_switch(spec)
   check_text(text, "topic_switch")
   check_text(back, "topic_switch")
   local r = self:_send(text)
-  return self:_send(back, { type = "topic_switch", digression = text, topic = spec.topic,
-                            digression_turn = r.turn })
+  return self:_send(back, { type = "topic_switch", digression = text, back = back, topic = spec.topic,
+                            expect = spec.expect, digression_turn = r.turn })
 end
 
 -- u:llm{instructions = "...", fallback = "..."}: the next message is written by the model

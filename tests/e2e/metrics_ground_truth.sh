@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The numbers are right on known ground truth.
+source "$(dirname "$0")/lib.sh"
+
+# a. pass^k: 50 scenarios x 4 trials with tau-bench's gpt-4o airline distribution of success
+#    counts (14 with 0, 12 with 1, 10 with 2, 4 with 3, 10 with 4). Records carry only scenario,
+#    trial, status and pass. tau-bench's published row: pass^1..4 = 0.420, 0.273, 0.220, 0.200.
+mkdir -p "$WORK/tau"
+s=0
+for spec in 14:0 12:1 10:2 4:3 10:4; do
+  count=${spec%%:*} c=${spec##*:}
+  for ((i = 0; i < count; i++)); do
+    s=$((s + 1))
+    for trial in 1 2 3 4; do
+      pass=false; [ "$trial" -le "$c" ] && pass=true
+      printf '{"scenario":"airline/%02d","trial":%d,"status":"completed","pass":%s}\n' "$s" "$trial" "$pass"
+    done
+  done
+done >"$WORK/tau/results.jsonl"
+# Infrastructure errors are left out of n: an extra errored trial changes nothing but the count.
+echo '{"scenario":"airline/01","trial":5,"status":"error","pass":false,"error":{"kind":"timeout","message":"x"}}' >>"$WORK/tau/results.jsonl"
+expect_exit 0 "$SPAR" report "$WORK/tau"
+got=$(jq -r '[.pass_hat_k["1","2","3","4"] | . * 1000 | round / 1000 | tostring] | join(" ")' "$WORK/tau/summary.json")
+[ "$got" = "0.42 0.273 0.22 0.2" ] || fail "pass^1..4 = $got, expected tau-bench's 0.420 0.273 0.220 0.200"
+jq -e '.errors == 1 and .scenarios == 50 and .per_scenario["airline/01"].n == 4' "$WORK/tau/summary.json" >/dev/null \
+  || fail "errors are counted apart from n"
+jq -e '.pass_at_k["1"] == 0.42 and .pass_at_k["4"] == 0.72' "$WORK/tau/summary.json" >/dev/null || fail "pass@k"
+pass "pass^k reproduces tau-bench's published row (0.420 0.273 0.220 0.200)"
+
+# b. Degradation against the mock agent's injected flaws, over the bundled library.
+cd "$SPAR_ROOT"
+run() {  # run NAME AGENT K: runs the library and leaves the summary at $WORK/NAME/summary.json
+  expect_exit 0 "$SPAR" run scenarios/ --agent "$2" -k "$3" --seed 7 --out "$WORK/$1" -q --concurrency 64
+}
+quality() { jq -r ".checkpoints[\"$2\"].quality.mean" "$WORK/$1/summary.json"; }
+
+run clean mock 2
+q3=$(quality clean 3) q25=$(quality clean 25)
+awk -v a="$q3" -v b="$q25" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 0.02) }' \
+  || fail "with every flaw off the quality curve is not flat: $q3 at turn 3, $q25 at turn 25"
+pass "flaws off: quality is flat ($q3 at turn 3, $q25 at turn 25)"
+
+run tired mock:fatigue=0.03 2
+q3=$(quality tired 3) q25=$(quality tired 25)
+awk -v a="$q3" -v b="$q25" 'BEGIN { exit !(a - b >= 0.10) }' \
+  || fail "fatigue=0.03 should drop quality by >= 0.10 from turn 3 to 25: $q3 -> $q25"
+pass "fatigue=0.03: quality falls from $q3 at turn 3 to $q25 at turn 25"
+
+# correction_rate=p: the measured correction recovery tracks p. Tolerance 0.15 around p
+# (the binomial standard error with the number of corrections below is about 0.07 at p=0.5).
+for p in 0 0.5 1; do
+  run "corr$p" "mock:correction_rate=$p" 6
+  rate=$(jq -r '.recovery.correction.rate' "$WORK/corr$p/summary.json")
+  n=$(jq -r '.recovery.correction.scored' "$WORK/corr$p/summary.json")
+  awk -v r="$rate" -v p="$p" 'BEGIN { d = r - p; if (d < 0) d = -d; exit !(d <= 0.15) }' \
+    || fail "correction_rate=$p measured $rate over $n corrections"
+  pass "correction_rate=$p: measured correction recovery $rate over $n corrections"
+done
