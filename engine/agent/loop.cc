@@ -99,6 +99,9 @@ void Loop::run() {
     for (auto& [fd, cb] : s.fds) extra.push_back(curl_waitfd{fd, CURL_WAIT_POLLIN, 0});
     int running = 0;
     curl_multi_perform(s.multi, &running);
+    // A transfer that ended in this perform has its message queued: collect it without
+    // sleeping (otherwise the poll below waits its full timeout with nothing to wake it).
+    if (static_cast<size_t>(running) < s.transfers.size()) timeout_ms = 0;
     curl_multi_poll(s.multi, extra.data(), static_cast<unsigned>(extra.size()), timeout_ms, nullptr);
     curl_multi_perform(s.multi, &running);
 

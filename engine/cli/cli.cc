@@ -46,6 +46,12 @@ void setup_run(CLI::App& app, RunArgs& a) {
       ->capture_default_str();
   app.add_option("--user-model", o.user_model,
                  "Model that writes u:llm{} user turns (same syntax as --agent); without it, fallbacks are sent");
+  app.add_option("--judge", o.judge, "LLM judge for checkpoint windows of scenarios with a rubric (same syntax as --agent)");
+  app.add_option("--judge-repeats", o.judge_repeats, "Judgements per window; their spread measures agreement")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  app.add_option("--judge-flaky", o.judge_flaky, "A window whose judgements spread more than this is flagged flaky")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_option("--judge-cache", o.judge_cache, "Judge cache file (default: judge-cache.jsonl beside the --out folder)");
   app.add_option("-k,--trials", o.trials, "Trials per scenario")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--seed", o.seed, "Run seed; each conversation's seed derives from it, the scenario and the trial")
       ->capture_default_str();

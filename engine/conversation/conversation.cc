@@ -21,12 +21,13 @@ json tool_calls_json(const std::vector<agent::ToolCall>& calls) {
 }  // namespace
 
 Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished,
-                           agent::AgentClient* user_model)
+                           agent::AgentClient* user_model, const Judge* judge)
     : plan_(std::move(plan)),
       options_(std::move(options)),
       agent_(agent),
       finished_(std::move(finished)),
-      user_model_(user_model) {
+      user_model_(user_model),
+      judge_(judge) {
   record_ = {
       {"scenario", plan_.scenario_id},
       {"persona", nullptr},
@@ -253,15 +254,71 @@ void Conversation::complete_turn(const std::string& text, bool truncated) {
   if (truncated) entry["truncated"] = true;
   record_["transcript"].push_back(std::move(entry));
   record_["turns"] = turn_;
-  if (session_->info().has_progress) {
-    for (const auto& c : record_["checkpoint_turns"]) {
-      if (c.get<int>() != turn_) continue;
-      auto p = session_->progress();
-      if (!p.ok()) return fail(p.error());
-      record_["progress"][std::to_string(turn_)] = *p;
-    }
+  bool checkpoint = false;
+  for (const auto& c : record_["checkpoint_turns"]) checkpoint = checkpoint || c.get<int>() == turn_;
+  if (checkpoint && session_->info().has_progress) {
+    auto p = session_->progress();
+    if (!p.ok()) return fail(p.error());
+    record_["progress"][std::to_string(turn_)] = *p;
   }
+  if (checkpoint && judge_ != nullptr && judge_->client != nullptr && !session_->info().judge_rubric.empty()) {
+    return judge_window(turn_, [this, text, truncated] { after_turn(text, truncated); });
+  }
+  after_turn(text, truncated);
+}
 
+// Judges the window that ends at `checkpoint` (repeats in parallel, cached), stores the
+// judgement, then continues. A judge failure is recorded, never fatal to the conversation.
+void Conversation::judge_window(int checkpoint, std::function<void()> then) {
+  int from = 1;
+  for (const auto& c : record_["checkpoint_turns"]) {
+    if (c.get<int>() < checkpoint) from = c.get<int>() + 1;
+  }
+  struct Pending {
+    std::vector<Result<json>> results;
+    int waiting = 0;
+    int cached = 0;
+  };
+  auto pending = std::make_shared<Pending>();
+  int repeats = std::max(1, judge_->repeats);
+  pending->results.assign(static_cast<size_t>(repeats), Result<json>(make_error("judge", "not judged")));
+  auto finish_window = [this, checkpoint, pending, then] {
+    record_["judgements"][std::to_string(checkpoint)] =
+        combine_judgements(pending->results, pending->cached, judge_->flaky_spread);
+    then();
+  };
+  std::vector<std::pair<int, agent::Request>> to_send;
+  for (int i = 0; i < repeats; ++i) {
+    agent::Request req = build_judge_request(
+        session_->info().judge_rubric, record_["transcript"], from, checkpoint, plan_.seed, i,
+        fmt::format("{}#{}-{:x}/judge@{}", plan_.scenario_id, plan_.trial, plan_.seed, checkpoint));
+    std::string key = judge_cache_key(judge_->identity, req);
+    if (auto hit = judge_->cache ? judge_->cache->get(key) : std::nullopt) {
+      pending->results[static_cast<size_t>(i)] = parse_judgement(*hit);
+      ++pending->cached;
+      continue;
+    }
+    to_send.emplace_back(i, std::move(req));
+  }
+  if (to_send.empty()) return finish_window();
+  pending->waiting = static_cast<int>(to_send.size());
+  record_["usage"]["judge_requests"] = record_["usage"].value("judge_requests", 0) + pending->waiting;
+  for (auto& [i, req] : to_send) {
+    std::string key = judge_cache_key(judge_->identity, req);
+    judge_->client->send(std::move(req), [this, i = i, key, pending, finish_window](Result<agent::Reply> reply) {
+      if (!reply.ok()) {
+        pending->results[static_cast<size_t>(i)] = Error{"judge", "judge request failed: " + reply.error().message};
+      } else {
+        auto parsed = parse_judgement(reply->text);
+        if (parsed.ok() && judge_->cache) judge_->cache->put(key, reply->text);
+        pending->results[static_cast<size_t>(i)] = std::move(parsed);
+      }
+      if (--pending->waiting == 0) finish_window();
+    });
+  }
+}
+
+void Conversation::after_turn(const std::string& text, bool truncated) {
   if (turn_ >= session_->info().max_turns) return finish("max_turns");
 
   if (!pending_interrupt_.is_null()) {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/client.h"
+#include "conversation/judge.h"
 #include "persona/runtime.h"
 
 namespace spar::conversation {
@@ -41,9 +42,10 @@ struct Options {
 class Conversation {
  public:
   using Finished = std::function<void(json record)>;
-  // `user_model`, when not null, writes the persona's u:llm{} turns (--user-model).
+  // `user_model`, when not null, writes the persona's u:llm{} turns (--user-model); `judge`,
+  // when not null, scores each checkpoint window of a scenario that has a judge rubric.
   Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished,
-               agent::AgentClient* user_model = nullptr);
+               agent::AgentClient* user_model = nullptr, const Judge* judge = nullptr);
   ~Conversation();
 
   void start();
@@ -57,6 +59,8 @@ class Conversation {
   void send_to_agent();
   void on_reply(Result<agent::Reply> reply);
   void complete_turn(const std::string& text, bool truncated);
+  void after_turn(const std::string& text, bool truncated);
+  void judge_window(int checkpoint, std::function<void()> then);
   void check_policies(json ctx);
   void finish(const std::string& end_reason);
   void fail(const Error& error);
@@ -66,6 +70,7 @@ class Conversation {
   agent::AgentClient& agent_;
   Finished finished_;
   agent::AgentClient* user_model_;
+  const Judge* judge_;
   std::unique_ptr<persona::Session> session_;
 
   std::vector<agent::Message> history_;  // what the agent sees (system prompt first)

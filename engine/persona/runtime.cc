@@ -471,6 +471,9 @@ struct Session::Impl {
     rawfield(L, sc, "progress");
     info.has_progress = lua_isfunction(L, -1);
     lua_pop(L, 1);
+    rawfield(L, sc, "judge");
+    if (lua_istable(L, -1)) info.judge_rubric = string_field(lua_gettop(L), "rubric");
+    lua_pop(L, 1);
     const std::string& where_declared = scenario_where;
 
     try {

@@ -52,6 +52,7 @@ struct ScenarioInfo {
   int policies = 0;               // number of declared policies
   bool has_goal = false;
   bool has_progress = false;
+  std::string judge_rubric;       // judge.rubric, or empty
   std::vector<int> checkpoints;   // the scenario's override, or empty
 };
 

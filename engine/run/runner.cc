@@ -70,10 +70,17 @@ namespace {
 class Worker {
  public:
   Worker(std::vector<conversation::Plan> plans, int concurrency, const RunOptions& options,
-         agent::AgentFactory& factory, agent::AgentFactory* user_factory, report::ResultsWriter& writer,
+         agent::AgentFactory& factory, agent::AgentFactory* user_factory, agent::AgentFactory* judge_factory,
+         conversation::JudgeCache* judge_cache, report::ResultsWriter& writer,
          std::function<void(const json&)> on_record)
       : plans_(std::move(plans)), concurrency_(std::max(1, concurrency)), options_(options),
-        factory_(factory), user_factory_(user_factory), writer_(writer), on_record_(std::move(on_record)) {}
+        factory_(factory), user_factory_(user_factory), judge_factory_(judge_factory), writer_(writer),
+        on_record_(std::move(on_record)) {
+    judge_.cache = judge_cache;
+    judge_.identity = options.judge;
+    judge_.repeats = options.judge_repeats;
+    judge_.flaky_spread = options.judge_flaky;
+  }
 
   Status run() {
     auto client = factory_.make(loop_);
@@ -83,6 +90,12 @@ class Worker {
       auto user = user_factory_->make(loop_);
       if (!user.ok()) return user.error();
       user_client_ = std::move(user).value();
+    }
+    if (judge_factory_ != nullptr) {
+      auto judge = judge_factory_->make(loop_);
+      if (!judge.ok()) return judge.error();
+      judge_client_ = std::move(judge).value();
+      judge_.client = judge_client_.get();
     }
     for (int i = 0; i < concurrency_; ++i) loop_.post([this] { start_next(); });
     loop_.run();
@@ -95,7 +108,8 @@ class Worker {
     size_t slot = next_++;
     auto conv = std::make_unique<conversation::Conversation>(
         plans_[slot], options_.conversation, *client_,
-        [this, slot](json record) { on_finished(slot, std::move(record)); }, user_client_.get());
+        [this, slot](json record) { on_finished(slot, std::move(record)); }, user_client_.get(),
+        judge_.client ? &judge_ : nullptr);
     auto* raw = conv.get();
     live_[slot] = std::move(conv);
     raw->start();
@@ -118,10 +132,13 @@ class Worker {
   const RunOptions& options_;
   agent::AgentFactory& factory_;
   agent::AgentFactory* user_factory_;
+  agent::AgentFactory* judge_factory_;
+  conversation::Judge judge_;
   report::ResultsWriter& writer_;
   std::function<void(const json&)> on_record_;
   std::unique_ptr<agent::AgentClient> client_;
   std::unique_ptr<agent::AgentClient> user_client_;
+  std::unique_ptr<agent::AgentClient> judge_client_;
   std::map<size_t, std::unique_ptr<conversation::Conversation>> live_;
   size_t next_ = 0;
   Status write_status_ = Ok{};
@@ -134,21 +151,37 @@ Result<RunOutcome> run(const RunOptions& options) {
   if (!files.ok()) return files.error();
   auto scenarios = load_scenarios(*files, options.conversation.persona);
   if (!scenarios.ok()) return scenarios.error();
+  std::error_code ec;
 
   auto spec = agent::parse_agent_spec(options.agent);
   if (!spec.ok()) return spec.error();
   auto factory = agent::make_agent_factory(*spec, options.factory);
   if (!factory.ok()) return factory.error();
-  std::unique_ptr<agent::AgentFactory> user_factory;
-  if (!options.user_model.empty()) {
-    auto user_spec = agent::parse_agent_spec(options.user_model);
-    if (!user_spec.ok()) return make_error("input", "--user-model: " + user_spec.error().message);
-    auto made = agent::make_agent_factory(*user_spec, options.factory);
-    if (!made.ok()) return make_error("input", "--user-model: " + made.error().message);
-    user_factory = std::move(made).value();
+  // The optional models beside the agent: the user model and the judge.
+  auto optional_factory = [&](const std::string& text, const char* flag) -> Result<std::unique_ptr<agent::AgentFactory>> {
+    if (text.empty()) return std::unique_ptr<agent::AgentFactory>();
+    auto parsed = agent::parse_agent_spec(text);
+    if (!parsed.ok()) return make_error("input", std::string(flag) + ": " + parsed.error().message);
+    auto made = agent::make_agent_factory(*parsed, options.factory);
+    if (!made.ok()) return make_error("input", std::string(flag) + ": " + made.error().message);
+    return std::move(made).value();
+  };
+  auto user_made = optional_factory(options.user_model, "--user-model");
+  if (!user_made.ok()) return user_made.error();
+  auto user_factory = std::move(user_made).value();
+  auto judge_made = optional_factory(options.judge, "--judge");
+  if (!judge_made.ok()) return judge_made.error();
+  auto judge_factory = std::move(judge_made).value();
+  std::unique_ptr<conversation::JudgeCache> judge_cache;
+  if (judge_factory) {
+    std::string path = options.judge_cache;
+    if (path.empty()) path = (fs::path(options.out_dir).lexically_normal().parent_path() / "judge-cache.jsonl").string();
+    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
+    auto cache = conversation::JudgeCache::open(path);
+    if (!cache.ok()) return cache.error();
+    judge_cache = std::move(cache).value();
   }
 
-  std::error_code ec;
   fs::create_directories(options.out_dir, ec);
   if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
   std::string results_path = (fs::path(options.out_dir) / "results.jsonl").string();
@@ -159,6 +192,8 @@ Result<RunOutcome> run(const RunOptions& options) {
   json run_info = {{"spar", "0.1.0"},
                    {"agent", (*factory)->describe()},
                    {"user_model", user_factory ? json(user_factory->describe()) : json(nullptr)},
+                   {"judge", judge_factory ? json(options.judge) : json(nullptr)},
+                   {"judge_repeats", options.judge_repeats},
                    {"trials", options.trials},
                    {"seed", options.seed},
                    {"checkpoints", options.conversation.checkpoints},
@@ -205,7 +240,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (auto& plans : assigned) {
     workers.push_back(std::make_unique<Worker>(std::move(plans), per_worker, options, **factory, user_factory.get(),
-                                               **writer, on_record));
+                                               judge_factory.get(), judge_cache.get(), **writer, on_record));
   }
   std::vector<Status> statuses(workers.size(), Status(Ok{}));
   if (workers.size() == 1) {

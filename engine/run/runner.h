@@ -26,6 +26,10 @@ struct RunOptions {
   std::vector<std::string> paths;  // scenario files or folders (searched recursively for *.lua)
   std::string agent = "mock";      // --agent SPEC
   std::string user_model;          // --user-model SPEC: writes u:llm{} turns; empty: fallbacks
+  std::string judge;               // --judge SPEC: scores checkpoint windows; empty: no judge
+  int judge_repeats = 1;           // --judge-repeats
+  double judge_flaky = 0.2;        // --judge-flaky: spread above which a window is flaky
+  std::string judge_cache;         // --judge-cache; default: judge-cache.jsonl beside the out folder
   int trials = 1;                  // -k
   uint64_t seed = 1;               // --seed
   int concurrency = 32;            // conversations in flight, in total

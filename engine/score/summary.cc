@@ -125,7 +125,7 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
   std::map<std::string, int> error_kinds;
   std::vector<const json*> done;
   int conversations = 0, errors = 0;
-  int64_t prompt = 0, completion = 0, requests = 0, tool_calls = 0, turns = 0, user_requests = 0;
+  int64_t prompt = 0, completion = 0, requests = 0, tool_calls = 0, turns = 0, user_requests = 0, judge_requests = 0;
   int with_usage = 0;
   std::vector<double> latencies;
 
@@ -151,6 +151,7 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
       requests += int_field(*u, "agent_requests");
       tool_calls += int_field(*u, "tool_calls");
       user_requests += int_field(*u, "user_model_requests");
+      judge_requests += int_field(*u, "judge_requests");
       if (auto l = u->find("turn_latency_ms"); l != u->end() && l->is_array()) {
         for (const auto& x : *l) {
           if (x.is_number()) latencies.push_back(x.get<double>());
@@ -268,6 +269,33 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
                        {"scenarios", aptitudes.size()}};
   }
 
+  // The judge: how many windows were judged, how often repeats disagreed, what was cached.
+  json judge = nullptr;
+  {
+    int windows = 0, flaky = 0, cached = 0, failed = 0;
+    std::vector<double> agreement;
+    for (const json* r : done) {
+      auto js = r->find("judgements");
+      if (js == r->end() || !js->is_object()) continue;
+      for (const auto& [key, j] : js->items()) {
+        ++windows;
+        flaky += j.value("flaky", false) ? 1 : 0;
+        cached += j.value("cached", 0);
+        failed += j.contains("score") && j["score"].is_null() ? 1 : 0;
+        if (j.contains("agreement") && j["agreement"].is_number()) agreement.push_back(j["agreement"].get<double>());
+      }
+    }
+    if (windows > 0) {
+      double mean = 0;
+      for (double a : agreement) mean += a;
+      judge = {{"windows", windows},
+               {"flaky_windows", flaky},
+               {"failed_windows", failed},
+               {"cached_judgements", cached},
+               {"mean_agreement", agreement.empty() ? json(nullptr) : json(round6(mean / agreement.size()))}};
+    }
+  }
+
   json usage = json::object();
   if (with_usage > 0) {
     double n = with_usage;
@@ -281,6 +309,7 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
              {"tool_calls", tool_calls},
              {"tool_calls_per_conversation", round6(static_cast<double>(tool_calls) / n)},
              {"user_model_requests", user_requests},
+             {"judge_requests", judge_requests},
              {"turn_latency_ms", {{"p50", round6(percentile(latencies, 50))}, {"p95", round6(percentile(latencies, 95))}}}};
     if (options.price) {
       double cost = (static_cast<double>(prompt) * options.price->prompt_per_million +
@@ -306,6 +335,7 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
               {"recovery", recovery},
               {"policy", policy},
               {"reliability", reliability_all},
+              {"judge", judge},
               {"usage", usage},
               {"per_scenario", per_scenario}};
 }

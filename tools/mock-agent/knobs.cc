@@ -60,6 +60,9 @@ const std::vector<KnobDef>& defs() {
        [](Knobs& k, double v) { k.words_per_chunk = std::max(1, static_cast<int>(v)); },
        [](const Knobs& k) { return double(k.words_per_chunk); },
        "words per streamed text delta"},
+      {"judge_noise", Kind::Probability, [](Knobs& k, double v) { k.judge_noise = v; },
+       [](const Knobs& k) { return k.judge_noise; },
+       "judge requests: seeded noise of up to +/- this much on each score"},
   };
   return table;
 }

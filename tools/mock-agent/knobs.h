@@ -30,6 +30,8 @@ struct Knobs {
   double hang_ms = 60000;   // how long a timeout_rate hang lasts
   // Streaming: words per text delta.
   int words_per_chunk = 3;
+  // Judge requests: seeded noise added to each judgement, to exercise flaky-judge detection.
+  double judge_noise = 0;
 };
 
 struct KnobInfo {

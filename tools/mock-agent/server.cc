@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "brain.h"
+#include "judge.h"
 #include "knobs.h"
 
 namespace spar::mock {
@@ -219,7 +220,7 @@ void handle_completion(const httplib::Request& req, httplib::Response& res, cons
   if (knobs.jitter_ms > 0) delay += knobs.jitter_ms * roll(seed, turn, "jitter");
   if (delay > 0) pause_for(delay);
 
-  BrainReply reply = decide(request, knobs);
+  BrainReply reply = is_judge_request(request) ? judge(request, knobs) : decide(request, knobs);
   auto prepared = std::make_shared<Prepared>(prepare(request, reply, knobs));
   bool garbage = knobs.garbage_rate > 0 && chaos("garbage") < knobs.garbage_rate;
   bool reset = knobs.reset_rate > 0 && chaos("reset") < knobs.reset_rate;

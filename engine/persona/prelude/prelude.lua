@@ -536,6 +536,9 @@ function S.scenario(t)
       last = c
     end
   end
+  if t.judge ~= nil and (type(t.judge) ~= "table" or type(t.judge.rubric) ~= "string" or t.judge.rubric == "") then
+    fail("scenario: judge must be a table like { rubric = \"...\" }")
+  end
   t.facts = t.facts or {}
   t.state = t.state or {}
   t.tools = t.tools or {}

@@ -1,0 +1,143 @@
+// The openai adapter: Chat Completions over HttpTransport, streaming (SSE) or not.
+#include <cstdlib>
+#include <memory>
+
+#include "agent/adapters.h"
+#include "agent/http_transport.h"
+#include "agent/openai_wire.h"
+#include "agent/sse.h"
+
+namespace spar::agent {
+
+namespace {
+
+class OpenAiClient final : public AgentClient {
+ public:
+  OpenAiClient(Loop& loop, const OpenAiConfig& config)
+      : config_(config), transport_(loop, transport_options(config)) {}
+
+  bool streaming() const override { return config_.stream; }
+
+  void send(Request request, Done done) override {
+    json body = build_chat_request(request, config_.model, config_.stream);
+    for (auto& [key, value] : config_.extra.items()) body[key] = value;
+    std::string url = transport_.url();
+    auto with_context = [url](Error e) {
+      if (e.kind == "protocol") e.message = "bad reply from " + url + ": " + e.message;
+      return e;
+    };
+    if (!config_.stream) {
+      transport_.post(dump_json(body), nullptr,
+                      [done = std::move(done), with_context](Result<HttpTransport::Response> r) {
+                        if (!r) return done(r.error());
+                        Result<Reply> reply = parse_chat_response(std::string_view(r->body));
+                        if (!reply) return done(with_context(reply.error()));
+                        reply->latency_ms = r->latency_ms;
+                        done(std::move(reply));
+                      });
+      return;
+    }
+    auto stream = std::make_shared<ChatStream>(request.cut_after_chars);
+    transport_.post(
+        dump_json(body),
+        [stream](std::string_view chunk) { return stream->feed(chunk).ok() && !stream->cut(); },
+        [stream, done = std::move(done), with_context](Result<HttpTransport::Response> r) {
+          if (!r) return done(r.error());
+          Result<Reply> reply = stream->finish();
+          if (!reply) return done(with_context(reply.error()));
+          reply->latency_ms = r->latency_ms;
+          done(std::move(reply));
+        });
+  }
+
+ private:
+  static HttpTransport::Options transport_options(const OpenAiConfig& c) {
+    HttpTransport::Options o;
+    o.url = c.base_url + "/chat/completions";
+    if (!c.api_key.empty()) o.headers.push_back("Authorization: Bearer " + c.api_key);
+    if (c.stream) o.headers.push_back("Accept: text/event-stream");
+    o.timeout_s = c.timeout_s;
+    o.secret = c.api_key;
+    return o;
+  }
+
+  OpenAiConfig config_;
+  HttpTransport transport_;
+};
+
+class OpenAiFactory final : public AgentFactory {
+ public:
+  OpenAiFactory(OpenAiConfig config, std::string key_source)
+      : config_(std::move(config)), key_source_(std::move(key_source)) {}
+
+  Result<std::unique_ptr<AgentClient>> make(Loop& loop) override {
+    return std::unique_ptr<AgentClient>(make_openai_client(loop, config_));
+  }
+
+  std::string describe() const override {
+    return "openai model=" + config_.model + " base_url=" + config_.base_url +
+           " stream=" + (config_.stream ? "on" : "off") + " api_key=" + key_source_;
+  }
+
+ private:
+  OpenAiConfig config_;
+  std::string key_source_;  // "$VAR" or "none": never the key itself
+};
+
+}  // namespace
+
+std::unique_ptr<AgentClient> make_openai_client(Loop& loop, const OpenAiConfig& config) {
+  return std::make_unique<OpenAiClient>(loop, config);
+}
+
+Result<OpenAiConfig> openai_config_from_spec(const AgentSpec& spec, const FactoryOptions& options,
+                                             bool stream_default) {
+  OpenAiConfig c;
+  c.model = spec.get("model");
+  c.base_url = spec.get("base_url", c.base_url);
+  while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+  if (c.base_url.empty()) return make_error("input", "empty base_url in agent spec");
+  Result<bool> stream = parse_flag(spec, "stream", stream_default);
+  if (!stream) return stream.error();
+  c.stream = *stream;
+  c.timeout_s = options.request_timeout_s;
+  if (std::string v = spec.get("temperature"); !v.empty()) {
+    char* end = nullptr;
+    double t = std::strtod(v.c_str(), &end);
+    if (*end != '\0') return make_error("input", "bad value '" + v + "' for temperature (expected a number)");
+    c.extra["temperature"] = t;
+  }
+  if (std::string v = spec.get("max_tokens"); !v.empty()) {
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (*end != '\0' || n <= 0) return make_error("input", "bad value '" + v + "' for max_tokens (expected a positive integer)");
+    c.extra["max_tokens"] = n;
+  }
+  return c;
+}
+
+Result<std::unique_ptr<AgentFactory>> make_openai_factory(const AgentSpec& spec, const FactoryOptions& options) {
+  if (Status s = check_spec_keys(spec, {"model"}, {"base_url", "api_key_env", "stream", "temperature", "max_tokens"}); !s) {
+    return s.error();
+  }
+  Result<OpenAiConfig> config = openai_config_from_spec(spec, options, /*stream_default=*/false);
+  if (!config) return config.error();
+  // The key comes only from the environment. A named variable must be set; the default
+  // OPENAI_API_KEY is optional (local servers need no key).
+  std::string var = spec.get("api_key_env");
+  std::string source = "none";
+  if (!var.empty()) {
+    const char* key = std::getenv(var.c_str());
+    if (!key || !*key) {
+      return make_error("input", "environment variable " + var + " (api_key_env) is not set");
+    }
+    config->api_key = key;
+    source = "$" + var;
+  } else if (const char* key = std::getenv("OPENAI_API_KEY"); key && *key) {
+    config->api_key = key;
+    source = "$OPENAI_API_KEY";
+  }
+  return std::unique_ptr<AgentFactory>(std::make_unique<OpenAiFactory>(std::move(*config), source));
+}
+
+}  // namespace spar::agent

@@ -1,0 +1,47 @@
+// The OpenAI Chat Completions wire format: building request bodies and parsing replies.
+// Pure functions over JSON, no I/O; used by the openai, http and exec adapters, and callable
+// from fuzzers (every parser returns an Error for bad input and never throws).
+//
+// Thread-safety: all functions are reentrant.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "agent/types.h"
+#include "base/result.h"
+
+namespace spar::agent {
+
+// {"model", "messages", "tools"?, "seed", "user": session_id, "stream", "stream_options"?}.
+// `tools` is omitted when the request has none; with `stream`, asks for
+// stream_options.include_usage so the last chunk carries token counts.
+json build_chat_request(const Request& request, const std::string& model, bool stream);
+
+// All of `request.messages` as an OpenAI `messages` array.
+json to_openai_messages(const Request& request);
+
+// Serialises JSON for the wire. Invalid UTF-8 in strings is replaced (U+FFFD) instead of
+// throwing, so text cut mid-character can never abort a run.
+std::string dump_json(const json& value);
+
+// A non-streaming response: `choices[0].message` (content, tool_calls) and `usage`.
+// Errors are kind "protocol" ("no choices in reply", an `error` object, wrong types...).
+Result<Reply> parse_chat_response(const json& response);
+// The same from the raw body text; unparsable JSON is a "protocol" error.
+Result<Reply> parse_chat_response(std::string_view body);
+
+// One OpenAI assistant message object ({"content", "tool_calls"}) into `reply`: text and
+// tool calls. Tool-call `arguments` given as a JSON object instead of a string are kept as
+// their JSON text. Also used for the exec adapter's reply lines.
+Status parse_assistant_message(const json& message, Reply& reply);
+
+// `usage` {"prompt_tokens", "completion_tokens"}; absent or null fields count as 0.
+Usage parse_usage(const json& usage);
+
+// Number of UTF-8 code points in `text` (bytes that are not continuation bytes).
+size_t utf8_length(std::string_view text);
+// The byte length of the first `n` code points of `text` (all of it if shorter).
+size_t utf8_prefix_bytes(std::string_view text, size_t n);
+
+}  // namespace spar::agent

@@ -1,0 +1,46 @@
+#include <string>
+
+#include "agent/client.h"
+
+namespace spar::agent {
+
+std::string AgentSpec::get(const std::string& key, const std::string& fallback) const {
+  auto it = params.find(key);
+  return it == params.end() ? fallback : it->second;
+}
+
+// KIND[:key=value,key=value...]. Pairs split on ','; a value runs to the next ',' and may
+// hold '=' and ':'. The exec kind's `cmd` is special: it takes the rest of the spec, commas
+// included, so commands need no escaping (put it last).
+Result<AgentSpec> parse_agent_spec(std::string_view text) {
+  auto bad = [&](const std::string& why) {
+    return make_error("input", "bad agent spec '" + std::string(text) + "': " + why);
+  };
+  if (text.empty()) return make_error("input", "empty agent spec (expected KIND[:key=value,...])");
+  AgentSpec spec;
+  size_t colon = text.find(':');
+  spec.kind = std::string(text.substr(0, colon));
+  if (spec.kind != "mock" && spec.kind != "openai" && spec.kind != "http" && spec.kind != "exec") {
+    return make_error("input", "unknown agent kind '" + spec.kind + "' (expected mock, openai, http or exec)");
+  }
+  if (colon == std::string_view::npos) return spec;
+  std::string_view rest = text.substr(colon + 1);
+  while (true) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) return bad("expected key=value");
+    std::string key(item.substr(0, eq));
+    if (spec.kind == "exec" && key == "cmd") {
+      item = rest;  // the command takes the rest of the spec
+      comma = std::string_view::npos;
+    }
+    if (spec.params.count(key)) return bad("duplicate key '" + key + "'");
+    spec.params.emplace(std::move(key), std::string(item.substr(eq + 1)));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return spec;
+}
+
+}  // namespace spar::agent

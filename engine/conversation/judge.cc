@@ -1,0 +1,142 @@
+#include "conversation/judge.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "base/seed.h"
+
+namespace spar::conversation {
+
+namespace {
+
+constexpr const char* kJudgeSystem =
+    "You are a strict evaluator of a customer-support conversation (spar judge v1).\n"
+    "Score how well the AGENT did in the excerpt against the rubric, from 0 (fails it) to 1 (fully meets it).\n"
+    "Reply with only a JSON object, no prose and no code fences: "
+    "{\"score\": <number from 0 to 1>, \"reason\": \"<one sentence>\"}";
+
+}  // namespace
+
+Result<std::unique_ptr<JudgeCache>> JudgeCache::open(const std::string& path) {
+  std::unique_ptr<JudgeCache> cache(new JudgeCache());
+  if (path.empty()) return cache;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    json entry = json::parse(line, nullptr, false);
+    if (entry.is_object() && entry["key"].is_string() && entry["reply"].is_string()) {
+      cache->entries_[entry["key"]] = entry["reply"];
+    }
+  }
+  cache->file_ = std::fopen(path.c_str(), "ab");
+  if (!cache->file_) return make_error("input", fmt::format("{}: cannot open the judge cache for writing", path));
+  return cache;
+}
+
+JudgeCache::~JudgeCache() {
+  if (file_) std::fclose(file_);
+}
+
+std::optional<std::string> JudgeCache::get(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+void JudgeCache::put(const std::string& key, const std::string& reply) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!entries_.emplace(key, reply).second || !file_) return;
+  std::string line = json{{"key", key}, {"reply", reply}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  std::fwrite(line.data(), 1, line.size(), file_);
+  std::fflush(file_);
+}
+
+agent::Request build_judge_request(const std::string& rubric, const json& transcript, int from_turn, int to_turn,
+                                   uint64_t seed, int repeat, const std::string& session_id) {
+  std::string excerpt;
+  for (const auto& m : transcript) {
+    int t = m.value("turn", 0);
+    if (t < from_turn || t > to_turn) continue;
+    std::string role = m.value("role", "");
+    std::string content = m.value("content", "");
+    if (role == "user") {
+      excerpt += fmt::format("[turn {}] USER: {}\n", t, content);
+    } else if (role == "assistant") {
+      for (const auto& c : m.value("tool_calls", json::array())) {
+        excerpt += fmt::format("[turn {}] AGENT calls {}({})\n", t, c.value("name", ""), c.value("arguments", ""));
+      }
+      if (!content.empty()) {
+        excerpt += fmt::format("[turn {}] AGENT: {}{}\n", t, content, m.value("truncated", false) ? " [cut off]" : "");
+      }
+    } else if (role == "tool") {
+      excerpt += fmt::format("[turn {}] TOOL {} -> {}\n", t, m.value("name", ""), content);
+    }
+  }
+  agent::Request req;
+  req.session_id = session_id;
+  req.seed = mix64(seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(repeat + 1))) & ((1ULL << 53) - 1);
+  req.messages.push_back(agent::Message{"system", kJudgeSystem, {}, "", ""});
+  req.messages.push_back(agent::Message{
+      "user", fmt::format("RUBRIC:\n{}\n\nCONVERSATION (turns {} to {}):\n{}", rubric, from_turn, to_turn, excerpt), {},
+      "", ""});
+  return req;
+}
+
+std::string judge_cache_key(const std::string& identity, const agent::Request& request) {
+  std::string material = identity + "\n" + std::to_string(request.seed);
+  for (const auto& m : request.messages) material += "\n" + m.role + "\n" + m.content;
+  return fmt::format("{:016x}{:016x}", fnv1a(material), mix64(fnv1a(material, 0x84222325cbf29ce4ULL)));
+}
+
+Result<json> parse_judgement(const std::string& text) {
+  std::string t = text;
+  auto open = t.find('{'), close = t.rfind('}');
+  bool fenced = t.find("```") != std::string::npos;
+  if (fenced && open != std::string::npos && close != std::string::npos && close > open) {
+    t = t.substr(open, close - open + 1);
+  }
+  json j = json::parse(t, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return make_error("judge", fmt::format("the judge did not answer with a JSON object: {:.120}", text));
+  }
+  if (!j.contains("score") || !j["score"].is_number()) {
+    return make_error("judge", "the judge's JSON has no numeric \"score\"");
+  }
+  double score = j["score"].get<double>();
+  if (score < 0 || score > 1) return make_error("judge", fmt::format("the judge's score {} is outside [0, 1]", score));
+  return json{{"score", score}, {"reason", j.value("reason", "")}};
+}
+
+json combine_judgements(const std::vector<Result<json>>& repeats, int cached, double flaky_spread) {
+  json scores = json::array(), reasons = json::array(), errors = json::array();
+  double lo = 1, hi = 0, sum = 0;
+  for (const auto& r : repeats) {
+    if (!r.ok()) {
+      errors.push_back(r.error().message);
+      continue;
+    }
+    double s = r.value()["score"];
+    scores.push_back(s);
+    reasons.push_back(r.value()["reason"]);
+    lo = std::min(lo, s);
+    hi = std::max(hi, s);
+    sum += s;
+  }
+  json out = {{"scores", scores}, {"reasons", reasons}, {"cached", cached}, {"errors", errors}};
+  if (scores.empty()) {
+    out["score"] = nullptr;
+    out["agreement"] = nullptr;
+    out["flaky"] = false;
+    return out;
+  }
+  auto round6 = [](double x) { return std::round(x * 1e6) / 1e6; };
+  out["score"] = round6(sum / static_cast<double>(scores.size()));
+  out["agreement"] = round6(1.0 - (hi - lo));
+  out["flaky"] = (hi - lo) > flaky_spread;
+  return out;
+}
+
+}  // namespace spar::conversation
