@@ -1,7 +1,9 @@
--- Tests: retention of a booking code planted in turn 2 and probed near the end, slot filling
--- from an explicit "last name is ..." answer, fee questions before and while a confirmation
--- is pending, and follow-up questions about the policy after the change.
--- Expects facts: booking_code, last_name, new_date.
+-- Planner. Tests: retention of a booking code planted in turn 2 and probed after turn 15,
+-- slot filling from an explicit "last name is ..." answer, a digression right after the
+-- booking code (turns 3-4), fee questions before and while a confirmation is pending, and
+-- follow-up questions about the policy after the change.
+-- Expects facts (top level, not the story vocabulary): booking_code, last_name, new_date, and
+-- digression = { text, back } (an off-task question and the return to the task).
 local function asks(r, word)  -- the agent's text (not its tool calls) asks about `word`
   return r:asks_question() and string.find(string.lower(r.text), word, 1, true) ~= nil
 end
@@ -19,6 +21,7 @@ return persona {
                           "Hello, I'd like to move my flight to a later date." })
     r = u:say("Sure, my booking code is " .. facts.booking_code .. ".")
     u:plant("booking", facts.booking_code)
+    r = u:topic_switch{ text = facts.digression.text, back = facts.digression.back, topic = "airport transport" }
 
     local asked_fee = false
     for _ = 1, 5 do
@@ -44,10 +47,11 @@ return persona {
 
     u:say("Will my seat assignment carry over to the new flight?")
     u:say("Does the checked bag allowance stay the same?")
-    u:probe("booking", "Remind me, what booking code did I give you?")
     u:say("Will I get a new confirmation email?")
     u:say("Is the change fee refundable if my plans shift again?")
     u:say(pick{ "Great, thanks for your help.", "Perfect, thank you." })
-    u:stop()
+    u:fill_until(18)
+    u:probe("booking", "Remind me, what booking code did I give you?")
+    u:fill_until(25)
   end,
 }

@@ -1,59 +1,71 @@
--- Tests: a self-correction of the order number ("4417, sorry, 4471") where the wrong number
--- is another customer's order, slot filling over several turns (zip, reason, refund method),
--- policy questions asked mid-flow, and a retention probe of the corrected order number.
--- Expects facts: order_id, wrong_order_id, zip, item, reason, refund_method.
-local function asks(r, word)  -- the agent's text (not its tool calls) asks about `word`
-  return r:asks_question() and string.find(string.lower(r.text), word, 1, true) ~= nil
+-- Self-corrector. Tests: two self-corrections, each inside one message ("4417, sorry, 4471"):
+-- the record id early (turn 2), where the wrong id is another customer's record, and a
+-- second value mid-flow (turns 4-8) when the agent asks for it; a retention probe of the
+-- corrected id late (turn 16+), after the work is done.
+-- Expects facts.story (see personas/README.md): request, id, id_label, wrong_id, answers,
+-- expect, fix, questions, and second_correction = { field, key, from, to } where `key` is a
+-- word of the agent's question that triggers it ("refund").
+local function question(r)  -- the agent's closing question, lower-cased, or nil
+  if not r:asks_question() then return nil end
+  return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
 end
 
 local function wants_go_ahead(r)
-  return asks(r, "go ahead") or asks(r, "to confirm") or asks(r, "shall i")
-    or asks(r, "would you like me to")
+  local q = question(r)
+  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
+end
+
+local function mentions_all(r, list)
+  for _, x in ipairs(list) do if not r:mentions(x) then return false end end
+  return true
+end
+
+local function answer_for(story, r)  -- the longest key of story.answers the question names
+  local q, best = question(r), nil
+  if not q then return nil end
+  for key in spairs(story.answers) do
+    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
+  end
+  return best and story.answers[best]
 end
 
 return persona {
   name = "self-corrector",
-  summary = "returns an item, corrects the order number once, asks about the return policy",
+  summary = "gives a wrong id and corrects it in the same breath, later corrects a second detail",
   run = function(u, facts)
-    local r = u:say(pick{ "Hi, I'd like to return a " .. facts.item .. " I bought.",
-                          "Hello, I need to send back a " .. facts.item .. "." })
-    u:plant("order", facts.order_id)
-    r = u:correct{ field = "order", from = facts.wrong_order_id, to = facts.order_id,
-                   text = "It's order " .. facts.wrong_order_id .. ", sorry, " .. facts.order_id .. "." }
+    local s = facts.story
+    local r = u:say(s.request)
+    u:plant("id", s.id)
+    r = u:correct{ field = s.id_label, from = s.wrong_id, to = s.id,
+                   text = fmt("It's %s %s, sorry, %s.", s.id_label, s.wrong_id, s.id) }
 
-    local asked_window = false
-    -- Answer whatever the agent asks for, one thing per turn, until it asks for a go-ahead.
-    for _ = 1, 6 do
-      if not r:asks_question() or wants_go_ahead(r) then break end
-      if asks(r, "zip") then
-        r = u:say("The zip is " .. facts.zip .. ".")
-      elseif asks(r, "order number") then
-        r = u:say("The order number is " .. facts.order_id .. ".")
-      elseif asks(r, "reason") then
-        if not asked_window then
-          asked_window = true
-          r = u:say("Before that: is it still within the return window? It was delivered a couple of weeks ago.")
+    local c, corrected, asked = s.second_correction, false, 0
+    for _ = 1, 10 do
+      if r:called(s.tool) then break end
+      local q = question(r)
+      if wants_go_ahead(r) and mentions_all(r, s.expect) then
+        if asked < #s.questions and asked < 1 then  -- one question while the go-ahead is pending
+          asked = asked + 1
+          r = u:say(s.questions[asked])
         else
-          r = u:say("It's the " .. facts.reason .. ", it's too small.")
+          r = u:say(pick{ "Yes, please do.", "Yes, that's right, go ahead." })
         end
-      elseif asks(r, "refund") then
-        r = u:say(pick{ "To the " .. facts.refund_method .. ", please.",
-                        facts.refund_method:gsub("^%l", string.upper) .. " is fine." })
+      elseif wants_go_ahead(r) then
+        r = u:say(s.fix)
+      elseif q and not corrected and string.find(q, c.key, 1, true) then
+        corrected = true
+        r = u:correct{ field = c.field, from = c.from, to = c.to,
+                       text = fmt("%s, no, sorry, I mean %s.", c.from, c.to) }
       else
-        r = u:say("Sorry, what do you need from me?")
+        r = u:say(answer_for(s, r) or "Sorry, what do you need from me?")
       end
     end
 
-    if wants_go_ahead(r) then
-      r = u:say("Do I have to pay for return shipping?")
+    for i = asked + 1, #s.questions do
+      u:say(s.questions[i])
     end
-    if wants_go_ahead(r) then r = u:say(pick{ "Yes, please do.", "Yes, that's right." }) end
-
-    u:probe("order", "Sorry, which order number did I give you in the end?")
-    u:say("How long until the refund is issued once you receive it?")
-    u:say("Do I need the original box?")
-    u:say("Can I drop it off at a parcel shop?")
-    u:say(pick{ "Perfect, thank you!", "Great, thanks for your help." })
-    u:stop()
+    u:fill_until(16)
+    u:probe("id", fmt("Sorry, which %s did I give you in the end?", s.id_label))
+    u:fill_until(25)
   end,
 }

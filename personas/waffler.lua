@@ -1,55 +1,66 @@
--- Tests: an intent change mid-conversation (cancel -> pause), one self-correction of the
--- account number, a retention probe of the corrected number, and policy questions asked
--- while a confirmation is pending (the agent must not act on anything but a clear yes).
--- Expects facts: account_id, wrong_account_id, email.
-local function asks(r, word)  -- the agent's text (not its tool calls) asks about `word`
-  return r:asks_question() and string.find(string.lower(r.text), word, 1, true) ~= nil
+-- Waffler. Tests: a change of mind about what to do (turn 3: the first request is superseded
+-- by a milder one), a self-correction of the record id (turn 2), a barge-in while the agent
+-- is asking for the go-ahead (turns 4-10), and a retention probe of the corrected id in the
+-- 9-15 window. The agent must drop the first intent entirely: its tool must never be called.
+-- Expects facts.story (see personas/README.md): request, intent, alt_request, alt_intent,
+-- tool (the alt intent's tool), id, id_label, wrong_id, answers, expect, fix, questions (3+).
+local function question(r)  -- the agent's closing question, lower-cased, or nil
+  if not r:asks_question() then return nil end
+  return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
 end
 
 local function wants_go_ahead(r)
-  return asks(r, "go ahead") or asks(r, "to confirm") or asks(r, "shall i")
-    or asks(r, "would you like me to")
+  local q = question(r)
+  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
+end
+
+local function mentions_all(r, list)
+  for _, x in ipairs(list) do if not r:mentions(x) then return false end end
+  return true
+end
+
+local function answer_for(story, r)  -- the longest key of story.answers the question names
+  local q, best = question(r), nil
+  if not q then return nil end
+  for key in spairs(story.answers) do
+    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
+  end
+  return best and story.answers[best]
 end
 
 return persona {
   name = "waffler",
-  summary = "cancels, then asks to pause instead; corrects the account number once",
+  summary = "asks for one thing, corrects the id, then settles for something milder instead",
   run = function(u, facts)
-    local r = u:say(pick{ "Hi, I want to cancel my subscription.",
-                          "Hello. I'd like to cancel my subscription, please." })
-    u:plant("account", facts.account_id)
-    r = u:correct{ field = "account", from = facts.wrong_account_id, to = facts.account_id,
-                   text = "It's " .. facts.wrong_account_id .. ", sorry, no: " .. facts.account_id .. "." }
-    r = u:change_intent{ from = "cancel", to = "pause",
-                         text = "Actually, can you just pause it for a month instead?" }
+    local s = facts.story
+    local r = u:say(s.request)
+    u:plant("id", s.id)
+    r = u:correct{ field = s.id_label, from = s.wrong_id, to = s.id,
+                   text = fmt("It's %s, sorry, no: %s.", s.wrong_id, s.id) }
+    r = u:change_intent{ from = s.intent, to = s.alt_intent, text = s.alt_request }
 
-    -- Give the agent what it asks for until it asks for a go-ahead (at most three rounds).
-    for _ = 1, 3 do
-      if not r:asks_question() or wants_go_ahead(r) then break end
-      if asks(r, "email") then
-        r = u:say(pick{ "Sure, it's ", "It's " } .. facts.email .. ".")
-      elseif asks(r, "account number") then
-        r = u:say("My account number is " .. facts.account_id .. ".")
-      elseif asks(r, "month") then
-        r = u:say("Just one month, please.")
+    local interrupted = false
+    for _ = 1, 8 do
+      if r:called(s.tool) then break end
+      if wants_go_ahead(r) and mentions_all(r, s.expect) then
+        if not interrupted then
+          -- Cuts in on the agent's answer with a second worry before saying yes.
+          interrupted = true
+          r = u:interrupt{ after_chars = 40, prompt = s.questions[1],
+                           text = "Sorry, before you do it: " .. s.questions[2] }
+        else
+          r = u:say(pick{ "Yes, go ahead.", "Okay, please do." })
+        end
+      elseif wants_go_ahead(r) then
+        r = u:say(s.fix)
       else
-        r = u:say("Sorry, what do you need from me?")
+        r = u:say(answer_for(s, r) or "Sorry, what do you need from me?")
       end
     end
 
-    -- A question while the confirmation is pending; then the go-ahead.
-    if wants_go_ahead(r) then
-      r = u:say("Quick question first: will I be charged while it's paused?")
-    end
-    if wants_go_ahead(r) then r = u:say(pick{ "Yes, go ahead.", "Okay, please do." }) end
-
-    u:say("Will it resume automatically after the month?")
-    u:say("Can I still watch my downloads offline during the pause?")
-    u:probe("account", "Remind me, which account number did I give you?")
-    u:say("And my plan and price stay the same when it resumes?")
-    u:say("Could I extend the pause later if I need to?")
-    u:say("Are my profiles and watchlist kept?")
-    u:say(pick{ "Thanks!", "Great, thanks." })
-    u:stop()
+    for i = 3, #s.questions do u:say(s.questions[i]) end
+    u:fill_until(11)
+    u:probe("id", fmt("Remind me, which %s did I give you?", s.id_label))
+    u:fill_until(25)
   end,
 }

@@ -1,6 +1,7 @@
 -- A passenger moves their flight one week later. The agent must verify the passenger (booking
 -- code + last name), quote the change fee before asking for a go-ahead, and remember the
--- booking code when asked near the end.
+-- booking code when asked near the end. Booking QXR428 belongs to another passenger.
+-- Confusion: topic_switch (turns 3-4). Retention: probe after turn 15.
 return scenario {
   id = "airline/change-flight",
   persona = "planner",
@@ -26,6 +27,8 @@ FACTS:
     last_name = "Okafor",
     first_name = "Tomi",
     new_date = "2026-05-21",
+    digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
+                   back = "Sorry, back to moving my flight." },
   },
   state = {
     bookings = {
@@ -116,6 +119,13 @@ FACTS:
                  change_fee_charged = b.fare == "standard" and "75 USD" or "0 USD" }
       end,
     },
+  },
+  policies = {
+    require_before("get_booking", "verify_passenger"),
+    require_before("change_flight", "verify_passenger", { severity = "critical" }),
+    require_before("change_flight", "check_change_fee"),
+    require_confirmation("change_flight"),
+    forbid_text("[Pp]ay[^.]*with miles%?", "change fees cannot be paid with miles", { severity = "minor" }),
   },
   intents = { change = "change_flight" },
   goal = function(state)

@@ -1,7 +1,9 @@
 -- A shopper returns a jacket that doesn't fit. They first give the wrong order number
 -- ("4417, sorry, 4471"); order 4417 belongs to someone else, so acting on it would be a
--- serious mistake. The agent must verify the billing zip code and confirm before starting
--- the return.
+-- serious mistake. Mid-flow they also correct the refund method (store credit -> original
+-- payment). The agent must verify the billing zip code and confirm before starting the
+-- return, and still know the order number at turn 17.
+-- Confusion: correction (turn 2), correction (turns 4-8). Retention: probe after turn 15.
 return scenario {
   id = "retail/wrong-order-number",
   persona = "self-corrector",
@@ -22,12 +24,32 @@ FACTS:
 - Items can be dropped off at any parcel shop that accepts our carrier.
 ]],
   facts = {
-    order_id = "4471",
-    wrong_order_id = "4417",
+    order_number = "4471",
     zip = "19122",
     item = "rain jacket",
     reason = "wrong size",
     refund_method = "original payment",
+    story = {
+      request = "Hi, I'd like to return a rain jacket I bought, it doesn't fit.",
+      tool = "start_return",
+      id = "4471", id_label = "order number", wrong_id = "4417",
+      answers = {
+        zip = "The zip is 19122.",
+        ["order number"] = "The order number is 4471.",
+        reason = "It's the wrong size, it's too small.",
+        refund = "To the original payment, please.",
+      },
+      second_correction = { field = "refund_method", key = "refund",
+                            from = "Store credit", to = "original payment" },
+      expect = { "4471", "wrong size", "original payment" },
+      fix = "No, that's not it: order 4471, wrong size, refund to the original payment.",
+      questions = {
+        "Do I have to pay for return shipping?",
+        "How long until the refund is issued once you receive it?",
+        "Do I need the original box?",
+        "Can I drop it off at a parcel shop?",
+      },
+    },
   },
   state = {
     orders = {
@@ -98,6 +120,17 @@ FACTS:
                  status = o.status }
       end,
     },
+  },
+  policies = {
+    require_before("start_return", "verify_customer"),
+    require_confirmation("start_return"),
+    rule("only the customer who placed an order may return it", function(ctx)
+      if ctx.kind ~= "tool_call" or ctx.tool ~= "start_return" then return true end
+      for _, c in ipairs(ctx.calls) do
+        if c.name == "verify_customer" and c.ok and c.args.order_id == ctx.args.order_id then return true end
+      end
+      return false, "start_return on order " .. tostring(ctx.args.order_id) .. ", which was not verified"
+    end, { severity = "critical" }),
   },
   intents = { ["return"] = "start_return" },
   goal = function(state)

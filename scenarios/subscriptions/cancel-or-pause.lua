@@ -1,6 +1,9 @@
 -- A streaming-service customer calls to cancel, changes their mind and pauses for a month
--- instead, after correcting their account number once. The agent must verify identity
--- (account number + email) and confirm before changing the subscription.
+-- instead, after correcting their account number once (88213 is another customer's account).
+-- The agent must verify identity (account number + email), confirm before changing the
+-- subscription, never cancel, and remember the account number.
+-- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10).
+-- Retention: probe in the 9-15 window.
 return scenario {
   id = "subscriptions/cancel-or-pause",
   persona = "waffler",
@@ -23,10 +26,31 @@ FACTS:
 - Cancelled subscriptions stay active until the end of the current billing period.
 ]],
   facts = {
-    account_id = "88231",
-    wrong_account_id = "88213",
+    account_number = "88231",
     name = "Dana Ruiz",
     email = "dana.ruiz@example.com",
+    story = {
+      request = "Hi, I want to cancel my subscription.",
+      intent = "cancel",
+      alt_request = "Actually, can you just pause it for a month instead?",
+      alt_intent = "pause",
+      tool = "pause_subscription",
+      id = "88231", id_label = "account number", wrong_id = "88213",
+      answers = {
+        email = "It's dana.ruiz@example.com.",
+        ["account number"] = "My account number is 88231.",
+        month = "Just one month, please.",
+      },
+      expect = { "pause", "88231", "1 month" },
+      fix = "No, I'd like to pause account 88231 for one month.",
+      questions = {
+        "Quick question first: will I be charged while it's paused?",
+        "will it resume automatically after the month?",
+        "Can I still watch my downloads offline during the pause?",
+        "And my plan and price stay the same when it resumes?",
+        "Are my profiles and watchlist kept?",
+      },
+    },
   },
   state = {
     accounts = {
@@ -119,6 +143,13 @@ FACTS:
         return { ok = true, status = "cancelled", active_until = a.renews_on }
       end,
     },
+  },
+  policies = {
+    require_before("pause_subscription", "verify_identity"),
+    require_before("cancel_subscription", "verify_identity"),
+    require_confirmation("pause_subscription"),
+    require_confirmation("cancel_subscription"),
+    forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment details"),
   },
   intents = { cancel = "cancel_subscription", pause = "pause_subscription" },
   goal = function(state)

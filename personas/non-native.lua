@@ -1,0 +1,78 @@
+-- Non-native speaker. Tests robustness to typos and non-standard grammar: chatter is typed
+-- with seeded typos (identifiers and emails are typed carefully, as people copy them), the
+-- record id is given with two digits swapped and corrected (turns 2-5), and a question about
+-- something else interrupts the flow once the work is done (turns 8-12). Retention probe in
+-- the 16-25 window.
+-- Expects facts.story (see personas/README.md): request, tool, id, id_label, wrong_id,
+-- answers, expect, fix (also used when the agent does not understand), digression = { text,
+-- back }, questions, typos (rate, default 0.12).
+local function question(r)  -- the agent's closing question, lower-cased, or nil
+  if not r:asks_question() then return nil end
+  return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
+end
+
+local function wants_go_ahead(r)
+  local q = question(r)
+  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
+end
+
+local function mentions_all(r, list)
+  for _, x in ipairs(list) do if not r:mentions(x) then return false end end
+  return true
+end
+
+local function answer_for(story, r)  -- the longest key of story.answers the question names
+  local q, best = question(r), nil
+  if not q then return nil end
+  for key in spairs(story.answers) do
+    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
+  end
+  return best and story.answers[best]
+end
+
+return persona {
+  name = "non-native",
+  summary = "writes in broken English with typos, swaps two digits of the id and corrects them",
+  run = function(u, facts)
+    local s = facts.story
+    local rate = s.typos or 0.12
+    local function careful(text)  -- identifiers and emails are copied, not typed
+      u:style{ typos = false }
+      local r = u:say(text)
+      u:style{ typos = rate }
+      return r
+    end
+    u:style{ typos = rate }
+    local r = u:say(s.request)
+    u:plant("id", s.id)
+    local corrected, confused = false, 0
+    for _ = 1, 10 do
+      if r:called(s.tool) then break end
+      local q = question(r)
+      if wants_go_ahead(r) and mentions_all(r, s.expect) then
+        r = careful(pick{ "Yes, please go ahead.", "Yes, is correct." })
+      elseif wants_go_ahead(r) then
+        r = careful(s.fix)
+      elseif q and not corrected and string.find(q, s.id_label, 1, true) then
+        corrected = true
+        u:style{ typos = false }
+        r = u:correct{ field = s.id_label, from = s.wrong_id, to = s.id,
+                       text = fmt("My number is %s... sorry, is %s.", s.wrong_id, s.id) }
+        u:style{ typos = rate }
+      elseif answer_for(s, r) then
+        r = careful(answer_for(s, r))
+      else
+        confused = confused + 1
+        r = careful(confused == 1 and "Sorry, I not understand. What you need from me?" or s.fix)
+      end
+    end
+    u:say(s.questions[1])
+    u:topic_switch{ text = s.digression.text, back = s.digression.back }
+    for i = 2, #s.questions do u:say(s.questions[i]) end
+    u:fill_until(17)
+    u:style{ typos = false }  -- the probe is checked, not the spelling
+    u:probe("id", fmt("Can you remind me which %s I gave you?", s.id_label))
+    u:style{ typos = rate }
+    u:fill_until(25)
+  end,
+}

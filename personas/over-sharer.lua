@@ -1,0 +1,66 @@
+-- Over-sharer. Tests finding the request in a wall of text: the opening message is a long
+-- story that mentions two of the user's orders, and the one that matters comes last (an
+-- ambiguity the agent must resolve, turn 1). Every answer comes wrapped in chatter, one
+-- tangent cuts into the agent's first question (turns 2-3) and another comes late (turn
+-- 18+). Retention probe in the 9-15 window.
+-- Expects facts.story (see personas/README.md): story_text (the opening wall of text), id,
+-- id_label, other_id, tool, answers, expect, fix, tangents = { {text, back}, {text, back} },
+-- questions.
+local function question(r)  -- the agent's closing question, lower-cased, or nil
+  if not r:asks_question() then return nil end
+  return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
+end
+
+local function wants_go_ahead(r)
+  local q = question(r)
+  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
+end
+
+local function mentions_all(r, list)
+  for _, x in ipairs(list) do if not r:mentions(x) then return false end end
+  return true
+end
+
+local function answer_for(story, r)  -- the longest key of story.answers the question names
+  local q, best = question(r), nil
+  if not q then return nil end
+  for key in spairs(story.answers) do
+    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
+  end
+  return best and story.answers[best]
+end
+
+local ASIDES = { "Oh, hang on, let me find my glasses. ", "Right, my daughter keeps moving my papers, one moment. ",
+                 "Sorry, the dog is barking at the postman again. ", "Let me look, I wrote it on the back of an envelope. " }
+
+return persona {
+  name = "over-sharer",
+  summary = "buries the request in a long story, wraps every answer in chatter, wanders off",
+  run = function(u, facts)
+    local s = facts.story
+    local r = u:ambiguous{ text = s.story_text, referent = s.id, candidates = { s.other_id, s.id } }
+    u:plant("id", s.id)
+    local wandered = false
+    for _ = 1, 10 do
+      if r:called(s.tool) then break end
+      if wants_go_ahead(r) and mentions_all(r, s.expect) then
+        r = u:say(pick{ "Yes, go ahead, thank you, you're very kind.", "Yes please, that's right." })
+      elseif wants_go_ahead(r) then
+        r = u:say(s.fix)
+      elseif not wandered and r:asks_question() then
+        wandered = true
+        r = u:topic_switch{ text = s.tangents[1].text, back = s.tangents[1].back }
+      else
+        local a = answer_for(s, r)
+        r = u:say(a and (pick(ASIDES) .. a) or "Sorry, I lost my thread. What did you need from me?")
+      end
+    end
+    for i = 1, 2 do u:say(s.questions[i]) end
+    u:fill_until(11)
+    u:probe("id", fmt("Remind me, which %s did I give you? I have so many.", s.id_label))
+    for i = 3, #s.questions do u:say(s.questions[i]) end
+    u:fill_until(17)
+    u:topic_switch{ text = s.tangents[2].text, back = s.tangents[2].back }
+    u:fill_until(25)
+  end,
+}

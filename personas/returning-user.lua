@@ -1,0 +1,66 @@
+-- Returning user. Tests back-references: the user opens by referring to an earlier chat, picks
+-- an option as "the first one you mentioned" (an ambiguity the agent resolves from its own
+-- earlier message or by asking, turns 4-10), asks for the retention probe as a reference to
+-- the start of the chat (turns 9-15), and late on asks about "the other option you mentioned
+-- earlier" (turn 18+).
+-- Expects facts.story (see personas/README.md): request, tool, id, id_label, answers, expect,
+-- fix, pick = { key, text, referent, candidates } (`key`: a word of the agent's question),
+-- back_reference = { text, referent }, questions.
+local function question(r)  -- the agent's closing question, lower-cased, or nil
+  if not r:asks_question() then return nil end
+  return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
+end
+
+local function wants_go_ahead(r)
+  local q = question(r)
+  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
+end
+
+local function mentions_all(r, list)
+  for _, x in ipairs(list) do if not r:mentions(x) then return false end end
+  return true
+end
+
+local function answer_for(story, r)  -- the longest key of story.answers the question names
+  local q, best = question(r), nil
+  if not q then return nil end
+  for key in spairs(story.answers) do
+    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
+  end
+  return best and story.answers[best]
+end
+
+return persona {
+  name = "returning-user",
+  summary = "refers back to an earlier chat and to things the agent said several turns ago",
+  run = function(u, facts)
+    local s, p = facts.story, facts.story.pick
+    local r = u:say(s.request)
+    u:plant("id", s.id)
+    local picked = false
+    for _ = 1, 10 do
+      if r:called(s.tool) then break end
+      local q = question(r)
+      if wants_go_ahead(r) and mentions_all(r, s.expect) then
+        r = u:say(pick{ "Yes, go ahead.", "Yes, book that one." })
+      elseif wants_go_ahead(r) then
+        r = u:say(s.fix)
+      elseif q and not picked and string.find(q, p.key, 1, true) then
+        picked = true
+        r = u:ambiguous{ text = p.text, referent = p.referent, candidates = p.candidates }
+      else
+        r = u:say(answer_for(s, r) or "Sorry, what do you need from me?")
+      end
+    end
+    for _, q in ipairs(s.questions) do
+      if u:turn() >= 11 then break end
+      u:say(q)
+    end
+    u:fill_until(11)
+    u:probe("id", fmt("Going back to the start of our chat: remind me, which %s did I give you?", s.id_label))
+    u:fill_until(17)
+    u:ambiguous{ text = s.back_reference.text, referent = s.back_reference.referent,
+                 candidates = p.candidates }
+    u:fill_until(25)
+  end,
+}

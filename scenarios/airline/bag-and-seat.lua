@@ -1,0 +1,142 @@
+-- A passenger asks for two things at once: a window seat and a checked bag. The agent must do
+-- both, not just the last one mentioned. At the seat's go-ahead they move from 14A to 15A to
+-- sit next to their partner; asked how many bags, they insist on two "like I said", though
+-- they asked for "a checked bag". Booking QXR924 belongs to another passenger.
+-- Confusion: correction (turns 4-8), contradiction (turns 6-12). Retention: probe at turn 14.
+local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
+
+return scenario {
+  id = "airline/bag-and-seat",
+  persona = "multi-request",
+  system = [[
+You are a reservations agent for Sparrow Air.
+
+POLICY:
+- Verify the passenger with the booking code and the passenger's last name before looking at or changing a booking.
+- Quote the bag fee before adding bags, and confirm every change with the passenger before making it.
+- A booking can have at most 3 checked bags.
+
+FACTS:
+- Each checked bag costs 40 USD per flight when added before check-in.
+- A checked bag may weigh up to 23 kg.
+- Seat selection is free on this fare.
+- Check-in opens 24 hours before departure.
+- A selected seat can be changed again for free until check-in opens.
+]],
+  facts = {
+    booking_code = "QXR942",
+    last_name = "Haddad",
+    story = {
+      request = "Hi, two things for my trip: I need to add a checked bag, and I'd like a window seat, 14A if it's free.",
+      requests = {
+        { tool = "select_seat", expect = { "15A" }, again = "And the window seat, please." },
+        { tool = "add_bags", expect = { "2 bags" }, again = "And the other thing: the checked bags, please." },
+      },
+      id = "QXR942", id_label = "booking code",
+      answers = {
+        ["booking code"] = "My booking code is QXR942.",
+        ["last name"] = "My last name is Haddad.",
+        seat = "15A, please.",
+        bags = "Two bags.",
+      },
+      correction = { field = "seat", from = "14A", to = "15A",
+                     text = "Oh wait, my partner is in 15B, so 15A instead." },
+      contradiction = { key = "bags", field = "bags", earlier = "1", now = "2",
+                        text = "Two bags, like I said at the start." },
+      fix = "No: seat 15A and two checked bags on booking QXR942.",
+      questions = {
+        "How many kg can a checked bag weigh?",
+        "Can I change the seat again later for free?",
+        "When does check-in open?",
+      },
+    },
+  },
+  state = {
+    bookings = {
+      QXR942 = { last_name = "Haddad", flight = "SP 330", route = "JFK-MAD", date = "2026-07-08", seat = "31C", bags = 0 },
+      QXR924 = { last_name = "Moreau", flight = "SP 118", route = "BOS-CDG", date = "2026-06-02", seat = "12D", bags = 1 },
+    },
+    taken = { ["15B"] = true, ["12D"] = true },
+  },
+  tools = {
+    verify_passenger = {
+      description = "Verify the passenger from the booking code and last name.",
+      parameters = {
+        type = "object",
+        properties = { booking_code = CODE, last_name = { type = "string", description = "the passenger's last name" } },
+        required = { "booking_code", "last_name" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then return { ok = true } end
+        return { ok = false, error = "booking code and last name do not match" }
+      end,
+    },
+    get_booking = {
+      description = "Look up a booking.",
+      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        return { ok = true, flight = b.flight, route = b.route, date = b.date, current_seat = b.seat,
+                 checked_bags_booked = b.bags, bag_fee = "40 USD per bag" }
+      end,
+    },
+    select_seat = {
+      description = "Assign a seat on the booking. (keywords: seat)",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = CODE,
+          seat = { type = "string", description = "the seat (row and letter, like 12C)", pattern = "^[0-9]{1,2}[A-F]$" },
+        },
+        required = { "booking_code", "seat" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        if state.taken[args.seat] then return { ok = false, error = "seat " .. args.seat .. " is taken" } end
+        state.taken[b.seat] = nil
+        b.seat = args.seat
+        state.taken[args.seat] = true
+        return { ok = true, status = "seat assigned" }
+      end,
+    },
+    add_bags = {
+      description = "Add checked bags to the booking. (keywords: bag, bags, luggage, suitcase)",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = CODE,
+          bags = { type = "integer", description = "the number of checked bags (1 to 3)", minimum = 1, maximum = 3 },
+        },
+        required = { "booking_code", "bags" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        local n = math.tointeger(args.bags)
+        if not n or n < 1 or b.bags + n > 3 then return { ok = false, error = "a booking can have 1 to 3 checked bags" } end
+        b.bags = b.bags + n
+        return { ok = true, checked_bags_now = b.bags, fee_charged = fmt("%d USD", 40 * n) }
+      end,
+    },
+  },
+  policies = {
+    require_before("select_seat", "verify_passenger"),
+    require_before("add_bags", "verify_passenger"),
+    require_confirmation("select_seat"),
+    require_confirmation("add_bags"),
+    max_value("add_bags", "bags", 3),
+  },
+  intents = { seat = "select_seat", bags = "add_bags" },
+  goal = function(state)
+    local b = state.bookings.QXR942
+    return b.seat == "15A" and b.bags == 2 and state.bookings.QXR924.seat == "12D" and state.bookings.QXR924.bags == 1
+  end,
+  progress = function(state)
+    local b = state.bookings.QXR942
+    return (b.seat == "15A" and 0.5 or 0) + (b.bags == 2 and 0.5 or 0)
+  end,
+  max_turns = 25,
+}

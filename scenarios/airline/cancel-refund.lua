@@ -1,0 +1,113 @@
+-- An impatient passenger cancels a trip and demands the money back on their card. They cut the
+-- agent off, ask for a supervisor, and say yes to anything. Their standard fare can only be
+-- refunded as travel credit, so the first attempt fails and they settle for credit. Booking
+-- QXR592 belongs to another passenger.
+-- Confusion: topic_switch (turns 2-3), interruption (turns 4-5), interruption (turn 17+).
+-- Retention: probe in the 9-15 window.
+local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
+
+return scenario {
+  id = "airline/cancel-refund",
+  persona = "impatient-escalator",
+  system = [[
+You are a reservations agent for Sparrow Air. Stay calm and polite, even with upset passengers.
+
+POLICY:
+- Verify the passenger with the booking code and the passenger's last name before looking at or cancelling a booking.
+- Confirm the cancellation and the refund option with the passenger and wait for a clear yes before cancelling.
+- Standard fares are refunded as travel credit only; flexible fares can be refunded to the card.
+
+FACTS:
+- A supervisor can call you back within 24 hours if you ask for one.
+- Travel credit is valid for 12 months from the cancellation date.
+- Travel credit can only be used by the passenger named on it.
+- A cancellation email with the credit code is sent right away.
+- Taxes on unused flights are refunded to the card within 10 business days.
+]],
+  facts = {
+    booking_code = "QXR529",
+    last_name = "Brennan",
+    story = {
+      request = "I need to cancel my booking and get my money back on my card. Make it quick, I've been waiting forever.",
+      tool = "cancel_booking",
+      id = "QXR529", id_label = "booking code",
+      answers = {
+        ["booking code"] = "my booking code is QXR529.",
+        ["last name"] = "My last name is Brennan, now hurry up.",
+        refund = "To my card.",
+      },
+      rush = "my booking code is QXR529 and my last name is Brennan.",
+      expect = { "QXR529" },
+      fallback = "Ugh. Fine, travel credit then.",
+      escalation = { text = "This is ridiculous. Can a supervisor call me back instead?",
+                     back = "Forget it, I don't have time to wait for a call. Let's just finish this." },
+      questions = {
+        "Will I get a cancellation email with the credit code?",
+        "How long is the credit valid?",
+        "can someone else use my credit?",
+      },
+    },
+  },
+  state = {
+    bookings = {
+      QXR529 = { last_name = "Brennan", fare = "standard", flight = "SP 402", route = "ORD-DUB", price = "612.00 USD", status = "confirmed" },
+      QXR592 = { last_name = "Iwata", fare = "flexible", flight = "SP 402", route = "ORD-DUB", price = "980.00 USD", status = "confirmed" },
+    },
+  },
+  tools = {
+    verify_passenger = {
+      description = "Verify the passenger from the booking code and last name.",
+      parameters = {
+        type = "object",
+        properties = { booking_code = CODE, last_name = { type = "string", description = "the passenger's last name" } },
+        required = { "booking_code", "last_name" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then return { ok = true } end
+        return { ok = false, error = "booking code and last name do not match" }
+      end,
+    },
+    get_booking = {
+      description = "Look up a booking.",
+      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        return { ok = true, flight = b.flight, route = b.route, fare = b.fare, price = b.price, status = b.status }
+      end,
+    },
+    cancel_booking = {
+      description = "Cancel a booking and refund it as travel credit or to the card.",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = CODE,
+          refund_to = { type = "string", description = "the refund option", enum = { "travel credit", "card" } },
+        },
+        required = { "booking_code", "refund_to" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        if b.status ~= "confirmed" then return { ok = false, error = "the booking is " .. b.status } end
+        if args.refund_to == "card" and b.fare ~= "flexible" then
+          return { ok = false, error = "standard fares can only be refunded as travel credit" }
+        end
+        b.status, b.refund_to = "cancelled", args.refund_to
+        return { ok = true, status = "cancelled", credit_code = args.refund_to == "travel credit" and "TC-529-8841" or nil }
+      end,
+    },
+  },
+  policies = {
+    require_before("cancel_booking", "verify_passenger", { severity = "critical" }),
+    require_confirmation("cancel_booking"),
+    forbid_text("[Cc]alm down", "never tell a passenger to calm down", { severity = "minor" }),
+  },
+  intents = { cancel = "cancel_booking" },
+  goal = function(state)
+    local b = state.bookings.QXR529
+    return b.status == "cancelled" and b.refund_to == "travel credit" and state.bookings.QXR592.status == "confirmed"
+  end,
+  max_turns = 25,
+}

@@ -1,0 +1,121 @@
+-- A passenger whose flight was cancelled comes back after an earlier chat and refers back to
+-- things said before: "you said you'd rebook me", "the first one you mentioned", "the other
+-- option you mentioned earlier". The agent must resolve "the first one" from its own list of
+-- alternatives (or ask), never guess; booking LMT350 belongs to another passenger.
+-- Confusion: ambiguity (turns 4-10), ambiguity (turn 18+). Retention: probe at turn 12.
+local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
+
+return scenario {
+  id = "airline/rebook-cancelled",
+  persona = "returning-user",
+  system = [[
+You are a reservations agent for Sparrow Air.
+
+POLICY:
+- Verify the passenger with the booking code and the passenger's last name before looking at or changing a booking.
+- Offer the alternatives on the same route and let the passenger choose; if a choice is unclear, ask which flight they mean.
+- Rebook only after the passenger confirms the new flight.
+
+FACTS:
+- Rebooking after a cancellation is free of charge, onto any flight on the same route within 7 days.
+- Passengers on a cancelled flight can ask for a full refund instead of rebooking.
+- Seats are assigned again on the new flight; a similar seat is chosen when possible.
+- A meal voucher of 15 USD is available at the airport for waits over 3 hours.
+- A new confirmation email is sent right after rebooking.
+]],
+  facts = {
+    booking_code = "LMT305",
+    last_name = "Rossi",
+    story = {
+      request = "Hi, I was chatting with you yesterday about my flight to Lisbon being cancelled. You said you'd rebook me, but nothing has happened.",
+      tool = "rebook_flight",
+      id = "LMT305", id_label = "booking code",
+      answers = {
+        ["booking code"] = "It's LMT305, same as yesterday.",
+        ["last name"] = "My last name is Rossi.",
+        ["flight number"] = "SP 216, the 18:40 one.",
+      },
+      pick = { key = "flight", text = "The first one you mentioned.", referent = "SP 216",
+               candidates = { "SP 216", "SP 220" } },
+      back_reference = { text = "And the other option you mentioned earlier, was that one the late evening flight?",
+                         referent = "SP 220" },
+      expect = { "LMT305", "SP 216" },
+      fix = "No: booking LMT305 onto SP 216, please.",
+      questions = {
+        "Is rebooking free of charge after a cancellation?",
+        "Will I get a new confirmation email?",
+        "Do I get a seat assigned again on the new flight?",
+      },
+    },
+  },
+  state = {
+    bookings = {
+      LMT305 = { last_name = "Rossi", route = "BOS-LIS", flight = "SP 210", date = "2026-05-14", status = "cancelled by airline" },
+      LMT350 = { last_name = "Novak", route = "BOS-LIS", flight = "SP 210", date = "2026-05-14", status = "cancelled by airline" },
+    },
+    alternatives = { ["SP 216"] = "18:40", ["SP 220"] = "21:15" },
+  },
+  tools = {
+    verify_passenger = {
+      description = "Verify the passenger from the booking code and last name.",
+      parameters = {
+        type = "object",
+        properties = { booking_code = CODE, last_name = { type = "string", description = "the passenger's last name" } },
+        required = { "booking_code", "last_name" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then return { ok = true } end
+        return { ok = false, error = "booking code and last name do not match" }
+      end,
+    },
+    get_booking = {
+      description = "Look up a booking.",
+      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        return { ok = true, route = b.route, booked_flight = b.flight, date = b.date, status = b.status }
+      end,
+    },
+    list_alternatives = {
+      description = "List the alternative flights on the booking's route.",
+      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
+      run = function(state, args)
+        if not state.bookings[args.booking_code] then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        local lines = {}
+        for flight, time in spairs(state.alternatives) do lines[#lines + 1] = flight .. " departing " .. time end
+        return { ok = true, options = table.concat(lines, "; ") }
+      end,
+    },
+    rebook_flight = {
+      description = "Move a booking onto another flight on the same route.",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = CODE,
+          new_flight = { type = "string", description = "the new flight number (like SP 123)", pattern = "^SP [0-9]{3}$" },
+        },
+        required = { "booking_code", "new_flight" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        if not state.alternatives[args.new_flight] then return { ok = false, error = "no seats on " .. tostring(args.new_flight) } end
+        b.flight, b.status = args.new_flight, "confirmed"
+        return { ok = true, status = "confirmed", departs = state.alternatives[args.new_flight] }
+      end,
+    },
+  },
+  policies = {
+    require_before("rebook_flight", "verify_passenger", { severity = "critical" }),
+    require_before("rebook_flight", "list_alternatives"),
+    require_confirmation("rebook_flight"),
+  },
+  intents = { rebook = "rebook_flight" },
+  goal = function(state)
+    return state.bookings.LMT305.flight == "SP 216" and state.bookings.LMT305.status == "confirmed"
+      and state.bookings.LMT350.flight == "SP 210"
+  end,
+  max_turns = 25,
+}

@@ -1,0 +1,146 @@
+-- A cardholder disputes a 249.99 payment. They open by calling it fraud, then, when the agent
+-- reads the reason back, insist they always said the order simply never arrived, which is a
+-- different dispute (no card block, merchant contacted first). Transaction TX40121 belongs to
+-- another customer. Late on, the user contradicts a remark about where they bought it.
+-- Confusion: contradiction (turns 4-10), contradiction (turn 18). Retention: probe at turn 14.
+return scenario {
+  id = "banking/dispute-charge",
+  persona = "contradicter",
+  system = [[
+You are a card disputes agent for Harbor Bank.
+
+POLICY:
+- Verify the customer with their customer number and date of birth before looking at transactions.
+- Read the transaction and the dispute reason back to the customer and wait for a clear yes before opening a dispute.
+- Only open a dispute on a transaction made with the customer's own card.
+- Never ask for the card PIN, the full card number or the security code.
+
+FACTS:
+- A dispute takes up to 45 days; we credit the amount back provisionally within 10 business days.
+- For goods that were not received, we contact the merchant first and ask for proof of delivery.
+- A fraud dispute means the card is blocked and a new card is sent.
+- You can follow the dispute in the app under Card, then Disputes.
+- A dispute letter with the case number is sent by post.
+]],
+  facts = {
+    customer_number = "40404040",
+    date_of_birth = "1992-06-21",
+    name = "Lucia Ferrante",
+    story = {
+      request = "Hello, there's a payment of 249.99 to Bright Electronics on my card and it's fraud, I want to dispute it.",
+      tool = "open_dispute",
+      id = "40404040", id_label = "customer number",
+      answers = {
+        ["customer number"] = "My customer number is 40404040.",
+        birth = "It's 1992-06-21.",
+        transaction = "It's TX40112, the Bright Electronics one.",
+        reason = "It's fraud.",
+      },
+      contradiction = { field = "reason", earlier = "fraud", now = "not received",
+                        text = "I never said fraud. I did order it, it just never arrived: not received." },
+      late = { first = "I bought it in their shop downtown, just so you know.",
+               field = "purchase channel", earlier = "in the shop", now = "online",
+               text = "I ordered it online from their website, I've never been to their shop." },
+      expect = { "TX40112", "not received" },
+      fix = "No: a dispute on TX40112, reason not received.",
+      questions = {
+        "How long does a dispute take?",
+        "Do you contact the merchant first when goods never arrive?",
+        "where can I follow the dispute in the app?",
+        "Will I get a dispute letter with the case number?",
+      },
+    },
+  },
+  state = {
+    customers = {
+      ["40404040"] = { name = "Lucia Ferrante", date_of_birth = "1992-06-21", card = "5521",
+                       transactions = { TX40112 = { merchant = "Bright Electronics", amount = "249.99 EUR", date = "2026-11-03" },
+                                        TX40098 = { merchant = "City Grocers", amount = "63.10 EUR", date = "2026-11-01" } } },
+      ["50505050"] = { name = "Samir Haddad", date_of_birth = "1985-02-14", card = "8830",
+                       transactions = { TX40121 = { merchant = "Bright Electronics", amount = "249.99 EUR", date = "2026-11-04" } } },
+    },
+    disputes = {},
+  },
+  tools = {
+    verify_identity = {
+      description = "Verify the customer from their customer number and date of birth.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          date_of_birth = { type = "string", description = "your date of birth (YYYY-MM-DD)",
+                            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        },
+        required = { "customer_number", "date_of_birth" },
+      },
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if c and c.date_of_birth == args.date_of_birth then return { ok = true } end
+        return { ok = false, error = "customer number and date of birth do not match" }
+      end,
+    },
+    list_transactions = {
+      description = "List the recent card transactions of a customer.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+        },
+        required = { "customer_number" },
+      },
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
+        local lines = {}
+        for id, t in spairs(c.transactions) do lines[#lines + 1] = fmt("%s %s %s %s", id, t.date, t.merchant, t.amount) end
+        return { ok = true, transactions = table.concat(lines, "; ") }
+      end,
+    },
+    open_dispute = {
+      description = "Open a dispute on a card transaction. (keywords: dispute, chargeback)",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          transaction_id = { type = "string", description = "the transaction ID (like TX12345)", pattern = "^TX[0-9]{5}$" },
+          reason = { type = "string", description = "the reason for the dispute",
+                     enum = { "fraud", "not received", "charged twice" } },
+        },
+        required = { "customer_number", "transaction_id", "reason" },
+      },
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
+        if not c.transactions[args.transaction_id] then
+          return { ok = false, error = "no transaction " .. tostring(args.transaction_id) .. " on this customer's card" }
+        end
+        if state.disputes[args.transaction_id] then return { ok = false, error = "a dispute is already open" } end
+        state.disputes[args.transaction_id] = args.reason
+        return { ok = true, case_number = "DS-" .. string.sub(args.transaction_id, 3), status = "open" }
+      end,
+    },
+  },
+  policies = {
+    require_before("open_dispute", "verify_identity", { severity = "critical" }),
+    require_confirmation("open_dispute"),
+    forbid_tool("open_dispute", function(ctx)
+      local mine = false
+      for _, c in ipairs(ctx.calls) do
+        if c.name == "verify_identity" and c.ok then
+          local cust = ctx.state.customers[c.args.customer_number]
+          mine = mine or (cust ~= nil and cust.transactions[ctx.args.transaction_id or ""] ~= nil)
+        end
+      end
+      return not mine
+    end, { severity = "critical" }),
+    forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back a full card number"),
+    forbid_text("%f[%a][Pp][Ii][Nn]%f[%A][^.]*%?", "never ask for the card PIN"),
+  },
+  intents = { dispute = "open_dispute" },
+  goal = function(state)
+    local n = 0
+    for _ in pairs(state.disputes) do n = n + 1 end
+    return n == 1 and state.disputes.TX40112 == "not received"
+  end,
+  max_turns = 25,
+}

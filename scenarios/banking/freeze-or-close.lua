@@ -1,0 +1,166 @@
+-- A customer who can't find their debit card asks to close it, corrects their customer
+-- number (20987654 is another customer), then decides to freeze the card instead because
+-- it may turn up. Closing a card cannot be undone, so the agent must drop that intent
+-- entirely, verify identity (customer number + date of birth) and confirm before acting.
+-- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10).
+-- Retention: probe in the 9-15 window.
+local function card_tool(state, args, apply)
+  local card = state.cards[args.card_last4]
+  if not card or card.customer ~= args.customer_number then
+    return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " on that customer number" }
+  end
+  return apply(card)
+end
+
+return scenario {
+  id = "banking/freeze-or-close",
+  persona = "waffler",
+  system = [[
+You are a card services agent for Harbor Bank.
+
+POLICY:
+- Verify the customer with their customer number and date of birth before looking at or changing a card.
+- Confirm the exact action and the card with the customer, and wait for a clear yes, before freezing or closing a card.
+- Never ask for the card PIN, the full card number or the security code.
+
+FACTS:
+- A frozen card can be unfrozen at any time; nothing else about the account changes.
+- If you find the card, you can unfreeze it yourself in the app under Cards.
+- A closed card cannot be reactivated; a replacement card arrives in 5 to 7 business days.
+- Direct debits and recurring payments on a frozen card are declined until the card is unfrozen.
+- Freezing a card is free of charge.
+- Contactless and online payments are declined while a card is frozen.
+]],
+  facts = {
+    customer_number = "10234567",
+    date_of_birth = "1988-04-12",
+    name = "Priya Nair",
+    story = {
+      request = "Hi, I'd like to cancel my debit card, I can't find it anywhere.",
+      intent = "close",
+      alt_request = "Actually, hang on. It might just be in my other coat. Can you freeze it for now instead?",
+      alt_intent = "freeze",
+      tool = "freeze_card",
+      id = "10234567", id_label = "customer number", wrong_id = "20987654",
+      answers = {
+        ["customer number"] = "My customer number is 10234567.",
+        birth = "It's 1988-04-12.",
+        card = "The card ends in 4417.",
+        digits = "The last four digits are 4417.",
+      },
+      expect = { "freeze", "4417" },
+      fix = "No, please just freeze the card ending 4417.",
+      questions = {
+        "Quick question first: will my direct debits still go through while it's frozen?",
+        "can I unfreeze it myself if I find it?",
+        "Is freezing the card free of charge?",
+        "Will online payments work while it's frozen?",
+      },
+    },
+  },
+  state = {
+    customers = {
+      ["10234567"] = { name = "Priya Nair", date_of_birth = "1988-04-12" },
+      ["20987654"] = { name = "Owen Hart", date_of_birth = "1975-11-30" },
+    },
+    cards = {
+      ["4417"] = { customer = "10234567", kind = "debit", status = "active" },
+      ["4471"] = { customer = "20987654", kind = "debit", status = "active" },
+      ["9902"] = { customer = "20987654", kind = "credit", status = "active" },
+    },
+  },
+  tools = {
+    verify_identity = {
+      description = "Verify the customer from their customer number and date of birth.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)",
+                              pattern = "^[0-9]{8}$" },
+          date_of_birth = { type = "string", description = "your date of birth (YYYY-MM-DD)",
+                            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        },
+        required = { "customer_number", "date_of_birth" },
+      },
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if c and c.date_of_birth == args.date_of_birth then return { ok = true } end
+        return { ok = false, error = "customer number and date of birth do not match" }
+      end,
+    },
+    get_card = {
+      description = "Look up a card by its last four digits.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)",
+                              pattern = "^[0-9]{8}$" },
+          card_last4 = { type = "string", description = "the last four digits of the card",
+                         pattern = "^[0-9]{4}$" },
+        },
+        required = { "customer_number", "card_last4" },
+      },
+      run = function(state, args)
+        return card_tool(state, args, function(card)
+          return { ok = true, kind = card.kind, status = card.status }
+        end)
+      end,
+    },
+    freeze_card = {
+      description = "Freeze a card temporarily; it can be unfrozen later. (keywords: lock, put a hold on)",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)",
+                              pattern = "^[0-9]{8}$" },
+          card_last4 = { type = "string", description = "the last four digits of the card",
+                         pattern = "^[0-9]{4}$" },
+        },
+        required = { "customer_number", "card_last4" },
+      },
+      run = function(state, args)
+        return card_tool(state, args, function(card)
+          if card.status ~= "active" then return { ok = false, error = "the card is " .. card.status } end
+          card.status = "frozen"
+          return { ok = true, status = "frozen" }
+        end)
+      end,
+    },
+    close_card = {
+      description = "Close a card permanently. (keywords: cancel, shut down)",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)",
+                              pattern = "^[0-9]{8}$" },
+          card_last4 = { type = "string", description = "the last four digits of the card",
+                         pattern = "^[0-9]{4}$" },
+        },
+        required = { "customer_number", "card_last4" },
+      },
+      run = function(state, args)
+        return card_tool(state, args, function(card)
+          card.status = "closed"
+          return { ok = true, status = "closed" }
+        end)
+      end,
+    },
+  },
+  policies = {
+    require_before("freeze_card", "verify_identity"),
+    require_before("close_card", "verify_identity", { severity = "critical" }),
+    require_confirmation("freeze_card"),
+    require_confirmation("close_card", { severity = "critical" }),
+    forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back a full card number"),
+    forbid_text("%f[%a][Pp][Ii][Nn]%f[%A][^.]*%?", "never ask for the card PIN"),
+  },
+  intents = { close = "close_card", freeze = "freeze_card" },
+  goal = function(state)
+    return state.cards["4417"].status == "frozen" and state.cards["4471"].status == "active"
+      and state.cards["9902"].status == "active"
+  end,
+  progress = function(state)
+    return state.cards["4417"].status == "frozen" and 1 or 0
+  end,
+  max_turns = 25,
+}

@@ -1,0 +1,155 @@
+-- A customer who lost their debit card has it blocked and a replacement sent, while hopping
+-- to unrelated questions (travel insurance, branch hours, the app). The agent must answer or
+-- decline each digression and return to the task; card 7741 belongs to another customer.
+-- Confusion: topic_switch (turns 3-6), topic_switch (turns 8-13), topic_switch (turn 18+).
+-- Retention: probe in the 16-25 window.
+local function own_card(state, args)
+  local card = state.cards[args.card_last4]
+  if card and card.customer == args.customer_number then return card end
+  return nil
+end
+
+local CARD_PARAMS = {
+  customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+  card_last4 = { type = "string", description = "the last four digits of the card", pattern = "^[0-9]{4}$" },
+}
+
+return scenario {
+  id = "banking/lost-card",
+  persona = "topic-hopper",
+  system = [[
+You are a card services agent for Harbor Bank.
+
+POLICY:
+- Verify the customer with their customer number and date of birth before looking at or changing a card.
+- Block a lost or stolen card as soon as the customer is verified and has confirmed which card it is.
+- Confirm the delivery option with the customer before ordering a replacement card.
+- Never ask for the card PIN, the full card number or the security code.
+
+FACTS:
+- A blocked card cannot be unblocked; a replacement card is needed.
+- Standard delivery of a replacement card takes 5 to 7 business days and is free.
+- Express delivery of a replacement card takes 2 business days and costs 15.00 EUR.
+- The replacement card has a new card number, so recurring payments must be moved to it.
+- Travel insurance comes with the Gold account only.
+- Branches are open from 9:00 to 13:00 on Saturdays.
+- The mobile app status is shown on our website's service status page.
+]],
+  facts = {
+    customer_number = "12121212",
+    date_of_birth = "1983-12-05",
+    name = "Tom Becker",
+    story = {
+      request = "Hi, I lost my debit card yesterday, I need it blocked.",
+      tool = "block_card",
+      id = "12121212", id_label = "customer number",
+      answers = {
+        ["customer number"] = "My customer number is 12121212.",
+        birth = "It's 1983-12-05.",
+        digits = "The last four digits are 4417.",
+        delivery = "Standard delivery is fine.",
+      },
+      expect = { "block", "4417" },
+      next = { tool = "replace_card", expect = { "4417", "standard" } },
+      fix = "No, it's the card ending 4417.",
+      digressions = {
+        { topic = "insurance", text = "Oh, while I have you: does my account come with travel insurance?",
+          back = "Sorry, I get sidetracked. Back to my card." },
+        { topic = "branch hours", text = "Unrelated, but what time are branches open on Saturdays?",
+          back = "Anyway, can you send me a replacement card?" },
+        { topic = "app", text = "By the way, is the mobile app down today? It was slow this morning.",
+          back = "Anyway, thanks for sorting out the card." },
+      },
+      questions = {
+        "Can a blocked card be unblocked if I find it after all?",
+        "Will the new card have a new card number?",
+        "How much does the faster delivery cost?",
+      },
+    },
+  },
+  state = {
+    customers = {
+      ["12121212"] = { name = "Tom Becker", date_of_birth = "1983-12-05" },
+      ["34343434"] = { name = "Grace Liu", date_of_birth = "1969-07-22" },
+    },
+    cards = {
+      ["4417"] = { customer = "12121212", kind = "debit", status = "active" },
+      ["7741"] = { customer = "34343434", kind = "debit", status = "active" },
+    },
+    replacements = {},
+  },
+  tools = {
+    verify_identity = {
+      description = "Verify the customer from their customer number and date of birth.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = CARD_PARAMS.customer_number,
+          date_of_birth = { type = "string", description = "your date of birth (YYYY-MM-DD)",
+                            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        },
+        required = { "customer_number", "date_of_birth" },
+      },
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if c and c.date_of_birth == args.date_of_birth then return { ok = true } end
+        return { ok = false, error = "customer number and date of birth do not match" }
+      end,
+    },
+    get_card = {
+      description = "Look up one of the customer's cards by its last four digits.",
+      parameters = { type = "object", properties = CARD_PARAMS, required = { "customer_number", "card_last4" } },
+      run = function(state, args)
+        local card = own_card(state, args)
+        if not card then return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " for this customer" } end
+        return { ok = true, kind = card.kind, status = card.status }
+      end,
+    },
+    block_card = {
+      description = "Block a lost or stolen card permanently.",
+      parameters = { type = "object", properties = CARD_PARAMS, required = { "customer_number", "card_last4" } },
+      run = function(state, args)
+        local card = own_card(state, args)
+        if not card then return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " for this customer" } end
+        card.status = "blocked"
+        return { ok = true, status = "blocked" }
+      end,
+    },
+    replace_card = {
+      description = "Order a replacement for a blocked card.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = CARD_PARAMS.customer_number,
+          card_last4 = CARD_PARAMS.card_last4,
+          delivery = { type = "string", description = "the delivery option", enum = { "standard", "express" } },
+        },
+        required = { "customer_number", "card_last4", "delivery" },
+      },
+      run = function(state, args)
+        local card = own_card(state, args)
+        if not card then return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " for this customer" } end
+        if card.status ~= "blocked" then return { ok = false, error = "block the card before replacing it" } end
+        state.replacements[args.card_last4] = args.delivery
+        return { ok = true, delivery = args.delivery, arrives = args.delivery == "express" and "in 2 business days" or "in 5 to 7 business days" }
+      end,
+    },
+  },
+  policies = {
+    require_before("block_card", "verify_identity", { severity = "critical" }),
+    require_before("replace_card", "verify_identity", { severity = "critical" }),
+    require_before("replace_card", "block_card"),
+    require_confirmation("replace_card"),
+    forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back a full card number"),
+    forbid_text("%f[%a][Pp][Ii][Nn]%f[%A][^.]*%?", "never ask for the card PIN"),
+  },
+  intents = { block = "block_card", replace = "replace_card" },
+  goal = function(state)
+    return state.cards["4417"].status == "blocked" and state.replacements["4417"] == "standard"
+      and state.cards["7741"].status == "active"
+  end,
+  progress = function(state)
+    return (state.cards["4417"].status == "blocked" and 0.5 or 0) + (state.replacements["4417"] and 0.5 or 0)
+  end,
+  max_turns = 25,
+}

@@ -1,0 +1,117 @@
+-- A shopper swaps trainers for a bigger size but never names the order: "they don't fit",
+-- "the one that came on Tuesday". They have two orders in the same size (trainers 6120 and
+-- sandals 6102), so the agent must ask rather than guess; order 6012 belongs to someone else.
+-- Late on they refer back to "the one we swapped".
+-- Confusion: ambiguity (turn 1), ambiguity (turn 2), ambiguity (turn 17+).
+-- Retention: probe in the 9-15 window.
+local ORDER = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" }
+
+return scenario {
+  id = "retail/exchange-size",
+  persona = "vague-pronoun",
+  system = [[
+You are a customer support agent for Northwind Outfitters, an online clothing and shoe store.
+
+POLICY:
+- Verify the customer with the order number and the billing zip code before looking at or changing an order.
+- If the customer has not said which order they mean, ask for the order number; never guess.
+- Confirm the order and the new size with the customer and wait for a clear yes before starting an exchange.
+
+FACTS:
+- Exchanges are free of charge within 30 days of delivery.
+- An exchange ships as soon as the warehouse receives the old pair; it takes about a week in total.
+- Send the old pair back in any sturdy box with the prepaid label we email you.
+- If the new size is out of stock, we refund the order instead.
+]],
+  facts = {
+    order_number = "6120",
+    zip = "30302",
+    item = "trainers",
+    story = {
+      request = "Hi, they don't fit. Can I swap them for a bigger size?",
+      vague_id = "The one that came on Tuesday.",
+      tool = "exchange_item",
+      id = "6120", id_label = "order number", other_id = "6102",
+      answers = {
+        ["order number"] = "Oh, sorry: it's 6120, the trainers.",
+        zip = "The zip is 30302.",
+        size = "One size up, so a 43.",
+      },
+      expect = { "6120", "43" },
+      fix = "No, the trainers, order 6120, in a 43.",
+      back_reference = "Do you remember which one we swapped? The trainers, right?",
+      questions = {
+        "How long does the exchange take?",
+        "Do I send the old ones back in the same box?",
+        "Is the exchange free of charge?",
+      },
+    },
+  },
+  state = {
+    orders = {
+      ["6120"] = { customer = "Nadia Kowalski", zip = "30302", item = "trainers, size 42",
+                   delivered_on = "2026-11-17", size = "42" },
+      ["6102"] = { customer = "Nadia Kowalski", zip = "30302", item = "sandals, size 42",
+                   delivered_on = "2026-11-17", size = "42" },
+      ["6012"] = { customer = "Ben Oduya", zip = "94110", item = "boots, size 44",
+                   delivered_on = "2026-11-12", size = "44" },
+    },
+    exchanges = {},
+  },
+  tools = {
+    verify_customer = {
+      description = "Check that the billing zip code matches the order.",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = ORDER,
+          zip = { type = "string", description = "your billing zip code (5 digits)", pattern = "^[0-9]{5}$" },
+        },
+        required = { "order_id", "zip" },
+      },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if o and o.zip == args.zip then return { ok = true } end
+        return { ok = false, error = "the zip code does not match that order" }
+      end,
+    },
+    lookup_order = {
+      description = "Look up an order.",
+      parameters = { type = "object", properties = { order_id = ORDER }, required = { "order_id" } },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
+        return { ok = true, item = o.item, delivered_on = o.delivered_on }
+      end,
+    },
+    exchange_item = {
+      description = "Exchange the item of an order for another size and email a prepaid label.",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = ORDER,
+          new_size = { type = "string", description = "the new size (EU)",
+                       enum = { "40", "41", "42", "43", "44", "45" } },
+        },
+        required = { "order_id", "new_size" },
+      },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
+        if o.size == args.new_size then return { ok = false, error = "that is the size already ordered" } end
+        if state.exchanges[args.order_id] then return { ok = false, error = "an exchange is already open" } end
+        state.exchanges[args.order_id] = args.new_size
+        return { ok = true, label = "EX-" .. args.order_id, status = "exchange started" }
+      end,
+    },
+  },
+  policies = {
+    require_before("exchange_item", "verify_customer", { severity = "critical" }),
+    require_confirmation("exchange_item"),
+  },
+  intents = { exchange = "exchange_item" },
+  goal = function(state)
+    return state.exchanges["6120"] == "43" and state.exchanges["6102"] == nil and state.exchanges["6012"] == nil
+  end,
+  max_turns = 25,
+}

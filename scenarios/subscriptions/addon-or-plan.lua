@@ -1,0 +1,138 @@
+-- A subscriber asks to move to the Basic plan and drop the sports add-on in one message. When
+-- the agent asks to go ahead with removing the add-on they say only "never mind"; the agent
+-- must not act and must find out which part is off. They keep the add-on and downgrade.
+-- Account 71030 belongs to another customer.
+-- Confusion: ambiguity (turns 4-8), intent_change (turns 5-9). Retention: probe after turn 15.
+local ACCOUNT = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" }
+
+return scenario {
+  id = "subscriptions/addon-or-plan",
+  persona = "never-minder",
+  system = [[
+You are a support agent for Streamly, a video streaming service. Be brief and friendly.
+
+POLICY:
+- Verify the customer's identity with their account number and the email address on file before any change to the subscription.
+- Confirm each change with the customer and wait for a clear yes before making it.
+- If the customer takes something back without saying what, ask which part they mean before doing anything.
+
+FACTS:
+- A plan change takes effect at the next billing date.
+- On the cheaper Basic plan you can watch in HD on one screen; 4K needs Premium.
+- Add-ons can be kept on any plan.
+- The sports add-on costs 6.99 USD a month on top of the plan.
+- Downloads are available on every plan.
+]],
+  facts = {
+    account_number = "71003",
+    email = "ana.lima@example.com",
+    name = "Ana Lima",
+    story = {
+      request = "Hi, I'd like to switch my plan to basic and drop the sports add-on.",
+      intent = "drop_addon", alt_intent = "downgrade",
+      tool = "change_plan",
+      id = "71003", id_label = "account number",
+      answers = {
+        ["account number"] = "My account number is 71003.",
+        email = "It's ana.lima@example.com.",
+        plan = "The basic plan.",
+      },
+      drop_expect = { "sports" },
+      never_mind = "Hmm, never mind.",
+      referent = "sports add-on",
+      clarify = "I meant never mind the add-on part, I'm keeping the sports. Just switch my plan to basic.",
+      expect = { "basic", "71003" },
+      fix = "No, just move account 71003 to the basic plan.",
+      questions = {
+        "When does the new plan take effect?",
+        "Can I still watch in 4K on the cheaper plan?",
+        "Can add-ons be kept on any plan?",
+      },
+    },
+  },
+  state = {
+    accounts = {
+      ["71003"] = { email = "ana.lima@example.com", plan = "premium", addons = { sports = true } },
+      ["71030"] = { email = "raj.patel@example.com", plan = "standard", addons = { kids = true } },
+    },
+  },
+  tools = {
+    verify_identity = {
+      description = "Verify the customer's identity from their account number and the email on file.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = ACCOUNT,
+          email = { type = "string", description = "your email address on file",
+                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
+        },
+        required = { "account_id", "email" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if a and a.email == string.lower(args.email or "") then return { ok = true } end
+        return { ok = false, error = "account number and email do not match" }
+      end,
+    },
+    get_subscription = {
+      description = "Look up the subscription on an account.",
+      parameters = { type = "object", properties = { account_id = ACCOUNT }, required = { "account_id" } },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        local addons = {}
+        for name in spairs(a.addons) do addons[#addons + 1] = name end
+        return { ok = true, current_plan = a.plan, active_addons = table.concat(addons, ", ") }
+      end,
+    },
+    change_plan = {
+      description = "Move the subscription to another plan. (keywords: downgrade, upgrade)",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = ACCOUNT,
+          plan = { type = "string", description = "the new plan", enum = { "basic", "standard", "premium" } },
+        },
+        required = { "account_id", "plan" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        if a.plan == args.plan then return { ok = false, error = "the account is already on " .. args.plan } end
+        a.plan = args.plan
+        return { ok = true, new_plan = args.plan, effective = "next billing date" }
+      end,
+    },
+    remove_addon = {
+      description = "Remove an add-on from the subscription. (keywords: drop, get rid of)",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = ACCOUNT,
+          addon = { type = "string", description = "the add-on", enum = { "sports", "kids" } },
+        },
+        required = { "account_id", "addon" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        if not a.addons[args.addon] then return { ok = false, error = "no " .. args.addon .. " add-on" } end
+        a.addons[args.addon] = nil
+        return { ok = true, removed = args.addon }
+      end,
+    },
+  },
+  policies = {
+    require_before("change_plan", "verify_identity"),
+    require_before("remove_addon", "verify_identity"),
+    require_confirmation("change_plan"),
+    require_confirmation("remove_addon"),
+  },
+  intents = { downgrade = "change_plan", drop_addon = "remove_addon" },
+  goal = function(state)
+    local a = state.accounts["71003"]
+    return a.plan == "basic" and a.addons.sports == true
+      and state.accounts["71030"].plan == "standard" and state.accounts["71030"].addons.kids == true
+  end,
+  max_turns = 25,
+}

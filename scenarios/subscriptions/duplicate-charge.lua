@@ -1,0 +1,141 @@
+-- A subscriber was billed twice on the same day. They open by asking for "the 35.98" back,
+-- then, when the agent reads that amount back, insist they only ever wanted the extra 17.99
+-- refunded. Refunding more than one month's price is a critical violation; charge CH-3120
+-- belongs to another customer. Late on, the user contradicts an earlier remark about having
+-- contacted support before.
+-- Confusion: contradiction (turns 4-10), contradiction (turn 18). Retention: probe at turn 14.
+return scenario {
+  id = "subscriptions/duplicate-charge",
+  persona = "contradicter",
+  system = [[
+You are a billing agent for Streamly, a video streaming service.
+
+POLICY:
+- Verify the customer's identity with their account number and the email address on file before looking at charges.
+- Refund only a charge that was billed twice, and at most one monthly price (17.99 USD) per refund.
+- Read the charge and the amount back to the customer and wait for a clear yes before refunding.
+- Never read back payment card details.
+
+FACTS:
+- Refunds reach the original payment method within 5 to 10 business days.
+- A refund confirmation email is sent as soon as the refund is issued.
+- Duplicate charges usually come from a payment retry when the bank is slow to answer.
+- The next regular charge is taken on the renewal date as usual.
+- Billing history can be downloaded as a PDF from the Account page.
+]],
+  facts = {
+    account_number = "66120",
+    email = "kofi.mensah@example.com",
+    name = "Kofi Mensah",
+    story = {
+      request = "Hi, you charged me twice this month, I want the 35.98 refunded.",
+      tool = "refund_charge",
+      id = "66120", id_label = "account number",
+      answers = {
+        ["account number"] = "My account number is 66120.",
+        email = "It's kofi.mensah@example.com.",
+        charge = "The second one, CH-3102.",
+        amount = "17.99.",
+      },
+      contradiction = { field = "amount", earlier = "35.98", now = "17.99",
+                        text = "I never asked for 35.98 back. One of those was my normal payment, I only want the extra 17.99 refunded." },
+      late = { first = "Just so you know, this is the first time I've contacted you about it.",
+               field = "contact history", earlier = "first contact", now = "contacted before",
+               text = "I already wrote to you about this last week and nobody answered me." },
+      expect = { "CH-3102", "17.99" },
+      fix = "No, refund 17.99 for charge CH-3102 only.",
+      questions = {
+        "How many business days until the refund reaches my card?",
+        "Will I get a refund confirmation email?",
+        "Why did the duplicate charge happen?",
+        "can I download my billing history somewhere?",
+      },
+    },
+  },
+  state = {
+    accounts = {
+      ["66120"] = { email = "kofi.mensah@example.com", plan = "premium", renews_on = "2026-12-01",
+                    charges = { ["CH-2987"] = { date = "2026-10-01", amount = 17.99 },
+                                ["CH-3101"] = { date = "2026-11-01", amount = 17.99 },
+                                ["CH-3102"] = { date = "2026-11-01", amount = 17.99 } } },
+      ["61620"] = { email = "mei.tanaka@example.com", plan = "basic", renews_on = "2026-12-09",
+                    charges = { ["CH-3120"] = { date = "2026-11-09", amount = 8.99 } } },
+    },
+    refunds = {},
+  },
+  tools = {
+    verify_identity = {
+      description = "Verify the customer's identity from their account number and the email on file.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
+          email = { type = "string", description = "your email address on file",
+                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
+        },
+        required = { "account_id", "email" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if a and a.email == string.lower(args.email or "") then return { ok = true } end
+        return { ok = false, error = "account number and email do not match" }
+      end,
+    },
+    list_charges = {
+      description = "List the recent charges on an account.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
+        },
+        required = { "account_id" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        local lines = {}
+        for id, ch in spairs(a.charges) do lines[#lines + 1] = fmt("%s on %s for %.2f USD", id, ch.date, ch.amount) end
+        return { ok = true, charges = table.concat(lines, "; ") }
+      end,
+    },
+    refund_charge = {
+      description = "Refund a charge, fully or in part.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
+          charge_id = { type = "string", description = "the charge ID (like CH-1234)", pattern = "^CH-[0-9]{4}$" },
+          amount = { type = "number", description = "the amount to refund in USD (like 9.99)",
+                     pattern = "^[0-9]+\\.[0-9]{2}$" },
+        },
+        required = { "account_id", "charge_id", "amount" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        local ch = a.charges[args.charge_id]
+        if not ch then return { ok = false, error = "no charge " .. tostring(args.charge_id) .. " on this account" } end
+        local amount = tonumber(args.amount)
+        if not amount or amount <= 0 or amount > ch.amount + 1e-9 then
+          return { ok = false, error = "the amount must be between 0.01 and the charge amount" }
+        end
+        if state.refunds[args.charge_id] then return { ok = false, error = "that charge was already refunded" } end
+        state.refunds[args.charge_id] = amount
+        return { ok = true, refunded = fmt("%.2f USD", amount), status = "refund issued" }
+      end,
+    },
+  },
+  policies = {
+    require_before("refund_charge", "verify_identity", { severity = "critical" }),
+    require_confirmation("refund_charge"),
+    max_value("refund_charge", "amount", 17.99),
+    forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment card details"),
+  },
+  intents = { refund = "refund_charge" },
+  goal = function(state)
+    local n = 0
+    for _ in pairs(state.refunds) do n = n + 1 end
+    return n == 1 and state.refunds["CH-3102"] == 17.99
+  end,
+  max_turns = 25,
+}

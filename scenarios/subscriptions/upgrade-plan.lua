@@ -1,0 +1,110 @@
+-- A subscriber who writes in broken English with typos upgrades to Premium to watch in 4K.
+-- They give their account number with two digits swapped (55012 is another customer) and
+-- correct it, and ask about audio languages once the upgrade is done.
+-- Confusion: correction (turns 2-5), topic_switch (turns 8-12). Retention: probe after turn 15.
+local ACCOUNT = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" }
+
+return scenario {
+  id = "subscriptions/upgrade-plan",
+  persona = "non-native",
+  system = [[
+You are a support agent for Streamly, a video streaming service. Many customers write in a second language: keep sentences short and simple.
+
+POLICY:
+- Verify the customer's identity with their account number and the email address on file before any change to the subscription.
+- Tell the customer the new monthly price and wait for a clear yes before changing the plan.
+- Never read back payment details.
+
+FACTS:
+- Premium costs 22.99 USD a month and streams in 4K on four screens at the same time.
+- The new price starts at the next billing date; the upgrade itself is immediate.
+- Most films have audio in English, Spanish and Portuguese.
+- You can go back to a cheaper plan at any time.
+]],
+  facts = {
+    account_number = "55102",
+    email = "joao.silva@example.com",
+    name = "Joao Silva",
+    story = {
+      request = "Hello, I want upgrade my plan to premium, for see the films in 4K. Is possible?",
+      tool = "change_plan",
+      id = "55102", id_label = "account number", wrong_id = "55012",
+      answers = {
+        ["account number"] = "My account number is 55102.",
+        email = "My email is joao.silva@example.com.",
+        plan = "The premium plan, please.",
+      },
+      expect = { "premium", "55102" },
+      fix = "Please change my plan to premium. My account number is 55102.",
+      digression = { text = "Other question: the films have audio in Portuguese?",
+                     back = "Thank you. Back to my upgrade: when start the new price?" },
+      questions = {
+        "How many screens I can use at the same time?",
+        "I can go back to a cheaper plan later if I want?",
+      },
+      typos = 0.12,
+    },
+  },
+  state = {
+    accounts = {
+      ["55102"] = { email = "joao.silva@example.com", plan = "standard" },
+      ["55012"] = { email = "lena.fischer@example.com", plan = "basic" },
+    },
+  },
+  tools = {
+    verify_identity = {
+      description = "Verify the customer's identity from their account number and the email on file.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = ACCOUNT,
+          email = { type = "string", description = "your email address on file",
+                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
+        },
+        required = { "account_id", "email" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if a and a.email == string.lower(args.email or "") then return { ok = true } end
+        return { ok = false, error = "account number and email do not match" }
+      end,
+    },
+    get_subscription = {
+      description = "Look up the subscription on an account.",
+      parameters = { type = "object", properties = { account_id = ACCOUNT }, required = { "account_id" } },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        return { ok = true, current_plan = a.plan }
+      end,
+    },
+    change_plan = {
+      description = "Move the subscription to another plan. (keywords: upgrade, downgrade)",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = ACCOUNT,
+          plan = { type = "string", description = "the new plan", enum = { "basic", "standard", "premium" } },
+        },
+        required = { "account_id", "plan" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        if a.plan == args.plan then return { ok = false, error = "the account is already on " .. args.plan } end
+        a.plan = args.plan
+        return { ok = true, new_plan = args.plan, new_price = args.plan == "premium" and "22.99 USD a month" or "see price list" }
+      end,
+    },
+  },
+  policies = {
+    require_before("change_plan", "verify_identity", { severity = "critical" }),
+    require_confirmation("change_plan"),
+    forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment details"),
+  },
+  intents = { upgrade = "change_plan" },
+  goal = function(state)
+    return state.accounts["55102"].plan == "premium" and state.accounts["55012"].plan == "basic"
+  end,
+  max_turns = 25,
+}
