@@ -86,6 +86,12 @@ TEST_CASE("require_confirmation fires without a question and a yes") {
   REQUIRE(v.size() == 1);
   CHECK(v[0]["evidence"] == "cancel_order was called without a clear yes from the user");
   CHECK(violations(*s, call("cancel_order", {}, json::array(), "Shall I?", "Wait, which order?")).size() == 1);
+  // Phrases that contain a yes-word without saying yes.
+  for (const char* not_yes : {"Just to be sure you have it right: my zip is 19122.", "Make sure it's the right one.",
+                              "I'm not sure.", "Are you sure that's ok?"}) {
+    CAPTURE(not_yes);
+    CHECK(violations(*s, call("cancel_order", {}, json::array(), "Shall I cancel order 4471?", not_yes)).size() == 1);
+  }
   CHECK(violations(*s, call("lookup_order", {}, json::array(), "", "")).empty());
 }
 

@@ -295,7 +295,7 @@ function User:fill_until(turn)
   for key, value in S.spairs(self._facts) do
     if type(value) == "string" or type(value) == "number" then
       local label = string.gsub(tostring(key), "_", " ")
-      lines[#lines + 1] = "Just to be sure you have it right: my " .. label .. " is " .. tostring(value) .. "."
+      lines[#lines + 1] = "For your records, my " .. label .. " is " .. tostring(value) .. "."
     end
   end
   local last
@@ -368,8 +368,17 @@ local NEGATIVE_ANYWHERE = { "not correct", "not right", "don't", "do not" }
 local function has_word(t, word) return string.find(t, "%f[%w]" .. word .. "%f[%W]") ~= nil end
 
 -- affirmative(text): the user's message says yes (and does not start with a no).
+local NOT_A_YES = { "to be sure", "make sure", "not sure", "for sure?", "are you sure", "ok?", "okay?" }
+
 function S.affirmative(text)
   local t = " " .. string.lower(tostring(text or "")) .. " "
+  for _, phrase in ipairs(NOT_A_YES) do
+    local a, b = string.find(t, phrase, 1, true)
+    while a do
+      t = string.sub(t, 1, a - 1) .. " " .. string.sub(t, b + 1)
+      a, b = string.find(t, phrase, 1, true)
+    end
+  end
   local first = string.match(t, "^%s*(.-)%s*$")
   for _, w in ipairs(NEGATIVE_START) do
     if string.sub(first, 1, #w) == w and not string.find(string.sub(first, #w + 1, #w + 1), "%w") then return false end
