@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "report/html.h"
 #include "report/results.h"
 #include "score/summary.h"
 
@@ -66,7 +67,12 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   }
   json summary = score::summarize(read->records, summary_options);
   if (read->dropped_torn_line) summary["dropped_torn_line"] = true;
-  auto st = write_file_atomic((std::filesystem::path(dir) / "summary.json").string(), summary.dump(2) + "\n");
+  auto st = write_file_atomic((fs::path(dir) / "summary.json").string(), summary.dump(2) + "\n");
+  if (!st.ok()) return st.error();
+  json run_info = nullptr;
+  if (std::ifstream in(fs::path(dir) / "run.json"); in) run_info = json::parse(in, nullptr, false);
+  if (run_info.is_discarded()) run_info = nullptr;
+  st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info));
   if (!st.ok()) return st.error();
   return summary;
 }
