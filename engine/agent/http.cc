@@ -117,7 +117,7 @@ class HttpClient final : public AgentClient {
   }
 
   Result<Reply> parse(const std::string& body) const {
-    std::string from = "bad reply from " + transport_.url() + ": ";
+    std::string from = "bad reply from " + transport_.shown_url() + ": ";
     json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return make_error("protocol", from + "not valid JSON: " + internal::one_line(body, 80));
     try {

@@ -60,6 +60,8 @@ class HttpTransport {
   void post(std::string body, OnBody on_body, OnDone on_done);
 
   const std::string& url() const { return options_.url; }
+  // The URL without credentials, for messages and logs.
+  const std::string& shown_url() const { return shown_url_; }
 
  private:
   struct Call;

@@ -21,9 +21,8 @@ class OpenAiClient final : public AgentClient {
   void send(Request request, Done done) override {
     json body = build_chat_request(request, config_.model, config_.stream);
     for (auto& [key, value] : config_.extra.items()) body[key] = value;
-    std::string url = transport_.url();
-    auto with_context = [url](Error e) {
-      if (e.kind == "protocol") e.message = "bad reply from " + url + ": " + e.message;
+    auto with_context = [this](Error e) {
+      if (e.kind == "protocol") e.message = "bad reply from " + transport_.shown_url() + ": " + e.message;
       return e;
     };
     if (!config_.stream) {

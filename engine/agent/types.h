@@ -56,7 +56,7 @@ struct Reply {
 };
 
 // Error kinds an adapter reports (Error::kind): "transport" (connect, reset), "timeout",
-// "http" (non-2xx status), "protocol" (malformed JSON or SSE), "config" (bad spec), "exec".
+// "http" (non-2xx status), "protocol" (malformed JSON or SSE), "input" (bad spec), "exec".
 
 // Message <-> OpenAI JSON, shared by the adapters and the mock agent.
 json to_openai(const Message& m);
