@@ -9,11 +9,15 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "report/diff.h"
+#include "report/history.h"
 #include "report/report.h"
+#include "score/metrics.h"
 #include "run/lint.h"
 #include "run/runner.h"
 
@@ -24,7 +28,10 @@ extern const std::string_view kScenarioTemplate;  // templates/scenario.lua, emb
 
 namespace {
 
+using json = nlohmann::json;
+
 constexpr int kExitOk = 0;
+constexpr int kExitGates = 1;
 constexpr int kExitInput = 2;
 
 int input_error(const std::string& message) {
@@ -32,11 +39,37 @@ int input_error(const std::string& message) {
   return kExitInput;
 }
 
+// --gate 'KEY OP VALUE', repeatable; parsed as given so a bad gate fails before the run.
+void add_gates(CLI::App& app, std::vector<score::Gate>& gates) {
+  app.add_option_function<std::vector<std::string>>(
+         "--gate",
+         [&gates](const std::vector<std::string>& texts) {
+           for (const auto& t : texts) {
+             auto g = score::parse_gate(t);
+             if (!g.ok()) throw CLI::ValidationError("--gate", g.error().message);
+             gates.push_back(*g);
+           }
+         },
+         "Fail (exit 1) unless METRIC OP VALUE holds, e.g. 'pass^4>=0.8' or 'quality@25>=0.7'")
+      ->type_size(1)->allow_extra_args(false);
+}
+
+// Prints each gate's verdict; returns the exit code.
+int report_gates(const json& summary, const std::vector<score::Gate>& gates) {
+  if (gates.empty()) return kExitOk;
+  bool all = true;
+  for (const auto& r : score::check_gates(summary, gates)) {
+    fmt::print("gate {}: {} ({})\n", r.held ? "held" : "FAILED", r.gate.text, r.message);
+    all = all && r.held;
+  }
+  return all ? kExitOk : kExitGates;
+}
+
 // ---- spar run ------------------------------------------------------------------------------
 
 struct RunArgs {
   run::RunOptions options;
-  std::string log_level = "warn";
+  std::vector<score::Gate> gates;
 };
 
 void setup_run(CLI::App& app, RunArgs& a) {
@@ -99,20 +132,20 @@ void setup_run(CLI::App& app, RunArgs& a) {
         o.price = *p;
       },
       "USD per million tokens, e.g. prompt=0.15,completion=0.60: adds cost to the summary");
-  app.add_flag("-q,--quiet", o.quiet, "No per-conversation progress lines");
-  app.add_option("--log-level", a.log_level, "trace|debug|info|warn|error|off")->capture_default_str()
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_flag("-q,--quiet", o.quiet, "No progress output");
+  app.add_option("--history", o.history, "SQLite run history to append to (\"\" = none)")->capture_default_str();
+  add_gates(app, a.gates);
 }
 
 int do_run(RunArgs& a) {
-  spdlog::set_level(spdlog::level::from_str(a.log_level));
   auto outcome = run::run(a.options);
   if (!outcome.ok()) return input_error(outcome.error().message);
   std::fputc('\n', stdout);
   report::print_table(outcome->summary, stdout);
-  fmt::print("\n{} conversations, {} completed, {} errors\nwrote {}/results.jsonl and {}/summary.json\n",
-             outcome->conversations, outcome->completed, outcome->errors, a.options.out_dir, a.options.out_dir);
-  return kExitOk;
+  fmt::print("\n{} conversations, {} completed, {} errors\n", outcome->conversations, outcome->completed,
+             outcome->errors);
+  fmt::print("wrote {0}/results.jsonl, summary.json, report.html and junit.xml\n", a.options.out_dir);
+  return report_gates(outcome->summary, a.gates);
 }
 
 // ---- spar report ---------------------------------------------------------------------------
@@ -120,6 +153,7 @@ int do_run(RunArgs& a) {
 struct ReportArgs {
   std::string dir;
   report::ReportOptions options;
+  std::vector<score::Gate> gates;
 };
 
 void setup_report(CLI::App& app, ReportArgs& a) {
@@ -132,14 +166,94 @@ void setup_report(CLI::App& app, ReportArgs& a) {
         a.options.price = *p;
       },
       "USD per million tokens, e.g. prompt=0.15,completion=0.60 (default: the run's)");
+  add_gates(app, a.gates);
 }
 
 int do_report(ReportArgs& a) {
   auto summary = report::write_report(a.dir, a.options);
   if (!summary.ok()) return input_error(summary.error().message);
   report::print_table(*summary, stdout);
-  fmt::print("\nwrote {}/summary.json\n", a.dir);
+  fmt::print("\nwrote {0}/summary.json, report.html and junit.xml\n", a.dir);
+  return report_gates(*summary, a.gates);
+}
+
+// ---- spar history --------------------------------------------------------------------------
+
+struct HistoryArgs {
+  std::string db = "runs/history.db";
+  report::HistoryQuery query;
+};
+
+void setup_history(CLI::App& app, HistoryArgs& a) {
+  app.add_option("--db", a.db, "The history database")->capture_default_str();
+  app.add_option("--scenario", a.query.scenario, "One scenario's trend (default: overall)");
+  app.add_option_function<std::vector<std::string>>(
+      "--metric",
+      [&a](const std::vector<std::string>& keys) {
+        for (const auto& k : keys) {
+          auto probe = score::metric(json::object(), k);
+          if (!probe.ok()) throw CLI::ValidationError("--metric", probe.error().message);
+          a.query.metrics.push_back(k);
+        }
+      },
+      "Metrics to show (repeatable), e.g. pass^1, quality@25, recovery.correction");
+  app.add_option("--last", a.query.last, "How many recent runs")->capture_default_str()->check(CLI::Range(1, 100000));
+}
+
+int do_history(HistoryArgs& a) {
+  auto table = report::history_table(a.db, a.query);
+  if (!table.ok()) return input_error(table.error().message);
+  fmt::print("{}", *table);
   return kExitOk;
+}
+
+// ---- spar diff -----------------------------------------------------------------------------
+
+struct DiffArgs {
+  std::string base, now;
+  report::DiffOptions options;
+  std::string format = "table";
+};
+
+void parse_bounds(const std::vector<std::string>& texts, std::vector<report::Bound>& out, const char* flag) {
+  for (const auto& t : texts) {
+    auto eq = t.find('=');
+    char* end = nullptr;
+    double v = eq == std::string::npos ? 0 : std::strtod(t.c_str() + eq + 1, &end);
+    if (eq == std::string::npos || end == t.c_str() + eq + 1 || *end != '\0') {
+      throw CLI::ValidationError(flag, "expected METRIC=VALUE, got '" + t + "'");
+    }
+    std::string key = t.substr(0, eq);
+    auto probe = score::metric(json::object(), key);
+    if (!probe.ok()) throw CLI::ValidationError(flag, probe.error().message);
+    out.push_back({key, v});
+  }
+}
+
+void setup_diff(CLI::App& app, DiffArgs& a) {
+  app.add_option("base", a.base, "The baseline run folder (or its summary.json)")->required();
+  app.add_option("new", a.now, "The new run folder (or its summary.json)")->required();
+  app.add_option("--max-drop", a.options.max_drop, "A metric that gets worse by more than this is a regression")
+      ->capture_default_str()->check(CLI::Range(0.0, 1000.0));
+  app.add_option_function<std::vector<std::string>>(
+      "--min", [&a](const std::vector<std::string>& t) { parse_bounds(t, a.options.mins, "--min"); },
+      "NEW must reach METRIC=VALUE overall, e.g. pass^1=0.9");
+  app.add_option_function<std::vector<std::string>>(
+      "--max", [&a](const std::vector<std::string>& t) { parse_bounds(t, a.options.maxes, "--max"); },
+      "NEW must stay at or below METRIC=VALUE overall, e.g. violations=0.1");
+  app.add_option("--format", a.format, "table or markdown (for a PR comment)")
+      ->capture_default_str()->check(CLI::IsMember({"table", "markdown"}));
+}
+
+int do_diff(DiffArgs& a) {
+  auto base = report::load_summary(a.base);
+  if (!base.ok()) return input_error(base.error().message);
+  auto now = report::load_summary(a.now);
+  if (!now.ok()) return input_error(now.error().message);
+  auto d = report::diff_summaries(*base, *now, a.options);
+  if (!d.ok()) return input_error(d.error().message);
+  fmt::print("{}", report::render_diff(*d, a.format, a.options));
+  return d->regressions.empty() ? kExitOk : kExitGates;
 }
 
 // ---- spar lint -----------------------------------------------------------------------------
@@ -224,9 +338,15 @@ int main(int argc, char** argv) {
   CLI::App app{"spar: rehearse conversational AI agents against scripted, adversarial simulated users"};
   app.set_version_flag("--version", "spar 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "Log level on stderr: trace|debug|info|warn|error|off")
+      ->capture_default_str()->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
   RunArgs run_args;
   ReportArgs report_args;
+  DiffArgs diff_args;
+  HistoryArgs history_args;
   LintArgs lint_args;
   NewArgs new_args;
   struct Command {
@@ -240,6 +360,10 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_run(c, run_args); }, [&] { return do_run(run_args); }},
       {"report", "Recompute summary.json from a run folder's results.jsonl",
        [&](CLI::App& c) { setup_report(c, report_args); }, [&] { return do_report(report_args); }},
+      {"diff", "Compare two runs per scenario and overall; exit 1 on a regression",
+       [&](CLI::App& c) { setup_diff(c, diff_args); }, [&] { return do_diff(diff_args); }},
+      {"history", "Show trends per scenario and per metric across recorded runs",
+       [&](CLI::App& c) { setup_history(c, history_args); }, [&] { return do_history(history_args); }},
       {"lint", "Load personas and scenarios in the sandbox, dry-run each scenario, report problems as path:line",
        [&](CLI::App& c) { setup_lint(c, lint_args); }, [&] { return do_lint(lint_args); }},
       {"new", "Write a commented template: spar new persona NAME | spar new scenario DOMAIN/NAME",
@@ -263,6 +387,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return input_error(fmt::format("{} (see spar --help)", e.what()));
   }
+  spdlog::set_level(spdlog::level::from_str(log_level));
   for (size_t i = 0; i < commands.size(); ++i) {
     if (subs[i]->parsed()) return commands[i].exec();
   }

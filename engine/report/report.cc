@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "report/html.h"
+#include "report/junit.h"
 #include "report/results.h"
 #include "score/summary.h"
 
@@ -73,6 +74,8 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   if (std::ifstream in(fs::path(dir) / "run.json"); in) run_info = json::parse(in, nullptr, false);
   if (run_info.is_discarded()) run_info = nullptr;
   st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info));
+  if (!st.ok()) return st.error();
+  st = write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(summary, read->records));
   if (!st.ok()) return st.error();
   return summary;
 }

@@ -1,7 +1,10 @@
 #include "run/runner.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -12,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/seed.h"
+#include "report/history.h"
 #include "report/report.h"
 #include "report/results.h"
 
@@ -220,20 +224,38 @@ Result<RunOutcome> run(const RunOptions& options) {
   spdlog::info("running {} conversations ({} scenarios x {} trials) against {}", total, scenarios->size(),
                options.trials, (*factory)->describe());
 
+  // Progress: on a terminal, one live line (failures and errors stay above it); otherwise one
+  // plain line per finished conversation.
   std::mutex progress_mu;
   RunOutcome outcome;
+  int passes = 0;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const auto started = std::chrono::steady_clock::now();
   auto on_record = [&](const json& record) {
     std::lock_guard<std::mutex> lock(progress_mu);
     ++outcome.conversations;
     bool completed = record.value("status", "") == "completed";
     completed ? ++outcome.completed : ++outcome.errors;
-    if (!options.quiet) {
-      std::string verdict = !completed ? "ERROR" : record.value("pass", false) ? "pass" : "FAIL";
-      std::string detail;
-      if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
-      fmt::print(stderr, "[{}/{}] {} #{} {} ({} turns){}\n", outcome.conversations, total,
-                 record.value("scenario", ""), record.value("trial", 0), verdict, record.value("turns", 0), detail);
+    bool passed = completed && record.value("pass", false);
+    passes += passed;
+    if (options.quiet) return;
+    std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
+    std::string detail;
+    if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
+    std::string line = fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total,
+                                   record.value("scenario", ""), record.value("trial", 0), verdict,
+                                   record.value("turns", 0), detail);
+    if (!tty) {
+      fmt::print(stderr, "{}\n", line);
+      return;
     }
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double eta = elapsed / outcome.conversations * (total - outcome.conversations);
+    if (!passed) fmt::print(stderr, "\r\x1b[2K{}\n", line);
+    fmt::print(stderr, "\r\x1b[2K{}/{} done  pass {}/{} ({:.0f}%)  errors {}  ETA {}:{:02d}", outcome.conversations,
+               total, passes, outcome.completed, outcome.completed ? 100.0 * passes / outcome.completed : 0.0,
+               outcome.errors, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+    if (outcome.conversations == total) fmt::print(stderr, "\n");
   };
 
   int per_worker = std::max(1, options.concurrency / jobs);
@@ -257,6 +279,10 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto summary = report::write_report(options.out_dir, {options.price});
   if (!summary.ok()) return summary.error();
   outcome.summary = std::move(summary).value();
+  if (!options.history.empty()) {
+    auto st = report::record_history(options.history, options.out_dir, run_info, outcome.summary);
+    if (!st.ok()) spdlog::warn("run history not recorded: {}", st.error().message);
+  }
   return outcome;
 }
 

@@ -38,7 +38,8 @@ struct RunOptions {
   conversation::Options conversation;
   std::optional<score::Price> price;  // --price: adds cost to the summary
   agent::FactoryOptions factory;
-  bool quiet = false;              // no per-conversation progress lines
+  bool quiet = false;              // no progress output
+  std::string history = "runs/history.db";  // --history; empty: do not record
 };
 
 struct ScenarioEntry {

@@ -340,6 +340,11 @@ int run(int argc, char** argv) {
   httplib::Server server;
   size_t pool = size_t(threads);
   server.new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+  // Small SSE chunks must not wait for Nagle, and a client keeps its connections: without
+  // these every request paid ~27 ms and a new connection every 5 requests.
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(1000000);
+  server.set_keep_alive_timeout(60);
   AttemptCounter attempts;
   server.Get("/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");

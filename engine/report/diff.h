@@ -1,0 +1,49 @@
+// spar diff BASE NEW: compares two runs per scenario and overall, and finds regressions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace spar::report {
+
+using json = nlohmann::json;
+
+struct Bound {
+  std::string key;
+  double value = 0;
+};
+
+struct DiffOptions {
+  double max_drop = 0.05;    // a metric that gets worse by more than this is a regression
+  std::vector<Bound> mins;   // --min KEY=VALUE: NEW's overall value must be at least VALUE
+  std::vector<Bound> maxes;  // --max KEY=VALUE: NEW's overall value must be at most VALUE
+};
+
+struct DiffRow {
+  std::string scope;   // "overall" or a scenario id
+  std::string metric;  // a key from score/metrics.h
+  std::optional<double> base, now;
+  bool regression = false;
+};
+
+struct Diff {
+  std::vector<DiffRow> rows;
+  std::vector<std::string> regressions;  // one line each, e.g. "overall pass^1: 0.950 -> 0.900 (-0.050 > 0.02)"
+  std::vector<std::string> added, removed;  // scenarios only in NEW / only in BASE
+};
+
+// Loads a run's summary: DIR/summary.json, or computed from DIR/results.jsonl, or a summary
+// file given directly.
+Result<json> load_summary(const std::string& path);
+
+Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions& options);
+
+// "table" (aligned text) or "markdown" (for a PR comment).
+std::string render_diff(const Diff& diff, const std::string& format, const DiffOptions& options);
+
+}  // namespace spar::report

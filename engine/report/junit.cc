@@ -1,0 +1,116 @@
+#include "report/junit.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "base/json_util.h"
+
+namespace spar::report {
+
+namespace {
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters; replace them.
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += '?';
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string why_failed(const json& r) {
+  if (r.value("status", "") != "completed") {
+    std::string kind = "error", message;
+    if (r.contains("error") && r["error"].is_object()) {
+      kind = r["error"].value("kind", kind);
+      message = r["error"].value("message", "");
+    }
+    return fmt::format("error ({}): {}", kind, message);
+  }
+  for (const auto& v : r.value("violations", json::array())) {
+    if (v.value("severity", "") == "critical") {
+      return fmt::format("critical violation at turn {}: {}", v.value("turn", 0), v.value("rule", "?"));
+    }
+  }
+  if (!r.value("goal_met", true)) return "goal not met";
+  return "failed";
+}
+
+std::string render_junit(const json& summary, const std::vector<json>& records) {
+  std::map<std::string, std::vector<const json*>> by_scenario;
+  for (const auto& r : records) by_scenario[r.value("scenario", "?")].push_back(&r);
+
+  int failures = 0, errors = 0;
+  double total_time = 0;
+  std::string cases;
+  for (auto& [id, trials] : by_scenario) {
+    std::sort(trials.begin(), trials.end(),
+              [](const json* a, const json* b) { return a->value("trial", 0) < b->value("trial", 0); });
+    double time = 0;
+    std::vector<std::string> failed, errored;
+    std::string out;
+    for (const json* r : trials) {
+      time += r->value("duration_ms", 0.0) / 1000.0;
+      int trial = r->value("trial", 0);
+      bool completed = r->value("status", "") == "completed";
+      bool passed = completed && r->value("pass", false);
+      std::string verdict = passed ? "pass" : completed ? "fail" : "error";
+      out += fmt::format("trial {}: {} ({} turns, seed {}){}\n", trial, verdict, r->value("turns", 0),
+                         r->value("seed", json(0)).dump(), passed ? "" : " - " + why_failed(*r));
+      if (!passed) (completed ? failed : errored).push_back(fmt::format("trial {} ({})", trial, why_failed(*r)));
+    }
+    total_time += time;
+    const json& s = member(member(summary, "per_scenario"), id);
+    for (const auto& [k, v] : member(s, "pass_hat_k").items()) {
+      out += fmt::format("pass^{} = {:.3f}\n", k, v.get<double>());
+    }
+    auto dot = id.rfind('/');
+    std::string classname = "spar." + (dot == std::string::npos ? std::string("scenarios") : id.substr(0, dot));
+    cases += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\">\n", xml_escape(id),
+                         xml_escape(classname), time);
+    if (!failed.empty()) {
+      ++failures;
+      std::string msg = fmt::format("{} of {} trials failed: ", failed.size(), trials.size());
+      for (size_t i = 0; i < failed.size(); ++i) msg += (i ? "; " : "") + failed[i];
+      cases += fmt::format("      <failure message=\"{}\" type=\"spar.trial_failed\">{}</failure>\n", xml_escape(msg),
+                           xml_escape(msg));
+    } else if (!errored.empty()) {
+      ++errors;
+      std::string msg = fmt::format("{} of {} trials ended in an infrastructure error: ", errored.size(), trials.size());
+      for (size_t i = 0; i < errored.size(); ++i) msg += (i ? "; " : "") + errored[i];
+      cases += fmt::format("      <error message=\"{}\" type=\"spar.infrastructure\">{}</error>\n", xml_escape(msg),
+                           xml_escape(msg));
+    }
+    cases += fmt::format("      <system-out>{}</system-out>\n", xml_escape(out));
+    cases += "    </testcase>\n";
+  }
+  std::string suite_props;
+  for (const auto& [k, v] : member(summary, "pass_hat_k").items()) {
+    suite_props += fmt::format("      <property name=\"pass^{}\" value=\"{:.3f}\"/>\n", k, v.get<double>());
+  }
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<testsuites name=\"spar\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" time=\"{3:.3f}\">\n"
+      "  <testsuite name=\"spar\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" skipped=\"0\" time=\"{3:.3f}\">\n"
+      "    <properties>\n{4}    </properties>\n"
+      "{5}"
+      "  </testsuite>\n"
+      "</testsuites>\n",
+      by_scenario.size(), failures, errors, total_time, suite_props.empty() ? "      <property name=\"k\" value=\"0\"/>\n" : suite_props, cases);
+}
+
+}  // namespace spar::report

@@ -1,0 +1,119 @@
+#include "score/metrics.h"
+
+#include <cmath>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "base/json_util.h"
+
+namespace spar::score {
+
+namespace {
+
+std::optional<double> number_at(const json& obj, std::initializer_list<std::string> path) {
+  const json* cur = &obj;
+  for (const auto& p : path) {
+    if (!cur->is_object()) return std::nullopt;
+    auto it = cur->find(p);
+    if (it == cur->end()) return std::nullopt;
+    cur = &*it;
+  }
+  if (!cur->is_number()) return std::nullopt;
+  return cur->get<double>();
+}
+
+const std::regex kPassK(R"(^pass([\^@])(\d+)$)");
+const std::regex kAtTurn(R"(^(quality|policy|recovery|retention|progress|judge)@(\d+)$)");
+const std::regex kRecoveryType(R"(^recovery\.(correction|intent_change|interruption|ambiguity|contradiction|topic_switch)$)");
+const std::regex kDegradation(R"(^degradation\.(quality|policy|recovery|retention|progress|judge)$)");
+
+}  // namespace
+
+bool higher_is_better(const std::string& key) {
+  return !(key == "violations" || key == "errors" || key == "cost" || key == "unreliability" ||
+           key.rfind("latency.", 0) == 0);
+}
+
+Result<std::optional<double>> metric(const json& summary, const std::string& key, const std::string& scenario) {
+  const json& scope = scenario.empty() ? summary : member(member(summary, "per_scenario"), scenario);
+  if (scope.is_null()) return std::optional<double>();
+  std::smatch m;
+  if (std::regex_match(key, m, kPassK)) {
+    return number_at(scope, {m[1] == "^" ? "pass_hat_k" : "pass_at_k", m[2].str()});
+  }
+  if (std::regex_match(key, m, kAtTurn)) return number_at(scope, {"checkpoints", m[2].str(), m[1].str(), "mean"});
+  if (std::regex_match(key, m, kDegradation)) return number_at(scope, {"degradation", m[1].str()});
+  if (key == "aptitude" || key == "unreliability") return number_at(scope, {"reliability", key});
+  if (!scenario.empty()) {
+    // Per-scenario figures beyond these are not in summary.per_scenario.
+    if (key == "errors") {
+      auto n = number_at(scope, {"n"}), e = number_at(scope, {"errors"});
+      if (!n || !e || *n + *e == 0) return std::optional<double>();
+      return std::optional<double>(*e / (*n + *e));
+    }
+    return make_error("input", fmt::format("'{}' is not measured per scenario", key));
+  }
+  if (std::regex_match(key, m, kRecoveryType)) return number_at(summary, {"recovery", m[1].str(), "rate"});
+  if (key == "recovery") {
+    double scored = 0, recovered = 0;
+    for (const auto& [type, r] : member(summary, "recovery").items()) {
+      scored += r.value("scored", 0);
+      recovered += r.value("recovered", 0);
+    }
+    if (scored == 0) return std::optional<double>();
+    return std::optional<double>(recovered / scored);
+  }
+  if (key == "violations") {
+    auto v = number_at(summary, {"policy", "violations"}), n = number_at(summary, {"completed"});
+    if (!v || !n || *n == 0) return std::optional<double>();
+    return std::optional<double>(*v / *n);
+  }
+  if (key == "errors") {
+    auto e = number_at(summary, {"errors"}), n = number_at(summary, {"conversations"});
+    if (!e || !n || *n == 0) return std::optional<double>();
+    return std::optional<double>(*e / *n);
+  }
+  if (key == "cost") return number_at(summary, {"usage", "cost_usd_per_conversation"});
+  if (key == "latency.p50" || key == "latency.p95") {
+    return number_at(summary, {"usage", "turn_latency_ms", key.substr(8)});
+  }
+  return make_error("input", fmt::format("unknown metric '{}' (see docs/ci.md for the names)", key));
+}
+
+Result<Gate> parse_gate(const std::string& text) {
+  static const std::regex re(R"(^\s*([A-Za-z_.^@0-9]+)\s*(>=|<=|==|>|<)\s*(-?[0-9]*\.?[0-9]+)\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, re)) {
+    return make_error("input", fmt::format("bad gate '{}': expected METRIC OP VALUE, like 'pass^4>=0.8'", text));
+  }
+  Gate g{text, m[1].str(), m[2].str(), std::stod(m[3].str())};
+  auto probe = metric(json::object(), g.key);
+  if (!probe.ok()) return make_error("input", fmt::format("bad gate '{}': {}", text, probe.error().message));
+  return g;
+}
+
+std::vector<GateResult> check_gates(const json& summary, const std::vector<Gate>& gates) {
+  std::vector<GateResult> out;
+  for (const auto& g : gates) {
+    GateResult r{g, std::nullopt, false, ""};
+    auto v = metric(summary, g.key);
+    if (v.ok()) r.value = *v;
+    if (!r.value) {
+      r.message = fmt::format("{} was not measured in this run", g.key);
+    } else {
+      double x = *r.value;
+      const double eps = 1e-9;
+      if (g.op == ">=") r.held = x >= g.threshold - eps;
+      else if (g.op == "<=") r.held = x <= g.threshold + eps;
+      else if (g.op == ">") r.held = x > g.threshold;
+      else if (g.op == "<") r.held = x < g.threshold;
+      else r.held = std::fabs(x - g.threshold) <= eps;
+      r.message = fmt::format("{} = {:.4g}, needs {} {:g}", g.key, x, g.op, g.threshold);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace spar::score

@@ -1,0 +1,54 @@
+// Named metrics of a summary, shared by gates (spar run --gate) and spar diff. Pure.
+//
+//   pass^K, pass@K           pass^k / pass@k at k = K
+//   DIM@T                    a checkpoint curve's mean: quality@25, policy@3, recovery@8 ...
+//   recovery                 recovered / scored events over every type
+//   recovery.TYPE            recovery rate of one event type (correction, intent_change, ...)
+//   degradation.DIM          last checkpoint's mean minus the first's
+//   aptitude, unreliability  reliability means over scenarios
+//   violations               policy violations per completed conversation (lower is better)
+//   errors                   infrastructure errors / conversations (lower is better)
+//   cost                     usage.cost_usd_per_conversation (lower is better)
+//   latency.p50, latency.p95 per-turn agent latency in ms (lower is better)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace spar::score {
+
+using json = nlohmann::json;
+
+// The value of `key` in a summary (overall), or in summary.per_scenario[scenario] when
+// `scenario` is not empty. nullopt when the run did not measure it. Errors: an unknown key.
+Result<std::optional<double>> metric(const json& summary, const std::string& key, const std::string& scenario = "");
+
+// True when a larger value of `key` is better.
+bool higher_is_better(const std::string& key);
+
+struct Gate {
+  std::string text;  // as given: "pass^4>=0.8"
+  std::string key;
+  std::string op;    // ">=", "<=", ">", "<", "=="
+  double threshold = 0;
+};
+
+// Parses "KEY OP VALUE" (spaces optional). Errors are kind "input".
+Result<Gate> parse_gate(const std::string& text);
+
+struct GateResult {
+  Gate gate;
+  std::optional<double> value;
+  bool held = false;
+  std::string message;  // "pass^4 = 0.625, needs >= 0.8" or "pass^4 was not measured"
+};
+
+// Evaluates gates against a summary's overall figures.
+std::vector<GateResult> check_gates(const json& summary, const std::vector<Gate>& gates);
+
+}  // namespace spar::score
