@@ -19,6 +19,7 @@
 #include "report/report.h"
 #include "score/metrics.h"
 #include "run/lint.h"
+#include "run/merge.h"
 #include "run/runner.h"
 
 namespace spar::cli {
@@ -74,7 +75,27 @@ struct RunArgs {
 
 void setup_run(CLI::App& app, RunArgs& a) {
   auto& o = a.options;
-  app.add_option("paths", o.paths, "Scenario files or folders (searched recursively)")->required();
+  app.add_option("paths", o.paths, "Scenario files or folders (searched recursively)");
+  app.add_option_function<std::string>(
+      "--resume",
+      [&o](const std::string& dir) {
+        o.resume = true;
+        o.out_dir = dir;
+      },
+      "Finish an interrupted run in this folder: play only the (scenario, trial) pairs it lacks");
+  app.add_flag("--retry-errors", o.retry_errors, "With --resume: play again the conversations that ended in an error");
+  app.add_option_function<std::string>(
+      "--shard",
+      [&o](const std::string& text) {
+        int i = 0, n = 0;
+        char extra = 0;
+        if (std::sscanf(text.c_str(), "%d/%d%c", &i, &n, &extra) != 2 || n < 1 || i < 1 || i > n) {
+          throw CLI::ValidationError("--shard", "expected i/n with 1 <= i <= n, like 2/4, got '" + text + "'");
+        }
+        o.shard_index = i;
+        o.shard_count = n;
+      },
+      "Play only shard i of n (1-based) of the (scenario, trial) pairs; combine with spar merge");
   app.add_option("--agent", o.agent, "Agent under test: mock[:k=v,...] | openai:model=M,... | http:url=U,... | exec:cmd=...")
       ->capture_default_str();
   app.add_option("--user-model", o.user_model,
@@ -138,6 +159,13 @@ void setup_run(CLI::App& app, RunArgs& a) {
 }
 
 int do_run(RunArgs& a) {
+  if (a.options.paths.empty()) {
+    if (!a.options.resume) return input_error("run: give scenario files or folders (or --resume DIR)");
+    auto restored = run::options_from_run(a.options.out_dir, a.options);
+    if (!restored.ok()) return input_error(restored.error().message);
+    a.options = std::move(restored).value();
+    a.options.resume = true;
+  }
   auto outcome = run::run(a.options);
   if (!outcome.ok()) return input_error(outcome.error().message);
   std::fputc('\n', stdout);
@@ -175,6 +203,29 @@ int do_report(ReportArgs& a) {
   report::print_table(*summary, stdout);
   fmt::print("\nwrote {0}/summary.json, report.html and junit.xml\n", a.dir);
   return report_gates(*summary, a.gates);
+}
+
+// ---- spar merge ----------------------------------------------------------------------------
+
+struct MergeArgs {
+  std::string out;
+  std::vector<std::string> dirs;
+};
+
+void setup_merge(CLI::App& app, MergeArgs& a) {
+  app.add_option("out", a.out, "The folder for the merged run")->required();
+  app.add_option("dirs", a.dirs, "The shards' run folders")->required();
+}
+
+int do_merge(MergeArgs& a) {
+  auto m = run::merge(a.out, a.dirs);
+  if (!m.ok()) return input_error(m.error().message);
+  report::print_table(m->summary, stdout);
+  fmt::print("\nmerged {} of {} conversations from {} folders into {}\n", m->records, m->expected, a.dirs.size(), a.out);
+  if (!m->missing.empty()) {
+    fmt::print(stderr, "spar: warning: {} conversations are in no shard, first: {}\n", m->missing.size(), m->missing[0]);
+  }
+  return kExitOk;
 }
 
 // ---- spar history --------------------------------------------------------------------------
@@ -347,6 +398,7 @@ int main(int argc, char** argv) {
   ReportArgs report_args;
   DiffArgs diff_args;
   HistoryArgs history_args;
+  MergeArgs merge_args;
   LintArgs lint_args;
   NewArgs new_args;
   struct Command {
@@ -362,6 +414,8 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_report(c, report_args); }, [&] { return do_report(report_args); }},
       {"diff", "Compare two runs per scenario and overall; exit 1 on a regression",
        [&](CLI::App& c) { setup_diff(c, diff_args); }, [&] { return do_diff(diff_args); }},
+      {"merge", "Combine shards (spar run --shard i/n) into one run: spar merge OUT DIR...",
+       [&](CLI::App& c) { setup_merge(c, merge_args); }, [&] { return do_merge(merge_args); }},
       {"history", "Show trends per scenario and per metric across recorded runs",
        [&](CLI::App& c) { setup_history(c, history_args); }, [&] { return do_history(history_args); }},
       {"lint", "Load personas and scenarios in the sandbox, dry-run each scenario, report problems as path:line",

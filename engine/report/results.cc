@@ -1,5 +1,6 @@
 #include "report/results.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -28,34 +29,88 @@ Status ResultsWriter::append(const json& record) {
   return Ok{};
 }
 
-Result<ReadResults> read_results(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input", fmt::format("{}: cannot read results", path));
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+Result<ReadResults> parse_results(std::string_view content, const std::string& name) {
   ReadResults out;
   size_t pos = 0;
   int line_no = 0;
   while (pos < content.size()) {
     size_t nl = content.find('\n', pos);
-    bool last_unterminated = nl == std::string::npos;
-    std::string line = content.substr(pos, last_unterminated ? std::string::npos : nl - pos);
-    pos = last_unterminated ? content.size() : nl + 1;
+    bool last_unterminated = nl == std::string_view::npos;
+    std::string_view line = content.substr(pos, last_unterminated ? std::string_view::npos : nl - pos);
+    size_t next = last_unterminated ? content.size() : nl + 1;
     ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      pos = next;
+      if (!last_unterminated) out.intact_bytes = pos;
+      continue;
+    }
     json record = json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.is_object()) {
       if (last_unterminated) {
         out.dropped_torn_line = true;
         break;
       }
-      return make_error("input", fmt::format("{}:{}: malformed record: not a JSON object", path, line_no));
+      return make_error("input", fmt::format("{}:{}: malformed record: not a JSON object", name, line_no));
     }
     if (!record.contains("scenario") || !record["scenario"].is_string()) {
-      return make_error("input", fmt::format("{}:{}: malformed record: missing \"scenario\"", path, line_no));
+      return make_error("input", fmt::format("{}:{}: malformed record: missing \"scenario\"", name, line_no));
     }
     out.records.push_back(std::move(record));
+    pos = next;
+    out.intact_bytes = pos;
   }
   return out;
+}
+
+namespace {
+
+Result<std::string> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("input", fmt::format("{}: cannot read results", path));
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+Result<ReadResults> read_results(const std::string& path) {
+  auto content = slurp(path);
+  if (!content.ok()) return content.error();
+  return parse_results(*content, path);
+}
+
+Result<ReadResults> repair_results(const std::string& path) {
+  auto content = slurp(path);
+  if (!content.ok()) return content.error();
+  auto read = parse_results(*content, path);
+  if (!read.ok()) return read;
+  // Cut a torn line off, and end the last intact record with its newline.
+  std::error_code ec;
+  size_t keep = read->intact_bytes;
+  if (keep < content->size()) std::filesystem::resize_file(path, keep, ec);
+  if (ec) return make_error("io", fmt::format("{}: cannot repair: {}", path, ec.message()));
+  if (keep > 0 && (*content)[keep - 1] != '\n') {
+    std::FILE* f = std::fopen(path.c_str(), "ab");
+    if (!f || std::fputc('\n', f) == EOF || std::fclose(f) != 0) {
+      return make_error("io", fmt::format("{}: cannot repair", path));
+    }
+  }
+  return read;
+}
+
+Status rewrite_results(const std::string& path, const std::vector<json>& records) {
+  std::string tmp = path + ".tmp";
+  {
+    auto w = ResultsWriter::open(tmp, true);
+    if (!w.ok()) return w.error();
+    for (const auto& r : records) {
+      auto st = (*w)->append(r);
+      if (!st.ok()) return st;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return make_error("io", fmt::format("{}: cannot rewrite: {}", path, ec.message()));
+  return Ok{};
 }
 
 }  // namespace spar::report

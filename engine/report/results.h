@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,11 +35,23 @@ class ResultsWriter {
 struct ReadResults {
   std::vector<json> records;
   bool dropped_torn_line = false;  // a last line without a newline that did not parse
+  size_t intact_bytes = 0;         // where the intact records end (a torn tail starts here)
 };
 
-// Reads every record. A torn last line (a crash mid-write) is dropped and reported; any other
-// malformed line is an input error "path:line: malformed record: ...".
+// Parses results.jsonl content; `name` is the path used in messages. A torn last line (a crash
+// mid-write) is dropped and reported; any other malformed line is an input error
+// "path:line: malformed record: ...". Pure.
+Result<ReadResults> parse_results(std::string_view content, const std::string& name);
+
+// Reads and parses a results file.
 Result<ReadResults> read_results(const std::string& path);
+
+// Prepares a results file for appending after a crash: reads it, cuts a torn last line off,
+// and ends the file with a newline. Returns the intact records.
+Result<ReadResults> repair_results(const std::string& path);
+
+// Rewrites a results file (atomically) with exactly these records.
+Status rewrite_results(const std::string& path, const std::vector<json>& records);
 
 // One serialised line (no trailing newline); invalid UTF-8 is replaced, never fatal.
 std::string to_line(const json& record);

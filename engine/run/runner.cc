@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <set>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -148,7 +150,105 @@ class Worker {
   Status write_status_ = Ok{};
 };
 
+// Progress: on a terminal, one live line (failures and errors stay above it); otherwise one
+// plain line per finished conversation. Thread-safe.
+class Progress {
+ public:
+  Progress(int total, bool quiet) : total_(total), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+
+  void finished(const json& record, RunOutcome& outcome) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++outcome.conversations;
+    bool completed = record.value("status", "") == "completed";
+    completed ? ++outcome.completed : ++outcome.errors;
+    bool passed = completed && record.value("pass", false);
+    passes_ += passed;
+    if (quiet_) return;
+    std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
+    std::string detail;
+    if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
+    std::string line = fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
+                                   record.value("scenario", ""), record.value("trial", 0), verdict,
+                                   record.value("turns", 0), detail);
+    if (!tty_) {
+      fmt::print(stderr, "{}\n", line);
+      return;
+    }
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    double eta = elapsed / outcome.conversations * (total_ - outcome.conversations);
+    if (!passed) fmt::print(stderr, "\r\x1b[2K{}\n", line);
+    fmt::print(stderr, "\r\x1b[2K{}/{} done  pass {}/{} ({:.0f}%)  errors {}  ETA {}:{:02d}", outcome.conversations,
+               total_, passes_, outcome.completed, outcome.completed ? 100.0 * passes_ / outcome.completed : 0.0,
+               outcome.errors, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+    if (outcome.conversations == total_) fmt::print(stderr, "\n");
+  }
+
+ private:
+  std::mutex mu_;
+  int total_;
+  bool quiet_, tty_;
+  int passes_ = 0;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+// The pairs already recorded in a run folder being resumed; a torn last line is cut off. With
+// retry_errors, error records are removed from the file first.
+Result<std::set<std::pair<std::string, int>>> recorded_pairs(const std::string& results_path, bool retry_errors) {
+  auto read = report::repair_results(results_path);
+  if (!read.ok()) return read.error();
+  if (read->dropped_torn_line) spdlog::warn("{}: dropped a torn last line", results_path);
+  std::vector<json> keep;
+  std::set<std::pair<std::string, int>> done;
+  for (auto& r : read->records) {
+    if (retry_errors && r.value("status", "") != "completed") continue;
+    if (!done.insert({r.value("scenario", ""), r.value("trial", 0)}).second) continue;  // keep the first
+    keep.push_back(std::move(r));
+  }
+  if (keep.size() != read->records.size()) {
+    auto st = report::rewrite_results(results_path, keep);
+    if (!st.ok()) return st.error();
+  }
+  return done;
+}
+
 }  // namespace
+
+std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEntry>& scenarios, int trials,
+                                                   uint64_t seed, int shard_index, int shard_count) {
+  std::vector<conversation::Plan> plans;
+  size_t p = 0;
+  for (int trial = 1; trial <= trials; ++trial) {
+    for (const auto& s : scenarios) {
+      if (p++ % static_cast<size_t>(shard_count) != static_cast<size_t>(shard_index - 1)) continue;
+      plans.push_back({s.path, s.id, trial, conversation_seed(seed, s.id, trial)});
+    }
+  }
+  return plans;
+}
+
+Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
+  std::ifstream in(fs::path(dir) / "run.json");
+  json run = in ? json::parse(in, nullptr, false) : json();
+  if (!run.is_object() || !run["args"].is_object()) {
+    return make_error("input", fmt::format("{}: nothing to resume (no run.json with the run's arguments)", dir));
+  }
+  const json& a = run["args"];
+  o.paths = a.value("paths", std::vector<std::string>{});
+  o.agent = a.value("agent", o.agent);
+  o.user_model = a.value("user_model", o.user_model);
+  o.judge = a.value("judge", o.judge);
+  o.judge_repeats = a.value("judge_repeats", o.judge_repeats);
+  o.trials = a.value("trials", o.trials);
+  o.seed = a.value("seed", o.seed);
+  o.conversation.checkpoints = a.value("checkpoints", o.conversation.checkpoints);
+  o.conversation.recovery_turns = a.value("recovery_turns", o.conversation.recovery_turns);
+  o.shard_index = a.value("shard_index", 1);
+  o.shard_count = a.value("shard_count", 1);
+  if (run.contains("price") && run["price"].is_object()) {
+    o.price = score::Price{run["price"].value("prompt", 0.0), run["price"].value("completion", 0.0)};
+  }
+  return o;
+}
 
 Result<RunOutcome> run(const RunOptions& options) {
   auto files = discover_scenarios(options.paths);
@@ -189,7 +289,26 @@ Result<RunOutcome> run(const RunOptions& options) {
   fs::create_directories(options.out_dir, ec);
   if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
   std::string results_path = (fs::path(options.out_dir) / "results.jsonl").string();
-  auto writer = report::ResultsWriter::open(results_path, /*truncate=*/true);
+  std::set<std::pair<std::string, int>> done;
+  if (options.resume) {
+    if (!fs::exists(results_path, ec)) {
+      return make_error("input", fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
+    }
+    std::ifstream in(fs::path(options.out_dir) / "run.json");
+    json before = in ? json::parse(in, nullptr, false) : json();
+    if (before.is_object() && before["args"].is_object()) {
+      const json& a = before["args"];
+      if (a.value("seed", options.seed) != options.seed || a.value("trials", options.trials) != options.trials) {
+        return make_error("input", fmt::format("{}: was run with --seed {} -k {}; resume it with the same",
+                                               options.out_dir, a.value("seed", options.seed),
+                                               a.value("trials", options.trials)));
+      }
+    }
+    auto pairs = recorded_pairs(results_path, options.retry_errors);
+    if (!pairs.ok()) return pairs.error();
+    done = std::move(pairs).value();
+  }
+  auto writer = report::ResultsWriter::open(results_path, /*truncate=*/!options.resume);
   if (!writer.ok()) return writer.error();
 
   // run.json: how this run was made, so `spar report` can recompute it the same way.
@@ -204,59 +323,40 @@ Result<RunOutcome> run(const RunOptions& options) {
                    {"recovery_turns", options.conversation.recovery_turns},
                    {"scenarios", json::array()}};
   for (const auto& s : *scenarios) run_info["scenarios"].push_back(s.id);
+  run_info["args"] = {{"paths", options.paths},
+                      {"agent", options.agent},
+                      {"user_model", options.user_model},
+                      {"judge", options.judge},
+                      {"judge_repeats", options.judge_repeats},
+                      {"trials", options.trials},
+                      {"seed", options.seed},
+                      {"checkpoints", options.conversation.checkpoints},
+                      {"recovery_turns", options.conversation.recovery_turns},
+                      {"shard_index", options.shard_index},
+                      {"shard_count", options.shard_count}};
+  if (options.shard_count > 1) run_info["shard"] = fmt::format("{}/{}", options.shard_index, options.shard_count);
   if (options.price) {
     run_info["price"] = {{"prompt", options.price->prompt_per_million}, {"completion", options.price->completion_per_million}};
   }
   auto wrote = report::write_file_atomic((fs::path(options.out_dir) / "run.json").string(), run_info.dump(2) + "\n");
   if (!wrote.ok()) return wrote.error();
 
-  // The plan: every scenario x trial, assigned round robin to the workers.
+  // The plan: this shard's (scenario, trial) pairs not yet recorded, round robin to the workers.
   int jobs = std::max(1, options.jobs);
   std::vector<std::vector<conversation::Plan>> assigned(static_cast<size_t>(jobs));
   size_t index = 0;
-  for (int trial = 1; trial <= options.trials; ++trial) {
-    for (const auto& s : *scenarios) {
-      conversation::Plan plan{s.path, s.id, trial, conversation_seed(options.seed, s.id, trial)};
-      assigned[index++ % static_cast<size_t>(jobs)].push_back(std::move(plan));
-    }
+  for (auto& plan : plan_conversations(*scenarios, options.trials, options.seed, options.shard_index,
+                                       options.shard_count)) {
+    if (done.count({plan.scenario_id, plan.trial})) continue;
+    assigned[index++ % static_cast<size_t>(jobs)].push_back(std::move(plan));
   }
   const int total = static_cast<int>(index);
-  spdlog::info("running {} conversations ({} scenarios x {} trials) against {}", total, scenarios->size(),
-               options.trials, (*factory)->describe());
-
-  // Progress: on a terminal, one live line (failures and errors stay above it); otherwise one
-  // plain line per finished conversation.
-  std::mutex progress_mu;
+  spdlog::info("running {} conversations ({} scenarios x {} trials{}{}) against {}", total, scenarios->size(),
+               options.trials, options.shard_count > 1 ? fmt::format(", shard {}/{}", options.shard_index, options.shard_count) : "",
+               done.empty() ? "" : fmt::format(", {} already recorded", done.size()), (*factory)->describe());
   RunOutcome outcome;
-  int passes = 0;
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  const auto started = std::chrono::steady_clock::now();
-  auto on_record = [&](const json& record) {
-    std::lock_guard<std::mutex> lock(progress_mu);
-    ++outcome.conversations;
-    bool completed = record.value("status", "") == "completed";
-    completed ? ++outcome.completed : ++outcome.errors;
-    bool passed = completed && record.value("pass", false);
-    passes += passed;
-    if (options.quiet) return;
-    std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
-    std::string detail;
-    if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
-    std::string line = fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total,
-                                   record.value("scenario", ""), record.value("trial", 0), verdict,
-                                   record.value("turns", 0), detail);
-    if (!tty) {
-      fmt::print(stderr, "{}\n", line);
-      return;
-    }
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    double eta = elapsed / outcome.conversations * (total - outcome.conversations);
-    if (!passed) fmt::print(stderr, "\r\x1b[2K{}\n", line);
-    fmt::print(stderr, "\r\x1b[2K{}/{} done  pass {}/{} ({:.0f}%)  errors {}  ETA {}:{:02d}", outcome.conversations,
-               total, passes, outcome.completed, outcome.completed ? 100.0 * passes / outcome.completed : 0.0,
-               outcome.errors, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
-    if (outcome.conversations == total) fmt::print(stderr, "\n");
-  };
+  Progress progress(total, options.quiet);
+  auto on_record = [&](const json& record) { progress.finished(record, outcome); };
 
   int per_worker = std::max(1, options.concurrency / jobs);
   std::vector<std::unique_ptr<Worker>> workers;

@@ -39,6 +39,10 @@ struct RunOptions {
   std::optional<score::Price> price;  // --price: adds cost to the summary
   agent::FactoryOptions factory;
   bool quiet = false;              // no progress output
+  bool resume = false;             // --resume: finish the run in out_dir (same scenarios, trials, seed)
+  bool retry_errors = false;       // with resume: run again the conversations that ended in an error
+  int shard_index = 1;             // --shard i/n: this run plays the pairs p (0-based, plan order)
+  int shard_count = 1;             //   with p % n == i - 1
   std::string history = "runs/history.db";  // --history; empty: do not record
 };
 
@@ -63,7 +67,17 @@ struct RunOutcome {
   json summary;
 };
 
-// Runs everything and writes OUT/results.jsonl and OUT/summary.json.
+// One conversation to play: a scenario and a trial, with its seed.
+std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEntry>& scenarios, int trials,
+                                                   uint64_t seed, int shard_index, int shard_count);
+
+// Runs everything and writes OUT/results.jsonl, summary.json, report.html, junit.xml, run.json.
+// With resume, keeps the records already in OUT (a torn last line is cut off) and plays only the
+// missing (scenario, trial) pairs.
 Result<RunOutcome> run(const RunOptions& options);
+
+// The arguments a run was made with, from DIR/run.json, for `spar run --resume DIR` without
+// scenario paths. Errors: no run.json (kind "input").
+Result<RunOptions> options_from_run(const std::string& dir, RunOptions base);
 
 }  // namespace spar::run

@@ -1,0 +1,89 @@
+#include "run/merge.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "report/report.h"
+#include "report/results.h"
+
+namespace spar::run {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::string>& dirs) {
+  json first_run;
+  std::string first_dir;
+  std::map<std::pair<std::string, int>, std::string> seen;  // pair -> the folder that holds it
+  std::vector<json> records;
+  for (const auto& dir : dirs) {
+    std::ifstream in(fs::path(dir) / "run.json");
+    json run = in ? json::parse(in, nullptr, false) : json();
+    if (!run.is_object()) return make_error("input", fmt::format("{}: not a spar run folder (no run.json)", dir));
+    if (first_run.is_null()) {
+      first_run = run;
+      first_dir = dir;
+    } else {
+      for (const char* key : {"seed", "trials", "scenarios", "checkpoints"}) {
+        if (run.value(key, json()) != first_run.value(key, json())) {
+          return make_error("input", fmt::format("{} and {} are shards of different runs ({} differs)", first_dir, dir, key));
+        }
+      }
+    }
+    auto read = report::read_results((fs::path(dir) / "results.jsonl").string());
+    if (!read.ok()) return read.error();
+    for (auto& r : read->records) {
+      auto pair = std::make_pair(r.value("scenario", std::string()), r.value("trial", 0));
+      if (auto it = seen.find(pair); it != seen.end()) {
+        return make_error("input", fmt::format("{} #{} is recorded in both {} and {}", pair.first, pair.second,
+                                               it->second, dir));
+      }
+      seen[pair] = dir;
+      records.push_back(std::move(r));
+    }
+  }
+
+  MergeOutcome out;
+  out.records = static_cast<int>(records.size());
+  const json scenarios = first_run.value("scenarios", json::array());
+  int trials = first_run.value("trials", 0);
+  out.expected = static_cast<int>(scenarios.size()) * trials;
+  std::map<std::string, size_t> order;
+  for (size_t i = 0; i < scenarios.size(); ++i) order[scenarios[i].get<std::string>()] = i;
+  for (int t = 1; t <= trials; ++t) {
+    for (const auto& s : scenarios) {
+      if (!seen.count({s.get<std::string>(), t})) out.missing.push_back(fmt::format("{} #{}", s.get<std::string>(), t));
+    }
+  }
+  // One canonical order: by scenario as planned, then trial.
+  std::stable_sort(records.begin(), records.end(), [&](const json& a, const json& b) {
+    auto ka = std::make_pair(order[a.value("scenario", std::string())], a.value("trial", 0));
+    auto kb = std::make_pair(order[b.value("scenario", std::string())], b.value("trial", 0));
+    return ka < kb;
+  });
+
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) return make_error("input", fmt::format("{}: cannot create: {}", out_dir, ec.message()));
+  auto st = report::rewrite_results((fs::path(out_dir) / "results.jsonl").string(), records);
+  if (!st.ok()) return st.error();
+  json run = first_run;
+  run.erase("shard");
+  if (run.contains("args")) {
+    run["args"]["shard_index"] = 1;
+    run["args"]["shard_count"] = 1;
+  }
+  run["merged_from"] = dirs;
+  st = report::write_file_atomic((fs::path(out_dir) / "run.json").string(), run.dump(2) + "\n");
+  if (!st.ok()) return st.error();
+  auto summary = report::write_report(out_dir);
+  if (!summary.ok()) return summary.error();
+  out.summary = std::move(summary).value();
+  return out;
+}
+
+}  // namespace spar::run

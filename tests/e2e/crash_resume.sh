@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# kill -9 mid-run, a torn last line, then --resume: nothing lost, nothing duplicated, and the
+# finished run's conversations are exactly those of an uninterrupted run.
+source "$(dirname "$0")/lib.sh"
+cd "$SPAR_ROOT"
+args=(scenarios/retail scenarios/banking --agent mock:latency_ms=15 -k 3 --seed 21 --concurrency 4 --history "")
+total=$(( $(find scenarios/retail scenarios/banking -name '*.lua' | wc -l) * 3 ))
+
+"$SPAR" run "${args[@]}" --out "$WORK/ref" -q >/dev/null
+
+"$SPAR" run "${args[@]}" --out "$WORK/crash" -q >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do  # wait until some, not all, conversations are recorded
+  n=0; [ -f "$WORK/crash/results.jsonl" ] && n=$(wc -l <"$WORK/crash/results.jsonl")
+  [ "$n" -ge 5 ] && break
+  sleep 0.05
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+before=$(wc -l <"$WORK/crash/results.jsonl")
+[ "$before" -ge 1 ] && [ "$before" -lt "$total" ] || fail "the kill should land mid-run ($before of $total recorded)"
+# A crash in the middle of a write leaves half a line behind.
+printf '{"scenario":"retail/address-change","trial":3,"status":"comp' >>"$WORK/crash/results.jsonl"
+sleep 0.3
+for p in $(pgrep -f "spar-mock-agent --port 0" || true); do
+  [ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "1" ] && fail "the mock agent outlived spar killed with -9"
+done
+pass "killed with -9 after $before of $total conversations; no orphaned mock agent"
+
+expect_exit 0 "$SPAR" run --resume "$WORK/crash" -q
+grep -q "dropped a torn last line" "$WORK/err" || fail "the torn line is reported"
+r="$WORK/crash/results.jsonl"
+[ "$(wc -l <"$r")" -eq "$total" ] || fail "expected $total records after resume, got $(wc -l <"$r")"
+jq -e -s --argjson n "$total" '[.[] | [.scenario, .trial]] | unique | length == $n' "$r" >/dev/null || fail "duplicates"
+# The same conversations as the uninterrupted run: same seeds, same words, same outcomes.
+key() { jq -c '[.scenario, .trial, .seed, .status, .pass, .turns, [.transcript[].content]]' "$1" | sort; }
+diff <(key "$WORK/ref/results.jsonl") <(key "$r") >/dev/null || fail "resumed conversations differ from an uninterrupted run"
+diff <(jq -S 'del(.usage.turn_latency_ms)' "$WORK/ref/summary.json") \
+     <(jq -S 'del(.usage.turn_latency_ms, .dropped_torn_line)' "$WORK/crash/summary.json") >/dev/null \
+  || fail "the resumed summary differs"
+pass "resume finished the run: $total records, none lost or duplicated, identical to an uninterrupted run"
+
+# Resuming a finished run plays nothing; resuming with a different seed is refused.
+expect_exit 0 "$SPAR" run --resume "$WORK/crash" -q
+[ "$(wc -l <"$r")" -eq "$total" ] || fail "a finished run stays as it is"
+expect_exit 2 "$SPAR" run scenarios/retail scenarios/banking --agent mock -k 3 --seed 22 --resume "$WORK/crash"
+grep -q "resume it with the same" "$WORK/err" || fail "a resume with another seed is refused"
+expect_exit 2 "$SPAR" run --resume "$WORK/nothing-here"
+pass "resume is idempotent and refuses a different run"
+
+# --retry-errors plays errored conversations again and replaces their records.
+expect_exit 0 "$SPAR" run scenarios/retail --agent mock:fail_rate=0.5 -k 2 --out "$WORK/flaky" -q --history ""
+errs=$(jq -s '[.[] | select(.status == "error")] | length' "$WORK/flaky/results.jsonl")
+[ "$errs" -gt 0 ] || fail "fail_rate=0.5 should leave errored conversations to retry"
+expect_exit 0 "$SPAR" run scenarios/retail --agent mock -k 2 --out "$WORK/flaky" --resume "$WORK/flaky" --retry-errors -q
+jq -e -s 'length == 8 and all(.status == "completed")' "$WORK/flaky/results.jsonl" >/dev/null \
+  || fail "retry-errors replaced the $errs errored records"
+pass "--retry-errors replaced $errs errored conversations"
