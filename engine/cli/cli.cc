@@ -5,6 +5,7 @@
 #include <functional>
 #include <regex>
 #include <sstream>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,9 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option("-k,--trials", o.trials, "Trials per scenario")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--seed", o.seed, "Run seed; each conversation's seed derives from it, the scenario and the trial")
       ->capture_default_str();
+  o.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  app.add_option("-j,--jobs", o.jobs, "Event-loop threads (default: the number of cores)")
+      ->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--concurrency", o.concurrency, "Conversations in flight, in total")
       ->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--out", o.out_dir, "Output folder for results.jsonl and summary.json")->capture_default_str();

@@ -383,6 +383,7 @@ struct Session::Impl {
     if (status != LUA_OK) {
       std::string msg = lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load";
       lua_pop(L, 1);
+      if (!has_position(msg)) msg = path + ": " + msg;  // e.g. a refused binary chunk
       return make_error("script", msg);
     }
     push_internal("new_env");

@@ -215,3 +215,30 @@ TEST_CASE("persona: rand and pick replay identically under a seed") {
   for (uint64_t seed = 1; seed <= 8; ++seed) distinct.insert(draw(seed));
   CHECK(distinct.size() > 1);
 }
+
+TEST_CASE("persona: untrusted scripts cannot load bytecode, reach _G or plant finalizers") {
+  TempDir dir;
+  SUBCASE("a precompiled chunk is refused") {
+    write_file("s.lua", std::string("\x1bLua\x54\x00garbage", 13));
+    auto s = Session::open("s.lua", {});
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message == "s.lua: attempt to load a binary chunk (mode is 't')");
+  }
+  SUBCASE("no way to the real globals") {
+    write_file("s.lua", scenario_with("    local g = _G\n"));
+    auto s = open_ok("s.lua");
+    CHECK(s->start(1).error().message == "s.lua:15: undefined global '_G'");
+  }
+  SUBCASE("no __gc finalizers") {
+    write_file("s.lua", scenario_with("    setmetatable({}, { __gc = function() while true do end end })\n"));
+    auto s = open_ok("s.lua");
+    CHECK(s->start(1).error().message == "s.lua:15: setmetatable: __gc finalizers are not allowed in the sandbox");
+  }
+  SUBCASE("no collectgarbage, no string.dump, no math.randomseed after the start") {
+    write_file("s.lua", scenario_with("    u:say(tostring(string.dump) .. tostring(math.randomseed))\n    collectgarbage()\n"));
+    auto s = open_ok("s.lua");
+    auto a = s->start(1);
+    CHECK(a->text == "nilnil");
+    CHECK(s->resume({{"text", "x"}}).error().message == "s.lua:16: undefined global 'collectgarbage'");
+  }
+}

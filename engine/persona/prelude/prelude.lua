@@ -19,6 +19,15 @@ for _, name in ipairs { "assert", "error", "ipairs", "next", "pairs", "pcall", "
                         "type", "xpcall", "setmetatable", "getmetatable", "print" } do
   S[name] = _G[name]
 end
+-- Finalizers (__gc) would run during garbage collection, outside the step's CPU budget and
+-- possibly inside engine code, so the sandbox refuses metatables that carry one.
+local raw_setmetatable = setmetatable
+S.setmetatable = function(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("setmetatable: __gc finalizers are not allowed in the sandbox", 2)
+  end
+  return raw_setmetatable(t, mt)
+end
 S.string = string
 S.table = table
 S.math = math

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# 300+ conversations under 10% combined chaos (HTTP 500s, hangs, malformed bodies and streams,
+# connection resets): one record per conversation, each completed or an error with a kind, the
+# documented exit code, no crash, and summaries computed from the completed conversations only.
+source "$(dirname "$0")/lib.sh"
+cd "$WORK"
+# Three 12-turn scenarios with a tool each (the template), 100 trials each.
+for name in a b c; do
+  "$SPAR" new scenario "chaos/$name" >/dev/null
+  sed -i 's/  max_turns = 25,/  max_turns = 12,/; s/u:fill_until(25)/u:fill_until(12)/' "scenarios/chaos/$name.lua"
+done
+k=100
+total=300
+chaos="mock:fail_rate=0.03,timeout_rate=0.02,garbage_rate=0.03,reset_rate=0.02,hang_ms=6000"
+
+set +e
+"$SPAR" run scenarios --agent "$chaos" -k "$k" --seed 13 --concurrency 32 --request-timeout 3 \
+  --out "$WORK/chaos" -q --history "" >"$WORK/out" 2>"$WORK/err" </dev/null
+code=$?
+set -e
+[ "$code" -lt 128 ] || fail "spar died from signal $((code - 128))"
+[ "$code" -eq 0 ] || { cat "$WORK/err"; fail "a run with infrastructure errors exits 0 (gates decide), got $code"; }
+r="$WORK/chaos/results.jsonl"
+[ "$(wc -l <"$r")" -eq "$total" ] || fail "expected $total records, got $(wc -l <"$r")"
+jq -e -s --argjson n "$total" '[.[] | [.scenario, .trial]] | unique | length == $n' "$r" >/dev/null || fail "duplicate records"
+jq -e -s 'all(.[]; .status == "completed" or (.status == "error" and (.error.kind | IN("transport", "timeout", "http", "protocol"))))' \
+  "$r" >/dev/null || { jq -c 'select(.status != "completed") | .error' "$r" | sort | uniq -c | head; fail "unexpected statuses"; }
+errors=$(jq -s '[.[] | select(.status == "error")] | length' "$r")
+completed=$((total - errors))
+s="$WORK/chaos/summary.json"
+jq -e --argjson e "$errors" --argjson c "$completed" '.errors == $e and .completed == $c' "$s" >/dev/null \
+  || fail "summary counts"
+# Per scenario, n counts only completed conversations; errors are counted apart.
+jq -e -s --slurpfile s "$s" 'group_by(.scenario) | all(.[]; . as $g | $s[0].per_scenario[$g[0].scenario] as $p
+      | $p.n == ([$g[] | select(.status == "completed")] | length)
+      and $p.errors == ([$g[] | select(.status != "completed")] | length))' "$r" >/dev/null \
+  || fail "pass^k is computed from completed conversations only"
+pass "$total conversations under 10% chaos: $completed completed, $errors errors with a kind, exit 0, no crash"
+jq -r '.error_kinds | to_entries | map("\(.key)=\(.value)") | join(" ")' "$s"
+
+# Gates turn infrastructure errors into a failing exit code when asked to.
+if [ "$errors" -gt 0 ]; then
+  expect_exit 1 "$SPAR" report "$WORK/chaos" --gate 'errors<=0'
+  pass "--gate errors<=0 fails the run"
+fi
