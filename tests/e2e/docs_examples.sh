@@ -19,9 +19,10 @@ extract() {  # extract DOC: writes each ```lua block to the path named on its fi
   ' "$1"
 }
 extract "$SPAR_ROOT/docs/personas.md"
+extract "$SPAR_ROOT/docs/scenarios.md"
 [ -n "$(ls personas)" ] && [ -n "$(ls scenarios/*/)" ] || fail "no examples extracted"
 
-base=$(ls scenarios/*/*.lua | head -n 1)
+base=scenarios/shop/cancel-order.lua  # the persona guide's scenario hosts its other personas
 for p in personas/*.lua; do
   name=$(basename "$p" .lua)
   grep -rqs "persona = \"$name\"" scenarios && continue
@@ -39,8 +40,11 @@ for agent in mock mock:stream=0; do
     || { jq -c 'select(.status != "completed") | .error' "run-$agent/results.jsonl"; fail "an example errored ($agent)"; }
   pass "every example runs against $agent"
 done
-jq -e -s '[.[] | select(.scenario == "shop/cancel-order")] | all(.pass)' run-mock/results.jsonl >/dev/null \
-  || fail "the guide's first persona passes its scenario"
+jq -e -s '[.[] | select(.scenario == "shop/cancel-order" or .scenario == "bank/card-freeze")] | length == 4 and all(.pass)' \
+  run-mock/results.jsonl >/dev/null || fail "the guides' complete scenarios pass against the mock agent"
+jq -e -s '[.[] | select(.scenario == "bank/card-freeze")] | all(.turns == 25 and (.violations | length) == 0
+          and (.checkpoints["25"].progress == 1) and ([.events[] | select(.type == "correction")] | length) == 1)' \
+  run-mock/results.jsonl >/dev/null || fail "the scenario guide's example runs 25 clean turns with its correction"
 jq -e -s '[.[] | select(.persona == "interrupter") | .transcript[] | select(.truncated)] | length > 0' \
   run-mock/results.jsonl >/dev/null || fail "the interrupter example cuts a streamed reply"
 pass "the first example passes; the barge-in example cuts a reply"
