@@ -7,6 +7,7 @@
 #include <set>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/cassette.h"
 #include "base/seed.h"
 #include "report/history.h"
 #include "report/report.h"
@@ -259,14 +261,19 @@ Result<RunOutcome> run(const RunOptions& options) {
 
   auto spec = agent::parse_agent_spec(options.agent);
   if (!spec.ok()) return spec.error();
-  auto factory = agent::make_agent_factory(*spec, options.factory);
+  agent::FactoryOptions factory_options = options.factory;  // + the --record/--replay cassette, opened once
+  factory_options.record_append = options.resume;
+  if (auto opened = agent::open_cassette(factory_options); !opened.ok()) return opened.error();
+  auto factory = agent::make_agent_factory(*spec, factory_options);
   if (!factory.ok()) return factory.error();
   // The optional models beside the agent: the user model and the judge.
   auto optional_factory = [&](const std::string& text, const char* flag) -> Result<std::unique_ptr<agent::AgentFactory>> {
     if (text.empty()) return std::unique_ptr<agent::AgentFactory>();
     auto parsed = agent::parse_agent_spec(text);
     if (!parsed.ok()) return make_error("input", std::string(flag) + ": " + parsed.error().message);
-    auto made = agent::make_agent_factory(*parsed, options.factory);
+    agent::FactoryOptions role_options = factory_options;
+    role_options.role = std::string(flag) == "--judge" ? "judge" : "user";
+    auto made = agent::make_agent_factory(*parsed, role_options);
     if (!made.ok()) return make_error("input", std::string(flag) + ": " + made.error().message);
     return std::move(made).value();
   };
@@ -312,7 +319,11 @@ Result<RunOutcome> run(const RunOptions& options) {
   if (!writer.ok()) return writer.error();
 
   // run.json: how this run was made, so `spar report` can recompute it the same way.
+  std::time_t now = std::time(nullptr);
+  char started_at[32];
+  std::strftime(started_at, sizeof started_at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   json run_info = {{"spar", "0.1.0"},
+                   {"started_at", started_at},
                    {"agent", (*factory)->describe()},
                    {"user_model", user_factory ? json(user_factory->describe()) : json(nullptr)},
                    {"judge", judge_factory ? json(options.judge) : json(nullptr)},
