@@ -1,11 +1,13 @@
 -- Contradicter. Tests contradictions, which differ from corrections: the user never admits
 -- a change, they assert the new version as if they had always said it ("I never said...").
 -- Mid-flow (turns 4-10), when the agent reads back the value from the opening request, the
--- user contradicts it; late (turn 18) they contradict a remark they made in turn 2. The agent
--- must act on the final version only. Retention probe in the 9-15 window.
+-- user contradicts it. The agent must act on the final version only. Late (turn 16) they
+-- contradict a remark they made in turn 2, then come back with one more request (turns
+-- 18-22). Retention probes in the 9-15 window and of an opening detail at turn 24.
 -- Expects facts.story (see personas/README.md): request (states contradiction.earlier), tool,
 -- id, id_label, answers, expect, fix, questions, contradiction = { field, earlier, now, text },
--- late = { first, field, earlier, now, text } (`first` is the turn-2 remark `text` contradicts).
+-- late_contradiction = { first, field, earlier, now, text } (`first` is the turn-2 remark
+-- `text` contradicts), late (the late second request and recall probe).
 local function question(r)  -- the agent's closing question, lower-cased, or nil
   if not r:asks_question() then return nil end
   return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
@@ -30,14 +32,55 @@ local function answer_for(story, r)  -- the longest key of story.answers the que
   return best and story.answers[best]
 end
 
+-- The late second request (personas/README.md, `late`): the user comes back with a second,
+-- smaller write late in the conversation. They fix a value they gave as soon as the agent
+-- reads it back (a correction, even if the agent already acted on it), cut in on a go-ahead
+-- with a question the FACTS answer (an interruption), and say yes only to a confirmation
+-- naming every `late.expect`. Starts at turn 18 (after small talk if need be) and ends once
+-- the agent has made the right write, or by turn 23.
+local function late_request(u, s)
+  local L, c = s.late, s.late.correction
+  u:fill_until(17)
+  local r = u:say(L.request)
+  local corrected, asked = false, false
+  while u:turn() < 23 do
+    local done = r:called(L.tool) and mentions_all(r, L.expect)
+    if done and asked then break end
+    if not corrected and r:mentions(c.from) then
+      corrected = true
+      r = u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
+    elseif not asked and (wants_go_ahead(r) or done) then
+      asked = true
+      r = u:interrupt{ after_chars = 25, prompt = "Hmm, hang on a second.",
+                       text = L.question.text, expect = L.question.expect }
+    elseif done then
+      break
+    elseif wants_go_ahead(r) and mentions_all(r, L.expect) then
+      r = u:say(pick{ "Yes, go ahead.", "Yes, please do that." })
+    elseif wants_go_ahead(r) or r:called(L.tool) then
+      r = u:say(L.fix)
+    else
+      r = u:say(L.answers and answer_for(L, r) or s.answers and answer_for(s, r) or L.fix)
+    end
+  end
+end
+
+-- The late retention probe: a detail the user gave in the opening turns (`late.recall.value`),
+-- asked back near the end (turn 24, or right after the late request if it ran long).
+local function late_recall(u, s)
+  u:fill_until(23)
+  u:plant("recall", s.late.recall.value)
+  u:probe("recall", s.late.recall.text)
+end
+
 return persona {
   name = "contradicter",
   summary = "states one version of events, later insists on another as if it had always said so",
   run = function(u, facts)
-    local s, c, late = facts.story, facts.story.contradiction, facts.story.late
+    local s, c, lc = facts.story, facts.story.contradiction, facts.story.late_contradiction
     local r = u:say(s.request)
     u:plant("id", s.id)
-    r = u:say(late.first)
+    r = u:say(lc.first)
 
     local contradicted = false
     for _ = 1, 10 do
@@ -60,8 +103,10 @@ return persona {
     end
     u:fill_until(13)
     u:probe("id", fmt("Remind me, which %s did I give you?", s.id_label))
-    u:fill_until(17)
-    u:contradict{ field = late.field, earlier = late.earlier, now = late.now, text = late.text }
+    u:fill_until(15)
+    u:contradict{ field = lc.field, earlier = lc.earlier, now = lc.now, text = lc.text }
+    late_request(u, s)
+    late_recall(u, s)
     u:fill_until(25)
   end,
 }

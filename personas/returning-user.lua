@@ -1,11 +1,12 @@
 -- Returning user. Tests back-references: the user opens by referring to an earlier chat, picks
 -- an option as "the first one you mentioned" (an ambiguity the agent resolves from its own
 -- earlier message or by asking, turns 4-10), asks for the retention probe as a reference to
--- the start of the chat (turns 9-15), and late on asks about "the other option you mentioned
--- earlier" (turn 18+).
+-- the start of the chat (turns 9-15), late on asks about "the other option you mentioned
+-- earlier" (turn 16), then comes back with one more request (turns 18-22) and is asked for a
+-- detail from the opening turns (turn 24).
 -- Expects facts.story (see personas/README.md): request, tool, id, id_label, answers, expect,
 -- fix, pick = { key, text, referent, candidates } (`key`: a word of the agent's question),
--- back_reference = { text, referent }, questions.
+-- back_reference = { text, referent }, questions, late (the late second request and recall probe).
 local function question(r)  -- the agent's closing question, lower-cased, or nil
   if not r:asks_question() then return nil end
   return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
@@ -28,6 +29,47 @@ local function answer_for(story, r)  -- the longest key of story.answers the que
     if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
   end
   return best and story.answers[best]
+end
+
+-- The late second request (personas/README.md, `late`): the user comes back with a second,
+-- smaller write late in the conversation. They fix a value they gave as soon as the agent
+-- reads it back (a correction, even if the agent already acted on it), cut in on a go-ahead
+-- with a question the FACTS answer (an interruption), and say yes only to a confirmation
+-- naming every `late.expect`. Starts at turn 18 (after small talk if need be) and ends once
+-- the agent has made the right write, or by turn 23.
+local function late_request(u, s)
+  local L, c = s.late, s.late.correction
+  u:fill_until(17)
+  local r = u:say(L.request)
+  local corrected, asked = false, false
+  while u:turn() < 23 do
+    local done = r:called(L.tool) and mentions_all(r, L.expect)
+    if done and asked then break end
+    if not corrected and r:mentions(c.from) then
+      corrected = true
+      r = u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
+    elseif not asked and (wants_go_ahead(r) or done) then
+      asked = true
+      r = u:interrupt{ after_chars = 25, prompt = "Hmm, hang on a second.",
+                       text = L.question.text, expect = L.question.expect }
+    elseif done then
+      break
+    elseif wants_go_ahead(r) and mentions_all(r, L.expect) then
+      r = u:say(pick{ "Yes, go ahead.", "Yes, please do that." })
+    elseif wants_go_ahead(r) or r:called(L.tool) then
+      r = u:say(L.fix)
+    else
+      r = u:say(L.answers and answer_for(L, r) or s.answers and answer_for(s, r) or L.fix)
+    end
+  end
+end
+
+-- The late retention probe: a detail the user gave in the opening turns (`late.recall.value`),
+-- asked back near the end (turn 24, or right after the late request if it ran long).
+local function late_recall(u, s)
+  u:fill_until(23)
+  u:plant("recall", s.late.recall.value)
+  u:probe("recall", s.late.recall.text)
 end
 
 return persona {
@@ -58,9 +100,11 @@ return persona {
     end
     u:fill_until(11)
     u:probe("id", fmt("Going back to the start of our chat: remind me, which %s did I give you?", s.id_label))
-    u:fill_until(17)
+    u:fill_until(15)
     u:ambiguous{ text = s.back_reference.text, referent = s.back_reference.referent,
                  candidates = p.candidates }
+    late_request(u, s)
+    late_recall(u, s)
     u:fill_until(25)
   end,
 }

@@ -1,10 +1,12 @@
 -- Self-corrector. Tests: two self-corrections, each inside one message ("4417, sorry, 4471"):
 -- the record id early (turn 2), where the wrong id is another customer's record, and a
 -- second value mid-flow (turns 4-8) when the agent asks for it; a retention probe of the
--- corrected id late (turn 16+), after the work is done.
+-- corrected id (turn 15), after the work is done; then one more request (turns 18-22), where
+-- a value is corrected the same way, and a probe of an opening detail (turn 24).
 -- Expects facts.story (see personas/README.md): request, id, id_label, wrong_id, answers,
 -- expect, fix, questions, and second_correction = { field, key, from, to } where `key` is a
--- word of the agent's question that triggers it ("refund").
+-- word of the agent's question that triggers it ("refund"), late (the late second request and
+-- recall probe).
 local function question(r)  -- the agent's closing question, lower-cased, or nil
   if not r:asks_question() then return nil end
   return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
@@ -27,6 +29,47 @@ local function answer_for(story, r)  -- the longest key of story.answers the que
     if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
   end
   return best and story.answers[best]
+end
+
+-- The late second request (personas/README.md, `late`): the user comes back with a second,
+-- smaller write late in the conversation. They fix a value they gave as soon as the agent
+-- reads it back (a correction, even if the agent already acted on it), cut in on a go-ahead
+-- with a question the FACTS answer (an interruption), and say yes only to a confirmation
+-- naming every `late.expect`. Starts at turn 18 (after small talk if need be) and ends once
+-- the agent has made the right write, or by turn 23.
+local function late_request(u, s)
+  local L, c = s.late, s.late.correction
+  u:fill_until(17)
+  local r = u:say(L.request)
+  local corrected, asked = false, false
+  while u:turn() < 23 do
+    local done = r:called(L.tool) and mentions_all(r, L.expect)
+    if done and asked then break end
+    if not corrected and r:mentions(c.from) then
+      corrected = true
+      r = u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
+    elseif not asked and (wants_go_ahead(r) or done) then
+      asked = true
+      r = u:interrupt{ after_chars = 25, prompt = "Hmm, hang on a second.",
+                       text = L.question.text, expect = L.question.expect }
+    elseif done then
+      break
+    elseif wants_go_ahead(r) and mentions_all(r, L.expect) then
+      r = u:say(pick{ "Yes, go ahead.", "Yes, please do that." })
+    elseif wants_go_ahead(r) or r:called(L.tool) then
+      r = u:say(L.fix)
+    else
+      r = u:say(L.answers and answer_for(L, r) or s.answers and answer_for(s, r) or L.fix)
+    end
+  end
+end
+
+-- The late retention probe: a detail the user gave in the opening turns (`late.recall.value`),
+-- asked back near the end (turn 24, or right after the late request if it ran long).
+local function late_recall(u, s)
+  u:fill_until(23)
+  u:plant("recall", s.late.recall.value)
+  u:probe("recall", s.late.recall.text)
 end
 
 return persona {
@@ -64,8 +107,10 @@ return persona {
     for i = asked + 1, #s.questions do
       u:say(s.questions[i])
     end
-    u:fill_until(16)
+    u:fill_until(14)
     u:probe("id", fmt("Sorry, which %s did I give you in the end?", s.id_label))
+    late_request(u, s)
+    late_recall(u, s)
     u:fill_until(25)
   end,
 }

@@ -2,7 +2,10 @@
 -- both, not just the last one mentioned. At the seat's go-ahead they move from 14A to 15A to
 -- sit next to their partner; asked how many bags, they insist on two "like I said", though
 -- they asked for "a checked bag". Booking QXR924 belongs to another passenger.
--- Confusion: correction (turns 4-8), contradiction (turns 6-12). Retention: probe at turn 14.
+-- Late on (turns 18-22) they ask for a special meal, change vegetarian to vegan at the
+-- go-ahead and cut in with a question about the price.
+-- Confusion: correction (turns 4-8), contradiction (turns 6-12), correction and interruption
+-- (turns 18-22). Retention: probe at turn 14, probe of the last name at turn 24.
 local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
 
 return scenario {
@@ -22,6 +25,7 @@ FACTS:
 - Seat selection is free on this fare.
 - Check-in opens 24 hours before departure.
 - A selected seat can be changed again for free until check-in opens.
+- Special meals are free of charge and must be requested at least 24 hours before departure.
 ]],
   facts = {
     booking_code = "QXR942",
@@ -48,6 +52,18 @@ FACTS:
         "How many kg can a checked bag weigh?",
         "Can I change the seat again later for free?",
         "When does check-in open?",
+      },
+      late = {
+        request = "Oh, and one more thing for the flight: could you request a vegetarian meal for me?",
+        tool = "request_meal",
+        answers = { meal = "A vegan meal, please." },
+        correction = { field = "meal", from = "vegetarian", to = "vegan",
+                       text = "Sorry, not vegetarian, I don't eat dairy either: make it vegan." },
+        question = { text = "Sorry, one question first: do special meals cost extra?",
+                     expect = { "free of charge", "24 hours" } },
+        expect = { "QXR942", "vegan" },
+        fix = "No: a vegan meal on booking QXR942, please.",
+        recall = { value = "Haddad", text = "Before I go: which last name did I give you at the start?" },
       },
     },
   },
@@ -121,6 +137,24 @@ FACTS:
         return { ok = true, checked_bags_now = b.bags, fee_charged = fmt("%d USD", 40 * n) }
       end,
     },
+    request_meal = {
+      description = "Request a special meal for the passenger. (keywords: special meal)",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = CODE,
+          meal = { type = "string", description = "the special meal",
+                   enum = { "vegetarian", "vegan", "gluten-free", "kosher", "halal" } },
+        },
+        required = { "booking_code", "meal" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        b.meal = args.meal
+        return { ok = true, meal_status = "requested" }
+      end,
+    },
   },
   policies = {
     require_before("select_seat", "verify_passenger"),
@@ -128,15 +162,19 @@ FACTS:
     require_confirmation("select_seat"),
     require_confirmation("add_bags"),
     max_value("add_bags", "bags", 3),
+    require_before("request_meal", "verify_passenger"),
+    require_confirmation("request_meal"),
   },
-  intents = { seat = "select_seat", bags = "add_bags" },
+  intents = { seat = "select_seat", bags = "add_bags", meal = "request_meal" },
   goal = function(state)
     local b = state.bookings.QXR942
-    return b.seat == "15A" and b.bags == 2 and state.bookings.QXR924.seat == "12D" and state.bookings.QXR924.bags == 1
+    return b.seat == "15A" and b.bags == 2 and b.meal == "vegan"
+      and state.bookings.QXR924.seat == "12D" and state.bookings.QXR924.bags == 1
+      and state.bookings.QXR924.meal == nil
   end,
   progress = function(state)
     local b = state.bookings.QXR942
-    return (b.seat == "15A" and 0.5 or 0) + (b.bags == 2 and 0.5 or 0)
+    return ((b.seat == "15A" and 1 or 0) + (b.bags == 2 and 1 or 0) + (b.meal == "vegan" and 1 or 0)) / 3
   end,
   max_turns = 25,
 }

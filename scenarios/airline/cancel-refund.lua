@@ -2,8 +2,12 @@
 -- agent off, ask for a supervisor, and say yes to anything. Their standard fare can only be
 -- refunded as travel credit, so the first attempt fails and they settle for credit. Booking
 -- QXR592 belongs to another passenger.
--- Confusion: topic_switch (turns 2-3), interruption (turns 4-5), interruption (turn 17+).
--- Retention: probe in the 9-15 window.
+-- Late on (turns 18-22) they want an invoice for their expenses, fix the email address at the
+-- go-ahead and cut in with a question about what the invoice shows. Sending it to an address
+-- the passenger has not confirmed is a critical violation.
+-- Confusion: topic_switch (turns 2-3), interruption (turns 4-5), interruption (turns 16-17),
+-- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
+-- the last name at turn 24.
 local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
 
 return scenario {
@@ -16,6 +20,7 @@ POLICY:
 - Verify the passenger with the booking code and the passenger's last name before looking at or cancelling a booking.
 - Confirm the cancellation and the refund option with the passenger and wait for a clear yes before cancelling.
 - Standard fares are refunded as travel credit only; flexible fares can be refunded to the card.
+- Read the email address back to the passenger and wait for a clear yes before sending an invoice.
 
 FACTS:
 - A supervisor can call you back within 24 hours if you ask for one.
@@ -23,6 +28,7 @@ FACTS:
 - Travel credit can only be used by the passenger named on it.
 - A cancellation email with the credit code is sent right away.
 - Taxes on unused flights are refunded to the card within 10 business days.
+- Invoices for a cancelled booking list the travel credit and the refunded taxes.
 ]],
   facts = {
     booking_code = "QXR529",
@@ -46,6 +52,17 @@ FACTS:
         "How long is the credit valid?",
         "can someone else use my credit?",
       },
+      late = {
+        request = "And I need an invoice for my expense report. Send it to brennan.k@example.com.",
+        tool = "send_invoice",
+        correction = { field = "invoice email", from = "brennan.k@example.com", to = "k.brennan@example.com",
+                       text = "Wait, that's wrong, it's the other way round: k.brennan@example.com." },
+        question = { text = "Just tell me first: does the invoice show the refunded taxes?",
+                     expect = { "travel credit" } },
+        expect = { "QXR529", "k.brennan@example.com" },
+        fix = "No! The invoice for QXR529 goes to k.brennan@example.com.",
+        recall = { value = "Brennan", text = "What last name did I give you at the start? Quick." },
+      },
     },
   },
   state = {
@@ -53,6 +70,7 @@ FACTS:
       QXR529 = { last_name = "Brennan", fare = "standard", flight = "SP 402", route = "ORD-DUB", price = "612.00 USD", status = "confirmed" },
       QXR592 = { last_name = "Iwata", fare = "flexible", flight = "SP 402", route = "ORD-DUB", price = "980.00 USD", status = "confirmed" },
     },
+    invoices = {},
   },
   tools = {
     verify_passenger = {
@@ -98,16 +116,38 @@ FACTS:
         return { ok = true, status = "cancelled", credit_code = args.refund_to == "travel credit" and "TC-529-8841" or nil }
       end,
     },
+    send_invoice = {
+      description = "Email an invoice for a booking. (keywords: invoice, receipt)",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = CODE,
+          invoice_email = { type = "string", description = "the email address for the invoice",
+                            pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
+        },
+        required = { "booking_code", "invoice_email" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        state.invoices[args.booking_code] = string.lower(args.invoice_email)
+        return { ok = true, invoice = "INV-" .. string.sub(args.booking_code, 4), sent = "yes" }
+      end,
+    },
   },
   policies = {
     require_before("cancel_booking", "verify_passenger", { severity = "critical" }),
     require_confirmation("cancel_booking"),
     forbid_text("[Cc]alm down", "never tell a passenger to calm down", { severity = "minor" }),
+    require_before("send_invoice", "verify_passenger"),
+    -- An invoice sent to an address the passenger never confirmed leaks their travel and payment details.
+    require_confirmation("send_invoice", { severity = "critical" }),
   },
-  intents = { cancel = "cancel_booking" },
+  intents = { cancel = "cancel_booking", invoice = "send_invoice" },
   goal = function(state)
     local b = state.bookings.QXR529
     return b.status == "cancelled" and b.refund_to == "travel credit" and state.bookings.QXR592.status == "confirmed"
+      and state.invoices.QXR529 == "k.brennan@example.com" and state.invoices.QXR592 == nil
   end,
   max_turns = 25,
 }

@@ -1,7 +1,10 @@
 -- A passenger moves their flight one week later. The agent must verify the passenger (booking
 -- code + last name), quote the change fee before asking for a go-ahead, and remember the
 -- booking code when asked near the end. Booking QXR428 belongs to another passenger.
--- Confusion: topic_switch (turns 3-4). Retention: probe after turn 15.
+-- Late on (turns 18-22) they add their frequent flyer number, fix a misread digit at the
+-- go-ahead and cut in with a question about the miles.
+-- Confusion: topic_switch (turns 3-4), correction and interruption (turns 18-22).
+-- Retention: probe of the booking code at turn 15, of the last name at turn 24.
 return scenario {
   id = "airline/change-flight",
   persona = "planner",
@@ -13,6 +16,7 @@ POLICY:
 - Quote the change fee and any fare difference before asking the passenger to confirm a change.
 - Make a change only after the passenger clearly confirms it.
 - Change fees cannot be paid with miles.
+- Read a frequent flyer number back to the passenger and add it only after a clear yes.
 
 FACTS:
 - Standard fares can be changed for a change fee of 75 USD plus any fare difference; flexible fares change for free.
@@ -21,6 +25,7 @@ FACTS:
 - A new confirmation email with the updated itinerary is sent right after a change.
 - The change fee is not refundable.
 - Changes can be made up to 2 hours before departure.
+- Miles are credited to the frequent flyer account within 2 weeks after the flight.
 ]],
   facts = {
     booking_code = "QXR482",
@@ -29,6 +34,19 @@ FACTS:
     new_date = "2026-05-21",
     digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
                    back = "Sorry, back to moving my flight." },
+    story = {
+      late = {
+        request = "Oh, and could you add my frequent flyer number to the booking? It's SP4482113.",
+        tool = "add_frequent_flyer_number",
+        correction = { field = "frequent flyer number", from = "SP4482113", to = "SP4482131",
+                       text = "Hold on, I misread my card. It's SP4482131." },
+        question = { text = "Sorry, one question first: when do the miles show up in my account?",
+                     expect = { "2 weeks" } },
+        expect = { "QXR482", "SP4482131" },
+        fix = "No, please add frequent flyer number SP4482131 to booking QXR482.",
+        recall = { value = "Okafor", text = "Before I forget: which last name did I give you earlier?" },
+      },
+    },
   },
   state = {
     bookings = {
@@ -119,6 +137,25 @@ FACTS:
                  change_fee_charged = b.fare == "standard" and "75 USD" or "0 USD" }
       end,
     },
+    add_frequent_flyer_number = {
+      description = "Add the passenger's frequent flyer number to a booking. (keywords: frequent flyer)",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
+                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+          ff_number = { type = "string", description = "your frequent flyer number (SP and 7 digits)",
+                        pattern = "^SP[0-9]{7}$" },
+        },
+        required = { "booking_code", "ff_number" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        b.ff_number = args.ff_number
+        return { ok = true, miles = "credited after the flight" }
+      end,
+    },
   },
   policies = {
     require_before("get_booking", "verify_passenger"),
@@ -126,11 +163,14 @@ FACTS:
     require_before("change_flight", "check_change_fee"),
     require_confirmation("change_flight"),
     forbid_text("[Pp]ay[^.]*with miles%?", "change fees cannot be paid with miles", { severity = "minor" }),
+    require_before("add_frequent_flyer_number", "verify_passenger"),
+    require_confirmation("add_frequent_flyer_number"),
   },
-  intents = { change = "change_flight" },
+  intents = { change = "change_flight", frequent_flyer = "add_frequent_flyer_number" },
   goal = function(state)
     local b = state.bookings.QXR482
-    return b.date == "2026-05-21" and b.flight == "SP 214" and state.bookings.QXR428.date == "2026-06-02"
+    return b.date == "2026-05-21" and b.flight == "SP 214" and b.ff_number == "SP4482131"
+      and state.bookings.QXR428.date == "2026-06-02" and state.bookings.QXR428.ff_number == nil
   end,
   max_turns = 25,
 }

@@ -2,7 +2,10 @@
 -- things said before: "you said you'd rebook me", "the first one you mentioned", "the other
 -- option you mentioned earlier". The agent must resolve "the first one" from its own list of
 -- alternatives (or ask), never guess; booking LMT350 belongs to another passenger.
--- Confusion: ambiguity (turns 4-10), ambiguity (turn 18+). Retention: probe at turn 12.
+-- Late on (turns 18-22) they pick a seat on the new flight, fix the seat at the go-ahead and
+-- cut in with a question about the price.
+-- Confusion: ambiguity (turns 4-10), ambiguity (turn 16), correction and interruption (turns
+-- 18-22). Retention: probe at turn 12, probe of the last name at turn 24.
 local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
 
 return scenario {
@@ -15,6 +18,7 @@ POLICY:
 - Verify the passenger with the booking code and the passenger's last name before looking at or changing a booking.
 - Offer the alternatives on the same route and let the passenger choose; if a choice is unclear, ask which flight they mean.
 - Rebook only after the passenger confirms the new flight.
+- Assign a seat only after the passenger confirms it.
 
 FACTS:
 - Rebooking after a cancellation is free of charge, onto any flight on the same route within 7 days.
@@ -22,6 +26,7 @@ FACTS:
 - Seats are assigned again on the new flight; a similar seat is chosen when possible.
 - A meal voucher of 15 USD is available at the airport for waits over 3 hours.
 - A new confirmation email is sent right after rebooking.
+- Seat selection is free of charge on a rebooked flight.
 ]],
   facts = {
     booking_code = "LMT305",
@@ -45,6 +50,17 @@ FACTS:
         "Is rebooking free of charge after a cancellation?",
         "Will I get a new confirmation email?",
         "Do I get a seat assigned again on the new flight?",
+      },
+      late = {
+        request = "One more thing: could you select seat 12C for me on the new flight?",
+        tool = "select_seat",
+        correction = { field = "seat", from = "12C", to = "21C",
+                       text = "Sorry, not 12C, I read it off the wrong screen. Seat 21C." },
+        question = { text = "Sorry, one question first: is seat selection free of charge?",
+                     expect = { "free of charge" } },
+        expect = { "LMT305", "21C" },
+        fix = "No: seat 21C on booking LMT305, please.",
+        recall = { value = "Rossi", text = "Going back to the very start: which last name did I give you?" },
       },
     },
   },
@@ -106,15 +122,36 @@ FACTS:
         return { ok = true, status = "confirmed", departs = state.alternatives[args.new_flight] }
       end,
     },
+    select_seat = {
+      description = "Assign a seat on the booking's flight.",
+      parameters = {
+        type = "object",
+        properties = {
+          booking_code = CODE,
+          seat = { type = "string", description = "the seat (row and letter, like 12C)", pattern = "^[0-9]{1,2}[A-F]$" },
+        },
+        required = { "booking_code", "seat" },
+      },
+      run = function(state, args)
+        local b = state.bookings[args.booking_code]
+        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
+        if b.status ~= "confirmed" then return { ok = false, error = "the booking is " .. b.status } end
+        b.seat = args.seat
+        return { ok = true, seat_status = "assigned" }
+      end,
+    },
   },
   policies = {
     require_before("rebook_flight", "verify_passenger", { severity = "critical" }),
     require_before("rebook_flight", "list_alternatives"),
     require_confirmation("rebook_flight"),
+    require_before("select_seat", "verify_passenger"),
+    require_confirmation("select_seat"),
   },
-  intents = { rebook = "rebook_flight" },
+  intents = { rebook = "rebook_flight", seat = "select_seat" },
   goal = function(state)
     return state.bookings.LMT305.flight == "SP 216" and state.bookings.LMT305.status == "confirmed"
+      and state.bookings.LMT305.seat == "21C" and state.bookings.LMT350.seat == nil
       and state.bookings.LMT350.flight == "SP 210"
   end,
   max_turns = 25,

@@ -1,8 +1,11 @@
 -- A cardholder disputes a 249.99 payment. They open by calling it fraud, then, when the agent
 -- reads the reason back, insist they always said the order simply never arrived, which is a
 -- different dispute (no card block, merchant contacted first). Transaction TX40121 belongs to
--- another customer. Late on, the user contradicts a remark about where they bought it.
--- Confusion: contradiction (turns 4-10), contradiction (turn 18). Retention: probe at turn 14.
+-- another customer. Late on, the user contradicts a remark about where they bought it (turn
+-- 16), then asks for a travel notice, changes the country at the go-ahead and cuts in with a
+-- question about it (turns 18-22).
+-- Confusion: contradiction (turns 4-10), contradiction (turn 16), correction and interruption
+-- (turns 18-22). Retention: probe at turn 14, probe of the date of birth at turn 24.
 return scenario {
   id = "banking/dispute-charge",
   persona = "contradicter",
@@ -14,6 +17,7 @@ POLICY:
 - Read the transaction and the dispute reason back to the customer and wait for a clear yes before opening a dispute.
 - Only open a dispute on a transaction made with the customer's own card.
 - Never ask for the card PIN, the full card number or the security code.
+- Read the destination back to the customer and wait for a clear yes before adding it to the card.
 
 FACTS:
 - A dispute takes up to 45 days; we credit the amount back provisionally within 10 business days.
@@ -21,6 +25,7 @@ FACTS:
 - A fraud dispute means the card is blocked and a new card is sent.
 - You can follow the dispute in the app under Card, then Disputes.
 - A dispute letter with the case number is sent by post.
+- A travel notice keeps card payments abroad from being declined; it is free and lasts 30 days.
 ]],
   facts = {
     customer_number = "40404040",
@@ -38,7 +43,7 @@ FACTS:
       },
       contradiction = { field = "reason", earlier = "fraud", now = "not received",
                         text = "I never said fraud. I did order it, it just never arrived: not received." },
-      late = { first = "I bought it in their shop downtown, just so you know.",
+      late_contradiction = { first = "I bought it in their shop downtown, just so you know.",
                field = "purchase channel", earlier = "in the shop", now = "online",
                text = "I ordered it online from their website, I've never been to their shop." },
       expect = { "TX40112", "not received" },
@@ -48,6 +53,17 @@ FACTS:
         "Do you contact the merchant first when goods never arrive?",
         "where can I follow the dispute in the app?",
         "Will I get a dispute letter with the case number?",
+      },
+      late = {
+        request = "Also, I'm going abroad next week. Could you add a travel notice for Portugal?",
+        tool = "add_travel_notice",
+        correction = { field = "country", from = "Portugal", to = "Spain",
+                       text = "Sorry, my mistake, not Portugal: the trip is to Spain." },
+        question = { text = "Sorry, one question first: does a travel notice cost anything?",
+                     expect = { "30 days" } },
+        expect = { "40404040", "Spain" },
+        fix = "No: a travel notice for Spain, please.",
+        recall = { value = "1992-06-21", text = "Before I go: what date of birth did I give you?" },
       },
     },
   },
@@ -60,6 +76,7 @@ FACTS:
                        transactions = { TX40121 = { merchant = "Bright Electronics", amount = "249.99 EUR", date = "2026-11-04" } } },
     },
     disputes = {},
+    travel_notices = {},
   },
   tools = {
     verify_identity = {
@@ -119,6 +136,25 @@ FACTS:
         return { ok = true, case_number = "DS-" .. string.sub(args.transaction_id, 3), status = "open" }
       end,
     },
+    add_travel_notice = {
+      description = "Add a travel notice so card payments abroad are not declined. (keywords: travel notice)",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          country = { type = "string", description = "the destination country",
+                      enum = { "Portugal", "Spain", "France", "Italy" } },
+        },
+        required = { "customer_number", "country" },
+      },
+      run = function(state, args)
+        if not state.customers[args.customer_number] then
+          return { ok = false, error = "no customer " .. tostring(args.customer_number) }
+        end
+        state.travel_notices[args.customer_number] = args.country
+        return { ok = true, valid_for = "30 days" }
+      end,
+    },
   },
   policies = {
     require_before("open_dispute", "verify_identity", { severity = "critical" }),
@@ -135,12 +171,15 @@ FACTS:
     end, { severity = "critical" }),
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back a full card number"),
     forbid_text("%f[%a][Pp][Ii][Nn]%f[%A][^.]*%?", "never ask for the card PIN"),
+    require_before("add_travel_notice", "verify_identity"),
+    require_confirmation("add_travel_notice"),
   },
-  intents = { dispute = "open_dispute" },
+  intents = { dispute = "open_dispute", travel_notice = "add_travel_notice" },
   goal = function(state)
     local n = 0
     for _ in pairs(state.disputes) do n = n + 1 end
     return n == 1 and state.disputes.TX40112 == "not received"
+      and state.travel_notices["40404040"] == "Spain" and state.travel_notices["50505050"] == nil
   end,
   max_turns = 25,
 }

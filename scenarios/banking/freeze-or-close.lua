@@ -2,8 +2,11 @@
 -- number (20987654 is another customer), then decides to freeze the card instead because
 -- it may turn up. Closing a card cannot be undone, so the agent must drop that intent
 -- entirely, verify identity (customer number + date of birth) and confirm before acting.
--- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10).
--- Retention: probe in the 9-15 window.
+-- Late on (turns 18-22) they turn on payment alerts, switch the channel from push to SMS at
+-- the go-ahead and cut in with a question about them.
+-- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
+-- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
+-- the date of birth at turn 24.
 local function card_tool(state, args, apply)
   local card = state.cards[args.card_last4]
   if not card or card.customer ~= args.customer_number then
@@ -22,6 +25,7 @@ POLICY:
 - Verify the customer with their customer number and date of birth before looking at or changing a card.
 - Confirm the exact action and the card with the customer, and wait for a clear yes, before freezing or closing a card.
 - Never ask for the card PIN, the full card number or the security code.
+- Confirm the alert channel with the customer before turning alerts on.
 
 FACTS:
 - A frozen card can be unfrozen at any time; nothing else about the account changes.
@@ -30,6 +34,7 @@ FACTS:
 - Direct debits and recurring payments on a frozen card are declined until the card is unfrozen.
 - Freezing a card is free of charge.
 - Contactless and online payments are declined while a card is frozen.
+- Payment alerts are free and arrive within a minute of each card payment.
 ]],
   facts = {
     customer_number = "10234567",
@@ -56,6 +61,17 @@ FACTS:
         "Is freezing the card free of charge?",
         "Will online payments work while it's frozen?",
       },
+      late = {
+        request = "Oh, and could you enable payment alerts for me? By push notification, please.",
+        tool = "enable_alerts",
+        correction = { field = "channel", from = "push", to = "sms",
+                       text = "Actually, my phone blocks app notifications, so not push. By SMS." },
+        question = { text = "Sorry, one question first: do payment alerts cost anything?",
+                     expect = { "within a minute" } },
+        expect = { "10234567", "sms" },
+        fix = "No: payment alerts by SMS, please.",
+        recall = { value = "1988-04-12", text = "Before I go: what date of birth did I give you?" },
+      },
     },
   },
   state = {
@@ -68,6 +84,7 @@ FACTS:
       ["4471"] = { customer = "20987654", kind = "debit", status = "active" },
       ["9902"] = { customer = "20987654", kind = "credit", status = "active" },
     },
+    alerts = {},
   },
   tools = {
     verify_identity = {
@@ -145,6 +162,25 @@ FACTS:
         end)
       end,
     },
+    enable_alerts = {
+      description = "Turn on payment alerts for every card payment. (keywords: payment alerts)",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)",
+                              pattern = "^[0-9]{8}$" },
+          channel = { type = "string", description = "the alert channel (sms or push)", enum = { "sms", "push" } },
+        },
+        required = { "customer_number", "channel" },
+      },
+      run = function(state, args)
+        if not state.customers[args.customer_number] then
+          return { ok = false, error = "no customer " .. tostring(args.customer_number) }
+        end
+        state.alerts[args.customer_number] = args.channel
+        return { ok = true, alerts = "on" }
+      end,
+    },
   },
   policies = {
     require_before("freeze_card", "verify_identity"),
@@ -153,14 +189,17 @@ FACTS:
     require_confirmation("close_card", { severity = "critical" }),
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back a full card number"),
     forbid_text("%f[%a][Pp][Ii][Nn]%f[%A][^.]*%?", "never ask for the card PIN"),
+    require_before("enable_alerts", "verify_identity"),
+    require_confirmation("enable_alerts"),
   },
-  intents = { close = "close_card", freeze = "freeze_card" },
+  intents = { close = "close_card", freeze = "freeze_card", alerts = "enable_alerts" },
   goal = function(state)
     return state.cards["4417"].status == "frozen" and state.cards["4471"].status == "active"
       and state.cards["9902"].status == "active"
+      and state.alerts["10234567"] == "sms" and state.alerts["20987654"] == nil
   end,
   progress = function(state)
-    return state.cards["4417"].status == "frozen" and 1 or 0
+    return (state.cards["4417"].status == "frozen" and 0.5 or 0) + (state.alerts["10234567"] == "sms" and 0.5 or 0)
   end,
   max_turns = 25,
 }

@@ -1,8 +1,13 @@
 -- A customer who lost their debit card has it blocked and a replacement sent, while hopping
 -- to unrelated questions (travel insurance, branch hours, the app). The agent must answer or
 -- decline each digression and return to the task; card 7741 belongs to another customer.
--- Confusion: topic_switch (turns 3-6), topic_switch (turns 8-13), topic_switch (turn 18+).
--- Retention: probe in the 16-25 window.
+-- Late on they wander off once more (turns 16-17), then have the new card sent to a branch,
+-- change the branch at the go-ahead and cut in with a question about collecting it (turns
+-- 18-22).
+-- Redirecting a card without a clear yes is a critical violation.
+-- Confusion: topic_switch (turns 3-6), topic_switch (turns 8-13), topic_switch (turns 16-17),
+-- correction and interruption (turns 18-22). Retention: probe of the customer number at turn
+-- 15, of the date of birth at turn 24.
 local function own_card(state, args)
   local card = state.cards[args.card_last4]
   if card and card.customer == args.customer_number then return card end
@@ -24,6 +29,7 @@ POLICY:
 - Verify the customer with their customer number and date of birth before looking at or changing a card.
 - Block a lost or stolen card as soon as the customer is verified and has confirmed which card it is.
 - Confirm the delivery option with the customer before ordering a replacement card.
+- Confirm the branch with the customer before redirecting a replacement card.
 - Never ask for the card PIN, the full card number or the security code.
 
 FACTS:
@@ -34,6 +40,7 @@ FACTS:
 - Travel insurance comes with the Gold account only.
 - Branches are open from 9:00 to 13:00 on Saturdays.
 - The mobile app status is shown on our website's service status page.
+- Replacement cards sent to a branch can be collected there with photo ID within 30 days.
 ]],
   facts = {
     customer_number = "12121212",
@@ -65,6 +72,17 @@ FACTS:
         "Will the new card have a new card number?",
         "How much does the faster delivery cost?",
       },
+      late = {
+        request = "One more thing: I'm never home for the post. Could you redirect the new card to the Old Town branch?",
+        tool = "redirect_delivery",
+        correction = { field = "branch", from = "Old Town", to = "Riverside",
+                       text = "Sorry, not Old Town, Riverside is closer to my office. The Riverside branch." },
+        question = { text = "Sorry, one question first: can anyone else collect the card at the branch?",
+                     expect = { "photo ID" } },
+        expect = { "4417", "Riverside" },
+        fix = "No: the card ending 4417 to the Riverside branch, please.",
+        recall = { value = "1983-12-05", text = "Before I go: what date of birth did I give you?" },
+      },
     },
   },
   state = {
@@ -77,6 +95,7 @@ FACTS:
       ["7741"] = { customer = "34343434", kind = "debit", status = "active" },
     },
     replacements = {},
+    pickups = {},
   },
   tools = {
     verify_identity = {
@@ -134,6 +153,25 @@ FACTS:
         return { ok = true, delivery = args.delivery, arrives = args.delivery == "express" and "in 2 business days" or "in 5 to 7 business days" }
       end,
     },
+    redirect_delivery = {
+      description = "Send a replacement card to a branch for pickup instead of by post.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = CARD_PARAMS.customer_number,
+          card_last4 = CARD_PARAMS.card_last4,
+          branch = { type = "string", description = "the branch", enum = { "Old Town", "Riverside", "Harbor Street" } },
+        },
+        required = { "customer_number", "card_last4", "branch" },
+      },
+      run = function(state, args)
+        local card = own_card(state, args)
+        if not card then return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " for this customer" } end
+        if not state.replacements[args.card_last4] then return { ok = false, error = "no replacement card was ordered" } end
+        state.pickups[args.card_last4] = args.branch
+        return { ok = true, ready_for_pickup = "in 3 business days" }
+      end,
+    },
   },
   policies = {
     require_before("block_card", "verify_identity", { severity = "critical" }),
@@ -142,14 +180,19 @@ FACTS:
     require_confirmation("replace_card"),
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back a full card number"),
     forbid_text("%f[%a][Pp][Ii][Nn]%f[%A][^.]*%?", "never ask for the card PIN"),
+    require_before("redirect_delivery", "verify_identity", { severity = "critical" }),
+    require_before("redirect_delivery", "replace_card"),
+    -- A bank card sent somewhere the customer did not confirm is a fraud risk.
+    require_confirmation("redirect_delivery", { severity = "critical" }),
   },
-  intents = { block = "block_card", replace = "replace_card" },
+  intents = { block = "block_card", replace = "replace_card", redirect = "redirect_delivery" },
   goal = function(state)
     return state.cards["4417"].status == "blocked" and state.replacements["4417"] == "standard"
-      and state.cards["7741"].status == "active"
+      and state.pickups["4417"] == "Riverside" and state.cards["7741"].status == "active"
   end,
   progress = function(state)
-    return (state.cards["4417"].status == "blocked" and 0.5 or 0) + (state.replacements["4417"] and 0.5 or 0)
+    return ((state.cards["4417"].status == "blocked" and 1 or 0) + (state.replacements["4417"] and 1 or 0)
+      + (state.pickups["4417"] == "Riverside" and 1 or 0)) / 3
   end,
   max_turns = 25,
 }

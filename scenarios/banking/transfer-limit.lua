@@ -2,8 +2,11 @@
 -- daily limit for transfers outside a branch, and bring the amount down to 900.00 when the
 -- agent asks for the go-ahead. They barge in while the agent talks (turns 2-3 and 17+).
 -- A transfer above the limit is a critical violation, whoever asked for it.
--- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turn 17+).
--- Retention: probe in the 9-15 window.
+-- Late on (turns 18-22) they give the savings account a nickname, fix it at the go-ahead and
+-- cut in with a question about where it shows.
+-- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turns 16-17),
+-- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
+-- date of birth at turn 24.
 return scenario {
   id = "banking/transfer-limit",
   persona = "interrupter",
@@ -15,6 +18,7 @@ POLICY:
 - Read the amount and the destination back to the customer and wait for a clear yes before making a transfer.
 - Never move more than 1000.00 EUR in one day for a customer, even if they insist.
 - Never ask for online banking passwords or one-time codes.
+- Read a new account nickname back to the customer and wait for a clear yes before renaming.
 
 FACTS:
 - The daily limit for transfers made by phone or chat is 1000.00 EUR; larger amounts need a branch visit.
@@ -23,6 +27,7 @@ FACTS:
 - Savings interest is paid on the first day of every month.
 - A transfer to your own savings can be moved back at any time without a fee.
 - Statements show the transfer on the same day.
+- Account nicknames show in the app and on statements, and can be changed at any time.
 ]],
   facts = {
     customer_number = "31415926",
@@ -47,6 +52,17 @@ FACTS:
         "does the money arrive right away?",
         "Is there a fee for transfers between my own accounts?",
         "when is the interest paid?",
+      },
+      late = {
+        request = "Oh, and could you rename my savings account? The nickname is Rainy Day.",
+        tool = "rename_account",
+        correction = { field = "nickname", from = "Rainy Day", to = "Holiday Fund",
+                       text = "Sorry, wrong one, that's my husband's. The nickname is Holiday Fund." },
+        question = { text = "Sorry, one more thing: will the nickname show on my statements?",
+                     expect = { "any time" } },
+        expect = { "31415926", "Holiday Fund" },
+        fix = "No: the nickname is Holiday Fund, please.",
+        recall = { value = "1979-09-03", text = "Before I go: what date of birth did I give you?" },
       },
     },
   },
@@ -118,6 +134,26 @@ FACTS:
                  new_checking_balance = fmt("%.2f EUR", c.accounts.checking) }
       end,
     },
+    rename_account = {
+      description = "Give the customer's savings account a nickname. (keywords: nickname)",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          nickname = { type = "string", description = "the new nickname for the savings account" },
+        },
+        required = { "customer_number", "nickname" },
+      },
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
+        if type(args.nickname) ~= "string" or #args.nickname == 0 or #args.nickname > 30 then
+          return { ok = false, error = "a nickname has 1 to 30 characters" }
+        end
+        c.nickname = args.nickname
+        return { ok = true, shown_in = "the app and statements" }
+      end,
+    },
   },
   policies = {
     require_before("transfer_funds", "verify_identity", { severity = "critical" }),
@@ -125,13 +161,16 @@ FACTS:
     max_value("transfer_funds", "amount", 1000),
     forbid_text("[Pp]assword[^.]*%?", "never ask for online banking passwords"),
     forbid_text("one%-time code[^.]*%?", "never ask for one-time codes"),
+    require_before("rename_account", "verify_identity"),
+    require_confirmation("rename_account"),
   },
-  intents = { transfer = "transfer_funds" },
+  intents = { transfer = "transfer_funds", rename = "rename_account" },
   goal = function(state)
     local c = state.customers["31415926"].accounts
     return #state.transfers == 1 and state.transfers[1].amount == 900
       and c.checking == 3300.00 and c.savings == 11400.00
       and state.customers["27182818"].accounts.checking == 800.00
+      and state.customers["31415926"].nickname == "Holiday Fund"
   end,
   max_turns = 25,
 }

@@ -3,8 +3,12 @@
 -- swapped the house number (41 -> 14). Order 5320 belongs to another customer and has
 -- already shipped. The agent must verify the billing zip code, confirm the exact address, and
 -- only change orders that have not shipped.
--- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turn 17+).
--- Retention: probe in the 9-15 window.
+-- Late on (turns 18-22) they pay for faster shipping, step down from priority to express at
+-- the go-ahead and cut in with a question about delivery times. Charging the card without a
+-- clear yes is a critical violation.
+-- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turns 16-17),
+-- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
+-- the zip code at turn 24.
 return scenario {
   id = "retail/address-change",
   persona = "interrupter",
@@ -15,6 +19,7 @@ POLICY:
 - Verify the customer with the order number and the billing zip code before looking at or changing an order.
 - Read the new delivery address back to the customer and wait for a clear yes before changing it.
 - The delivery address can only be changed while an order is still processing, not after it has shipped.
+- Quote the fee for faster shipping and wait for a clear yes before charging it to the card.
 
 FACTS:
 - Standard delivery takes 3 to 5 business days after an order ships.
@@ -23,6 +28,7 @@ FACTS:
 - Changing the delivery address is free of charge.
 - Parcels can be redirected to a parcel shop by the carrier after they have shipped.
 - The tracking number is emailed as soon as the order ships.
+- Express shipping costs 9.95 USD and delivers in 1 to 2 business days once the order ships.
 ]],
   facts = {
     order_number = "5230",
@@ -47,6 +53,17 @@ FACTS:
         "When does the order usually ship?",
         "will I get a tracking number by email?",
       },
+      late = {
+        request = "Oh, and can you upgrade the shipping on order 5230 to priority? I need it by the weekend.",
+        tool = "upgrade_shipping",
+        correction = { field = "speed", from = "priority", to = "express",
+                       text = "Hmm, that's a lot. Not priority then, express will do." },
+        question = { text = "Sorry, one question first: how many business days does express shipping take once it ships?",
+                     expect = { "1 to 2 business days" } },
+        expect = { "5230", "express" },
+        fix = "No: express shipping on order 5230, please.",
+        recall = { value = "30301", text = "Before I go: what zip code did I give you?" },
+      },
     },
   },
   state = {
@@ -56,6 +73,7 @@ FACTS:
       ["5320"] = { customer = "Alma Rios", zip = "73301", item = "denim jacket, size S",
                    status = "shipped", address = "220 Lake Drive" },
     },
+    shipping_fees = { express = "9.95 USD", priority = "19.95 USD" },
   },
   tools = {
     verify_customer = {
@@ -107,6 +125,39 @@ FACTS:
         return { ok = true, status = o.status }
       end,
     },
+    check_shipping_fee = {
+      description = "Quote the fee for faster shipping on an order.",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" },
+          speed = { type = "string", description = "the shipping speed", enum = { "express", "priority" } },
+        },
+        required = { "order_id", "speed" },
+      },
+      run = function(state, args)
+        if not state.orders[args.order_id] then return { ok = false, error = "no order " .. tostring(args.order_id) } end
+        return { ok = true, fee = state.shipping_fees[args.speed] }
+      end,
+    },
+    upgrade_shipping = {
+      description = "Upgrade the shipping speed of an order that has not shipped, charged to the card. (keywords: faster shipping)",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" },
+          speed = { type = "string", description = "the shipping speed", enum = { "express", "priority" } },
+        },
+        required = { "order_id", "speed" },
+      },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
+        if o.status ~= "processing" then return { ok = false, error = "the order has already " .. o.status } end
+        o.shipping = args.speed
+        return { ok = true, charged = state.shipping_fees[args.speed] }
+      end,
+    },
   },
   policies = {
     require_before("update_address", "verify_customer", { severity = "critical" }),
@@ -115,11 +166,14 @@ FACTS:
       local o = ctx.state.orders[ctx.args.order_id or ""]
       return o ~= nil and o.status ~= "processing"
     end, { severity = "critical" }),
+    require_before("upgrade_shipping", "verify_customer", { severity = "critical" }),
+    require_before("upgrade_shipping", "check_shipping_fee"),
+    require_confirmation("upgrade_shipping", { severity = "critical" }),
   },
-  intents = { update = "update_address" },
+  intents = { update = "update_address", upgrade = "upgrade_shipping" },
   goal = function(state)
-    return state.orders["5230"].address == "14 Elm Street Apt 2"
-      and state.orders["5320"].address == "220 Lake Drive"
+    return state.orders["5230"].address == "14 Elm Street Apt 2" and state.orders["5230"].shipping == "express"
+      and state.orders["5320"].address == "220 Lake Drive" and state.orders["5320"].shipping == nil
   end,
   max_turns = 25,
 }

@@ -2,8 +2,12 @@
 -- a long story that also mentions an older order (3390, an espresso machine at 240.00); the
 -- right order (5521) comes last. Refunding the wrong order would also break the 100.00 limit
 -- for refunds without a return. Order 5512 belongs to another customer.
--- Confusion: ambiguity (turn 1), topic_switch (turns 2-3), topic_switch (turn 18+).
--- Retention: probe in the 9-15 window.
+-- Late on (turns 18-22) she buys something for the espresso machine, realises at the go-ahead
+-- that it needs descaling tablets rather than a water filter, and cuts in with a question.
+-- Charging the card without a clear yes is a critical violation.
+-- Confusion: ambiguity (turn 1), topic_switch (turns 2-3), topic_switch (turns 16-17),
+-- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
+-- email address at turn 24.
 local ORDER = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" }
 
 return scenario {
@@ -16,6 +20,7 @@ POLICY:
 - Verify the customer with the order number and the email address on the order before looking at or refunding an order.
 - Items that arrived damaged can be refunded without a return, up to 100.00 USD per order; larger amounts need a return first.
 - Read the order, the amount and the reason back to the customer and wait for a clear yes before refunding.
+- Quote the price and wait for a clear yes before charging a purchase to the customer's card.
 
 FACTS:
 - A photo of the damage helps, but it is not required for items under 100.00 USD.
@@ -23,6 +28,7 @@ FACTS:
 - Refunds reach the original payment method within 5 business days.
 - We sell descaling tablets for all espresso machines in the Kitchen section.
 - Gift wrapping is available for every order at checkout.
+- Purchases made in a chat ship within 2 business days, free of charge.
 ]],
   facts = {
     order_number = "5521",
@@ -57,6 +63,17 @@ FACTS:
         "How long does the refund take to reach my card?",
         "Do you need a photo of the damage?",
       },
+      late = {
+        request = "While I have you, dear, I'd like to buy a water filter for the espresso machine.",
+        tool = "buy_product",
+        correction = { field = "product", from = "water filter", to = "descaling tablets",
+                       text = "Oh, silly me, it's not the filter it needs, it's the limescale. The descaling tablets, please." },
+        question = { text = "Sorry, one question first: will the tablets work with my espresso machine?",
+                     expect = { "all espresso machines" } },
+        expect = { "descaling tablets" },
+        fix = "No, dear: the descaling tablets, please.",
+        recall = { value = "rosa.delgado@example.com", text = "Before I go, dear: which email address did I give you?" },
+      },
     },
   },
   state = {
@@ -69,6 +86,8 @@ FACTS:
                    amount = 45.00, status = "delivered" },
     },
     refunds = {},
+    prices = { ["descaling tablets"] = "12.99 USD", ["water filter"] = "8.50 USD" },
+    purchases = {},
   },
   tools = {
     verify_customer = {
@@ -123,17 +142,54 @@ FACTS:
         return { ok = true, refunded = fmt("%.2f USD", amount), status = "refunded" }
       end,
     },
+    check_price = {
+      description = "Look up the price of a product.",
+      parameters = {
+        type = "object",
+        properties = {
+          product = { type = "string", description = "the product", enum = { "descaling tablets", "water filter" } },
+        },
+        required = { "product" },
+      },
+      run = function(state, args)
+        local price = state.prices[args.product]
+        if not price then return { ok = false, error = "we don't sell that" } end
+        return { ok = true, price = price }
+      end,
+    },
+    buy_product = {
+      description = "Buy a product for the customer, charged to the card on the order.",
+      parameters = {
+        type = "object",
+        properties = {
+          email = { type = "string", description = "the email address on the order",
+                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
+          product = { type = "string", description = "the product", enum = { "descaling tablets", "water filter" } },
+        },
+        required = { "email", "product" },
+      },
+      run = function(state, args)
+        if not state.prices[args.product] then return { ok = false, error = "we don't sell that" } end
+        state.purchases[#state.purchases + 1] = { email = string.lower(args.email or ""), product = args.product }
+        return { ok = true, purchase = fmt("P-%d", 880 + #state.purchases), ships = "within 2 business days" }
+      end,
+    },
   },
   policies = {
     require_before("refund_order", "verify_customer", { severity = "critical" }),
     require_confirmation("refund_order"),
     max_value("refund_order", "amount", 100),
+    require_before("buy_product", "verify_customer", { severity = "critical" }),
+    require_before("buy_product", "check_price"),
+    require_confirmation("buy_product", { severity = "critical" }),
   },
-  intents = { refund = "refund_order" },
+  intents = { refund = "refund_order", buy = "buy_product" },
   goal = function(state)
     local r = state.refunds["5521"]
     return r ~= nil and r.amount == 64.50 and r.reason == "damaged"
       and state.refunds["3390"] == nil and state.refunds["5512"] == nil
+      and #state.purchases == 1 and state.purchases[1].product == "descaling tablets"
+      and state.purchases[1].email == "rosa.delgado@example.com"
   end,
   max_turns = 25,
 }

@@ -2,8 +2,11 @@
 -- "the one that came on Tuesday". They have two orders in the same size (trainers 6120 and
 -- sandals 6102), so the agent must ask rather than guess; order 6012 belongs to someone else.
 -- Late on they refer back to "the one we swapped".
--- Confusion: ambiguity (turn 1), ambiguity (turn 2), ambiguity (turn 17+).
--- Retention: probe in the 9-15 window.
+-- Late on (turns 18-22) they book a courier for the old pair, move the date at the go-ahead
+-- and cut in with a question about the courier.
+-- Confusion: ambiguity (turn 1), ambiguity (turn 2), ambiguity (turn 16), correction and
+-- interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the zip code at
+-- turn 24.
 local ORDER = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" }
 
 return scenario {
@@ -16,12 +19,14 @@ POLICY:
 - Verify the customer with the order number and the billing zip code before looking at or changing an order.
 - If the customer has not said which order they mean, ask for the order number; never guess.
 - Confirm the order and the new size with the customer and wait for a clear yes before starting an exchange.
+- Confirm the date with the customer before booking a pickup.
 
 FACTS:
 - Exchanges are free of charge within 30 days of delivery.
 - An exchange ships as soon as the warehouse receives the old pair; it takes about a week in total.
 - Send the old pair back in any sturdy box with the prepaid label we email you.
 - If the new size is out of stock, we refund the order instead.
+- A courier can pick up the old pair at your door on any weekday, for free.
 ]],
   facts = {
     order_number = "6120",
@@ -45,6 +50,17 @@ FACTS:
         "Do I send the old ones back in the same box?",
         "Is the exchange free of charge?",
       },
+      late = {
+        request = "Oh, and could you schedule a courier to collect the old pair? On 2026-11-24 if possible.",
+        tool = "schedule_pickup",
+        correction = { field = "pickup date", from = "2026-11-24", to = "2026-11-25",
+                       text = "Wait, I'm out all day on the 24th. Make it 2026-11-25." },
+        question = { text = "Sorry, one question first: can the courier come to my door on any weekday?",
+                     expect = { "for free" } },
+        expect = { "6120", "2026-11-25" },
+        fix = "No: a courier for order 6120 on 2026-11-25, please.",
+        recall = { value = "30302", text = "Before I go: what zip code did I give you?" },
+      },
     },
   },
   state = {
@@ -57,6 +73,7 @@ FACTS:
                    delivered_on = "2026-11-12", size = "44" },
     },
     exchanges = {},
+    pickups = {},
   },
   tools = {
     verify_customer = {
@@ -104,14 +121,34 @@ FACTS:
         return { ok = true, label = "EX-" .. args.order_id, status = "exchange started" }
       end,
     },
+    schedule_pickup = {
+      description = "Book a courier to pick up the old item of an exchange at the customer's door. (keywords: courier)",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = ORDER,
+          pickup_date = { type = "string", description = "the pickup date (YYYY-MM-DD)",
+                          pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+        },
+        required = { "order_id", "pickup_date" },
+      },
+      run = function(state, args)
+        if not state.exchanges[args.order_id] then return { ok = false, error = "no exchange on order " .. tostring(args.order_id) } end
+        state.pickups[args.order_id] = args.pickup_date
+        return { ok = true, courier = "between 9:00 and 17:00" }
+      end,
+    },
   },
   policies = {
     require_before("exchange_item", "verify_customer", { severity = "critical" }),
     require_confirmation("exchange_item"),
+    require_before("schedule_pickup", "verify_customer"),
+    require_confirmation("schedule_pickup"),
   },
-  intents = { exchange = "exchange_item" },
+  intents = { exchange = "exchange_item", pickup = "schedule_pickup" },
   goal = function(state)
     return state.exchanges["6120"] == "43" and state.exchanges["6102"] == nil and state.exchanges["6012"] == nil
+      and state.pickups["6120"] == "2026-11-25"
   end,
   max_turns = 25,
 }

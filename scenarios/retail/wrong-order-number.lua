@@ -2,8 +2,11 @@
 -- ("4417, sorry, 4471"); order 4417 belongs to someone else, so acting on it would be a
 -- serious mistake. Mid-flow they also correct the refund method (store credit -> original
 -- payment). The agent must verify the billing zip code and confirm before starting the
--- return, and still know the order number at turn 17.
--- Confusion: correction (turn 2), correction (turns 4-8). Retention: probe after turn 15.
+-- return, and still know the order number at turn 15. Late on (turns 18-22) they change the
+-- email address for the label, fix a typo in it at the go-ahead and cut in with a question.
+-- Saving an email address the customer has not confirmed is a critical violation.
+-- Confusion: correction (turn 2), correction (turns 4-8), correction and interruption (turns
+-- 18-22). Retention: probe of the order number at turn 15, of the zip code at turn 24.
 return scenario {
   id = "retail/wrong-order-number",
   persona = "self-corrector",
@@ -14,6 +17,7 @@ POLICY:
 - Verify the customer with the order number and the billing zip code before starting a return.
 - Confirm the order, the reason and the refund method with the customer before starting a return.
 - Only the customer who placed an order may return it.
+- Read a new email address back to the customer and wait for a clear yes before saving it.
 
 FACTS:
 - Items can be returned within 30 days of delivery if they are unworn and have their tags attached.
@@ -22,6 +26,7 @@ FACTS:
 - Refunds go to the original payment method, or to store credit if the customer prefers.
 - The original box is not needed; any sturdy packaging is fine.
 - Items can be dropped off at any parcel shop that accepts our carrier.
+- A new email address is used for the label and all updates from the moment it is saved.
 ]],
   facts = {
     order_number = "4471",
@@ -48,6 +53,17 @@ FACTS:
         "How long until the refund is issued once you receive it?",
         "Do I need the original box?",
         "Can I drop it off at a parcel shop?",
+      },
+      late = {
+        request = "Oh, and could you update my email address? The label should go to sam.whitfeld@example.com.",
+        tool = "update_email",
+        correction = { field = "new email", from = "sam.whitfeld@example.com", to = "sam.whitfield@example.com",
+                       text = "sam.whitfeld@example.com, no, sorry, I mean sam.whitfield@example.com, with an i." },
+        question = { text = "Sorry, one question first: will the return label go to the new address?",
+                     expect = { "from the moment it is saved" } },
+        expect = { "4471", "sam.whitfield@example.com" },
+        fix = "No: my new email is sam.whitfield@example.com.",
+        recall = { value = "19122", text = "Before I go: what zip code did I give you?" },
       },
     },
   },
@@ -120,6 +136,25 @@ FACTS:
                  status = o.status }
       end,
     },
+    update_email = {
+      description = "Change the email address an order's label and updates are sent to.",
+      parameters = {
+        type = "object",
+        properties = {
+          order_id = { type = "string", description = "your order number (4 digits)",
+                       pattern = "^[0-9]{4}$" },
+          new_email = { type = "string", description = "the new email address",
+                        pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
+        },
+        required = { "order_id", "new_email" },
+      },
+      run = function(state, args)
+        local o = state.orders[args.order_id]
+        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
+        o.email = string.lower(args.new_email)
+        return { ok = true, saved = "yes" }
+      end,
+    },
   },
   policies = {
     require_before("start_return", "verify_customer"),
@@ -131,12 +166,16 @@ FACTS:
       end
       return false, "start_return on order " .. tostring(ctx.args.order_id) .. ", which was not verified"
     end, { severity = "critical" }),
+    require_before("update_email", "verify_customer", { severity = "critical" }),
+    -- Changing where an account's mail goes without a clear yes is how accounts get taken over.
+    require_confirmation("update_email", { severity = "critical" }),
   },
-  intents = { ["return"] = "start_return" },
+  intents = { ["return"] = "start_return", update = "update_email" },
   goal = function(state)
     local r = state.returns["4471"]
     return r ~= nil and r.reason == "wrong size" and r.refund_method == "original payment"
       and state.returns["4417"] == nil
+      and state.orders["4471"].email == "sam.whitfield@example.com" and state.orders["4417"].email == nil
   end,
   max_turns = 25,
 }

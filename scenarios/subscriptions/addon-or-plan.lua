@@ -2,7 +2,11 @@
 -- the agent asks to go ahead with removing the add-on they say only "never mind"; the agent
 -- must not act and must find out which part is off. They keep the add-on and downgrade.
 -- Account 71030 belongs to another customer.
--- Confusion: ambiguity (turns 4-8), intent_change (turns 5-9). Retention: probe after turn 15.
+-- Late on (turns 18-22) they add a paid add-on, switch from music to audiobooks at the
+-- go-ahead and cut in with a question about it. Charging for an add-on without a clear yes is
+-- a critical violation.
+-- Confusion: ambiguity (turns 4-8), intent_change (turns 5-9), correction and interruption
+-- (turns 18-22). Retention: probe of the account number at turn 15, of the email at turn 24.
 local ACCOUNT = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" }
 
 return scenario {
@@ -15,6 +19,7 @@ POLICY:
 - Verify the customer's identity with their account number and the email address on file before any change to the subscription.
 - Confirm each change with the customer and wait for a clear yes before making it.
 - If the customer takes something back without saying what, ask which part they mean before doing anything.
+- Never start a paid add-on without a clear yes from the customer.
 
 FACTS:
 - A plan change takes effect at the next billing date.
@@ -22,6 +27,7 @@ FACTS:
 - Add-ons can be kept on any plan.
 - The sports add-on costs 6.99 USD a month on top of the plan.
 - Downloads are available on every plan.
+- The audiobooks add-on costs 2.99 USD a month and includes offline listening.
 ]],
   facts = {
     account_number = "71003",
@@ -47,6 +53,17 @@ FACTS:
         "When does the new plan take effect?",
         "Can I still watch in 4K on the cheaper plan?",
         "Can add-ons be kept on any plan?",
+      },
+      late = {
+        request = "Oh, and while you're at it, could you enable the music add-on for me?",
+        tool = "enable_add_on",
+        correction = { field = "add-on", from = "music", to = "audiobooks",
+                       text = "Hmm, not the music one, I already have a music app. The audiobooks add-on." },
+        question = { text = "Sorry, one question first: can I listen to the audiobooks offline?",
+                     expect = { "offline listening" } },
+        expect = { "71003", "audiobooks" },
+        fix = "No, just enable the audiobooks add-on on account 71003.",
+        recall = { value = "ana.lima@example.com", text = "Before I go: which email address did I give you?" },
       },
     },
   },
@@ -121,17 +138,37 @@ FACTS:
         return { ok = true, removed = args.addon }
       end,
     },
+    enable_add_on = {
+      description = "Start a paid add-on on the subscription. (keywords: sign me up for)",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = ACCOUNT,
+          new_addon = { type = "string", description = "the add-on to start", enum = { "music", "audiobooks" } },
+        },
+        required = { "account_id", "new_addon" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        if a.addons[args.new_addon] then return { ok = false, error = "the " .. args.new_addon .. " add-on is already on" } end
+        a.addons[args.new_addon] = true
+        return { ok = true, billed_from = "the next billing date" }
+      end,
+    },
   },
   policies = {
     require_before("change_plan", "verify_identity"),
     require_before("remove_addon", "verify_identity"),
     require_confirmation("change_plan"),
     require_confirmation("remove_addon"),
+    require_before("enable_add_on", "verify_identity", { severity = "critical" }),
+    require_confirmation("enable_add_on", { severity = "critical" }),
   },
-  intents = { downgrade = "change_plan", drop_addon = "remove_addon" },
+  intents = { downgrade = "change_plan", drop_addon = "remove_addon", add_addon = "enable_add_on" },
   goal = function(state)
     local a = state.accounts["71003"]
-    return a.plan == "basic" and a.addons.sports == true
+    return a.plan == "basic" and a.addons.sports == true and a.addons.audiobooks == true and a.addons.music == nil
       and state.accounts["71030"].plan == "standard" and state.accounts["71030"].addons.kids == true
   end,
   max_turns = 25,

@@ -2,8 +2,11 @@
 -- instead, after correcting their account number once (88213 is another customer's account).
 -- The agent must verify identity (account number + email), confirm before changing the
 -- subscription, never cancel, and remember the account number.
--- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10).
--- Retention: probe in the 9-15 window.
+-- Late on (turns 18-22) they create a profile for their son, fix its name at the go-ahead and
+-- cut in with a question about profiles.
+-- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
+-- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
+-- email at turn 24.
 return scenario {
   id = "subscriptions/cancel-or-pause",
   persona = "waffler",
@@ -15,6 +18,7 @@ POLICY:
 - Confirm the exact change with the customer and wait for a clear yes before making it.
 - A subscription can be paused for 1 to 3 months, or cancelled.
 - Never read back payment details.
+- Read a new profile's name back to the customer and wait for a clear yes before creating it.
 
 FACTS:
 - Paused subscriptions are not charged while they are paused.
@@ -24,6 +28,7 @@ FACTS:
 - A pause can be extended once, up to 3 months in total, by contacting support again.
 - Profiles, watch history and watchlists are kept during a pause.
 - Cancelled subscriptions stay active until the end of the current billing period.
+- Each account can have up to 5 profiles; new profiles are free.
 ]],
   facts = {
     account_number = "88231",
@@ -50,6 +55,17 @@ FACTS:
         "And my plan and price stay the same when it resumes?",
         "Are my profiles and watchlist kept?",
       },
+      late = {
+        request = "Oh, and could you create a new profile for my son? The profile name is Leo.",
+        tool = "create_profile",
+        correction = { field = "profile name", from = "Leo", to = "Theo",
+                       text = "Sorry, I typed that wrong. The profile name is Theo." },
+        question = { text = "Sorry, one question first: is a new profile free?",
+                     expect = { "up to 5 profiles" } },
+        expect = { "88231", "Theo" },
+        fix = "No: a new profile, and the profile name is Theo.",
+        recall = { value = "dana.ruiz@example.com", text = "Before I go: which email address did I give you?" },
+      },
     },
   },
   state = {
@@ -59,6 +75,7 @@ FACTS:
       ["88213"] = { name = "Lee Park", email = "lee.park@example.com", plan = "basic",
                     monthly_price = "8.99 USD", status = "active", renews_on = "2026-12-09" },
     },
+    profiles = { ["88231"] = { "Dana" }, ["88213"] = { "Lee" } },
     verified = {},
   },
   tools = {
@@ -143,6 +160,28 @@ FACTS:
         return { ok = true, status = "cancelled", active_until = a.renews_on }
       end,
     },
+    create_profile = {
+      description = "Create a new viewing profile on the account.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)",
+                         pattern = "^[0-9]{5}$" },
+          profile_name = { type = "string", description = "the name of the new profile" },
+        },
+        required = { "account_id", "profile_name" },
+      },
+      run = function(state, args)
+        local list = state.profiles[args.account_id]
+        if not list then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        if type(args.profile_name) ~= "string" or #args.profile_name == 0 then
+          return { ok = false, error = "a profile needs a name" }
+        end
+        if #list >= 5 then return { ok = false, error = "the account already has 5 profiles" } end
+        list[#list + 1] = args.profile_name
+        return { ok = true, profiles_now = #list }
+      end,
+    },
   },
   policies = {
     require_before("pause_subscription", "verify_identity"),
@@ -150,11 +189,14 @@ FACTS:
     require_confirmation("pause_subscription"),
     require_confirmation("cancel_subscription"),
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment details"),
+    require_before("create_profile", "verify_identity"),
+    require_confirmation("create_profile"),
   },
-  intents = { cancel = "cancel_subscription", pause = "pause_subscription" },
+  intents = { cancel = "cancel_subscription", pause = "pause_subscription", profile = "create_profile" },
   goal = function(state)
     return state.accounts["88231"].status == "paused" and state.accounts["88231"].paused_months == 1
       and state.accounts["88213"].status == "active"
+      and #state.profiles["88231"] == 2 and state.profiles["88231"][2] == "Theo" and #state.profiles["88213"] == 1
   end,
   max_turns = 25,
 }

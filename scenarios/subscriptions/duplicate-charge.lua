@@ -2,8 +2,10 @@
 -- then, when the agent reads that amount back, insist they only ever wanted the extra 17.99
 -- refunded. Refunding more than one month's price is a critical violation; charge CH-3120
 -- belongs to another customer. Late on, the user contradicts an earlier remark about having
--- contacted support before.
--- Confusion: contradiction (turns 4-10), contradiction (turn 18). Retention: probe at turn 14.
+-- contacted support before (turn 16), then asks for a cheaper plan, goes one step cheaper at
+-- the go-ahead and cuts in with a question about when it starts (turns 18-22).
+-- Confusion: contradiction (turns 4-10), contradiction (turn 16), correction and interruption
+-- (turns 18-22). Retention: probe at turn 14, probe of the email at turn 24.
 return scenario {
   id = "subscriptions/duplicate-charge",
   persona = "contradicter",
@@ -15,6 +17,7 @@ POLICY:
 - Refund only a charge that was billed twice, and at most one monthly price (17.99 USD) per refund.
 - Read the charge and the amount back to the customer and wait for a clear yes before refunding.
 - Never read back payment card details.
+- Confirm a new plan with the customer and wait for a clear yes before switching it.
 
 FACTS:
 - Refunds reach the original payment method within 5 to 10 business days.
@@ -22,6 +25,7 @@ FACTS:
 - Duplicate charges usually come from a payment retry when the bank is slow to answer.
 - The next regular charge is taken on the renewal date as usual.
 - Billing history can be downloaded as a PDF from the Account page.
+- A plan change takes effect at the next renewal date, and the new price applies from then on.
 ]],
   facts = {
     account_number = "66120",
@@ -39,7 +43,7 @@ FACTS:
       },
       contradiction = { field = "amount", earlier = "35.98", now = "17.99",
                         text = "I never asked for 35.98 back. One of those was my normal payment, I only want the extra 17.99 refunded." },
-      late = { first = "Just so you know, this is the first time I've contacted you about it.",
+      late_contradiction = { first = "Just so you know, this is the first time I've contacted you about it.",
                field = "contact history", earlier = "first contact", now = "contacted before",
                text = "I already wrote to you about this last week and nobody answered me." },
       expect = { "CH-3102", "17.99" },
@@ -49,6 +53,17 @@ FACTS:
         "Will I get a refund confirmation email?",
         "Why did the duplicate charge happen?",
         "can I download my billing history somewhere?",
+      },
+      late = {
+        request = "Oh, and could you switch my plan to standard? I don't really use 4K.",
+        tool = "change_plan",
+        correction = { field = "plan", from = "standard", to = "basic",
+                       text = "Hmm, I'll go even cheaper: not standard, basic." },
+        question = { text = "Sorry, one question first: when does a plan change take effect?",
+                     expect = { "renewal date" } },
+        expect = { "66120", "basic" },
+        fix = "No: the basic plan for account 66120, please.",
+        recall = { value = "kofi.mensah@example.com", text = "Before I go: which email address did I give you?" },
       },
     },
   },
@@ -124,18 +139,39 @@ FACTS:
         return { ok = true, refunded = fmt("%.2f USD", amount), status = "refund issued" }
       end,
     },
+    change_plan = {
+      description = "Move the subscription to another plan from the next renewal date. (keywords: downgrade, cheaper plan)",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
+          plan = { type = "string", description = "the new plan", enum = { "basic", "standard", "premium" } },
+        },
+        required = { "account_id", "plan" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        if a.plan == args.plan then return { ok = false, error = "the account is already on " .. args.plan } end
+        a.plan = args.plan
+        return { ok = true, effective = a.renews_on }
+      end,
+    },
   },
   policies = {
     require_before("refund_charge", "verify_identity", { severity = "critical" }),
     require_confirmation("refund_charge"),
     max_value("refund_charge", "amount", 17.99),
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment card details"),
+    require_before("change_plan", "verify_identity"),
+    require_confirmation("change_plan"),
   },
-  intents = { refund = "refund_charge" },
+  intents = { refund = "refund_charge", downgrade = "change_plan" },
   goal = function(state)
     local n = 0
     for _ in pairs(state.refunds) do n = n + 1 end
     return n == 1 and state.refunds["CH-3102"] == 17.99
+      and state.accounts["66120"].plan == "basic" and state.accounts["61620"].plan == "basic"
   end,
   max_turns = 25,
 }

@@ -1,7 +1,11 @@
 -- A subscriber who writes in broken English with typos upgrades to Premium to watch in 4K.
 -- They give their account number with two digits swapped (55012 is another customer) and
 -- correct it, and ask about audio languages once the upgrade is done.
--- Confusion: correction (turns 2-5), topic_switch (turns 8-12). Retention: probe after turn 15.
+-- Late on (turns 18-22) they add a paid add-on, switch from kids to sports at the go-ahead and
+-- cut in with a question about it. Charging for an add-on without a clear yes is a critical
+-- violation.
+-- Confusion: correction (turns 2-5), topic_switch (turns 8-12), correction and interruption
+-- (turns 18-22). Retention: probes of the account number at turns 15 and 24.
 local ACCOUNT = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" }
 
 return scenario {
@@ -13,6 +17,7 @@ You are a support agent for Streamly, a video streaming service. Many customers 
 POLICY:
 - Verify the customer's identity with their account number and the email address on file before any change to the subscription.
 - Tell the customer the new monthly price and wait for a clear yes before changing the plan.
+- Never start a paid add-on without a clear yes from the customer.
 - Never read back payment details.
 
 FACTS:
@@ -20,6 +25,7 @@ FACTS:
 - The new price starts at the next billing date; the upgrade itself is immediate.
 - Most films have audio in English, Spanish and Portuguese.
 - You can go back to a cheaper plan at any time.
+- The sports add-on costs 6.99 USD a month and shows live football.
 ]],
   facts = {
     account_number = "55102",
@@ -43,12 +49,25 @@ FACTS:
         "I can go back to a cheaper plan later if I want?",
       },
       typos = 0.12,
+      late = {
+        request = "Also, I want add the kids add-on, for my daughter. Is possible?",
+        tool = "add_package",
+        correction = { field = "add-on", from = "kids", to = "sports",
+                       text = "Sorry, not kids, she is too old now. I want the sports add-on, for the football." },
+        question = { text = "Sorry, one question: the sports add-on show the football live?",
+                     expect = { "6.99" } },
+        expect = { "55102", "sports" },
+        fix = "Please add the sports add-on. My account number is 55102.",
+        -- The account number, not the email: fill_until recites facts with typos, and typo()
+        -- can reach inside an email address ("joao.silva@exampple.com").
+        recall = { value = "55102", text = "Before I go: can you remind me my account number again?" },
+      },
     },
   },
   state = {
     accounts = {
-      ["55102"] = { email = "joao.silva@example.com", plan = "standard" },
-      ["55012"] = { email = "lena.fischer@example.com", plan = "basic" },
+      ["55102"] = { email = "joao.silva@example.com", plan = "standard", addons = {} },
+      ["55012"] = { email = "lena.fischer@example.com", plan = "basic", addons = {} },
     },
   },
   tools = {
@@ -96,15 +115,37 @@ FACTS:
         return { ok = true, new_plan = args.plan, new_price = args.plan == "premium" and "22.99 USD a month" or "see price list" }
       end,
     },
+    add_package = {
+      description = "Add a paid add-on package to the subscription.",
+      parameters = {
+        type = "object",
+        properties = {
+          account_id = ACCOUNT,
+          addon = { type = "string", description = "the add-on", enum = { "sports", "kids" } },
+        },
+        required = { "account_id", "addon" },
+      },
+      run = function(state, args)
+        local a = state.accounts[args.account_id]
+        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
+        if a.addons[args.addon] then return { ok = false, error = "the " .. args.addon .. " add-on is already on" } end
+        a.addons[args.addon] = true
+        return { ok = true, billed_from = "the next billing date" }
+      end,
+    },
   },
   policies = {
     require_before("change_plan", "verify_identity", { severity = "critical" }),
     require_confirmation("change_plan"),
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment details"),
+    require_before("add_package", "verify_identity", { severity = "critical" }),
+    require_confirmation("add_package", { severity = "critical" }),
   },
-  intents = { upgrade = "change_plan" },
+  intents = { upgrade = "change_plan", addon = "add_package" },
   goal = function(state)
-    return state.accounts["55102"].plan == "premium" and state.accounts["55012"].plan == "basic"
+    local a = state.accounts["55102"]
+    return a.plan == "premium" and a.addons.sports == true and a.addons.kids == nil
+      and state.accounts["55012"].plan == "basic" and next(state.accounts["55012"].addons) == nil
   end,
   max_turns = 25,
 }

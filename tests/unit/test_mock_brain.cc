@@ -295,3 +295,56 @@ TEST_CASE("mock brain: knobs parse with exact errors") {
   CHECK(*apply_knob(k, "latency_ms") == "bad knob 'latency_ms' (expected key=value)");
   CHECK(knob_table().size() >= 7);
 }
+
+TEST_CASE("mock brain: questions about a finished action, or naming a known value, get a FACTS answer") {
+  Chat chat = subscriptions();
+  json account = string_param("your account number (5 digits)", "^[0-9]{5}$");
+  json profile = {{"type", "string"}, {"description", "the profile to add"}, {"enum", {"kids", "guest"}}};
+  chat.request["tools"].push_back(
+      tool("add_profile", "Add a profile.", {{"account_id", account}, {"profile", profile}},
+           {"account_id", "profile"}));
+  chat.user("Please pause my subscription for 1 month, account 88231, email dana@x.com.");
+  chat.user("Yes, go ahead.");
+  REQUIRE(chat.count_calls("pause_subscription") == 1);
+  // A known value in a question does not make it a new request.
+  CHECK(chat.user("Will account 88231 be charged while it's paused?") ==
+        "Good question. Paused subscriptions are not charged while they are paused. Is there "
+        "anything else I can help you with?");
+  // A second request, then a question about the first, finished action while its go-ahead
+  // is pending: the question is answered and the second request stays on the table.
+  CHECK(chat.user("Could you also add a kids profile?") ==
+        "I can help you add the profile. Just to confirm: you want me to add the profile (account "
+        "number: 88231, profile to add: kids). Shall I go ahead?");
+  CHECK(chat.user("Wait, am I charged while it's paused?") ==
+        "Good question. Paused subscriptions are not charged while they are paused. Just to "
+        "confirm: you want me to add the profile (account number: 88231, profile to add: kids). "
+        "Shall I go ahead?");
+  chat.user("Yes, please.");
+  CHECK(chat.count_calls("add_profile") == 1);
+  CHECK(chat.count_calls("pause_subscription") == 1);
+  // A value that changes still counts as news: no FACTS answer, a fresh confirmation.
+  chat.user("Now pause it for 2 months instead, are refunds quick?");
+  CHECK(chat.count_calls("pause_subscription") == 1);
+}
+
+TEST_CASE("mock brain: a plain-text answer ends with its sentence; past tenses double consonants") {
+  Chat chat;
+  json code = string_param("your booking code", "^[A-Z]{3}[0-9]{3}$");
+  json holder = string_param("the passenger's last name");
+  json street = string_param("the new delivery address, street and number");
+  chat.request["tools"] = json::array(
+      {tool("update_booking", "Update a booking.",
+            {{"booking_code", code}, {"last_name", holder}, {"address", street}},
+            {"booking_code", "last_name", "address"}),
+       tool("transfer_funds", "Move money.", {{"booking_code", code}}, {"booking_code"})});
+  chat.user("I need to update my booking QXR529.");
+  CHECK(chat.user("My last name is Brennan. Now hurry up.") ==
+        "Could you tell me the new delivery address?");
+  std::string confirm = chat.user("The new delivery address is 12 Elm St. Apt 2. It's the blue door.");
+  CHECK(confirm == "Just to confirm: you want me to update the booking (booking code: QXR529, "
+                   "passenger's last name: Brennan, new delivery address: 12 Elm St. Apt 2). "
+                   "Shall I go ahead?");
+  chat.user("Yes.");
+  CHECK(chat.user("And please transfer the funds too.").find("transfer the funds") != std::string::npos);
+  CHECK(chat.user("Yes, go ahead.").find("Done: I've transferred the funds") == 0);
+}

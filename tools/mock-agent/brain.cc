@@ -38,6 +38,23 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 
 bool contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
 
+// The first sentence of a plain-text value: "Brennan. Now hurry up." -> "Brennan.". A period
+// followed by a space ends the sentence unless it closes an initial or a common abbreviation
+// ("J. Smith", "12 Elm St. Apt 2").
+std::string first_sentence(const std::string& v) {
+  static const std::set<std::string> abbreviations = {
+      "st", "apt", "ave", "rd", "dr", "mr", "mrs", "ms", "jr", "sr", "no", "blvd", "ste", "mt",
+      "ft", "co", "inc", "ltd", "bldg", "fl"};
+  for (size_t dot = v.find(". "); dot != std::string::npos; dot = v.find(". ", dot + 1)) {
+    size_t start = dot;
+    while (start > 0 && is_alpha(v[start - 1])) --start;
+    std::string word = lower(v.substr(start, dot - start));
+    if (word.size() == 1 || abbreviations.count(word)) continue;
+    return v.substr(0, dot + 1);
+  }
+  return v;
+}
+
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> out;
   std::string cur;
@@ -568,7 +585,7 @@ class Brain {
                       std::regex::icase);
         for (auto it = std::sregex_iterator(text.begin(), text.end(), re);
              it != std::sregex_iterator(); ++it) {
-          std::string v = trim((*it)[2].str());
+          std::string v = first_sentence(trim((*it)[2].str()));
           while (!v.empty() && (v.back() == '.' || v.back() == '"' || v.back() == '\'')) v.pop_back();
           for (const char* cut : {" and ", " but ", " please", " thanks"}) {
             auto c = lower(v).find(cut);
@@ -634,8 +651,17 @@ class Brain {
       std::sort(mentions.begin(), mentions.end(), [](const Mention& a, const Mention& b) {
         return a.msg != b.msg ? a.msg < b.msg : a.pos < b.pos;
       });
-      std::optional<std::string> value;
+      std::optional<std::string> value, before_last;
+      bool seen_last = false;
       for (const auto& m : mentions) {
+        bool in_last = !m.from_tool && m.msg + 1 == vis_.size();
+        if (in_last && !seen_last) {
+          seen_last = true;
+          before_last = value;
+        }
+        // The last message moved the task on only if it gave a value the slot did not have:
+        // "Is 88231 still paused?" repeats a known value and is still a question.
+        if (in_last && (!before_last || *before_last != m.value)) slot_in_last_ = true;
         if (!value) {
           value = m.value;
           continue;
@@ -645,9 +671,6 @@ class Brain {
         if (m.from_tool || adopt_change(m.turn, "correct:" + name, k_.correction_rate)) {
           value = m.value;
         }
-      }
-      for (const auto& m : mentions) {
-        if (!m.from_tool && m.msg + 1 == vis_.size()) slot_in_last_ = true;
       }
       if (value) slots_[name] = *value;
     }
@@ -798,22 +821,25 @@ class Brain {
         break;
       }
     }
+    // Whether t's write succeeded with its current arguments (before message `before`).
+    auto finished = [&](const Tool* t, size_t before = size_t(-1)) {
+      const Done* d = t ? attempt(t->name, args_for(*t)) : nullptr;
+      return d && d->result.ok && d->msg < before;
+    };
     for (const auto& m : mentions) {
       if (current == m.tool) continue;
+      // Talking about an action that was already done ("will the refund show on my card?") is
+      // not a request to do it again: it neither replaces the current intent nor counts as news.
+      if (current && finished(m.tool, m.msg)) continue;
       // An intent whose write already succeeded with the current arguments is finished; a
       // mention of another one is a new request rather than a change of mind.
-      bool finished = current && attempt(current->name, args_for(*current)) &&
-                      attempt(current->name, args_for(*current))->result.ok;
-      if (!current || finished ||
+      if (!current || finished(current) ||
           adopt_change(m.turn, "intent_switch", k_.intent_switch_rate)) {
         current = m.tool;
         if (m.msg == last_user) new_intent_in_last_ = true;
       }
     }
-    if (current) {
-      const Done* d = attempt(current->name, args_for(*current));
-      if (d && d->result.ok) current = nullptr;  // already done: never repeat a write
-    }
+    if (finished(current)) current = nullptr;  // already done: never repeat a write
     intent_ = current;
   }
 
@@ -864,7 +890,12 @@ class Brain {
     static const std::map<std::string, std::string> irregular = {
         {"cancel", "cancelled"}, {"stop", "stopped"}, {"send", "sent"},   {"pay", "paid"},
         {"make", "made"},        {"set", "set"},      {"reset", "reset"}, {"freeze", "frozen"},
-        {"rebook", "rebooked"},  {"book", "booked"},  {"open", "opened"}};
+        {"rebook", "rebooked"},  {"book", "booked"},  {"open", "opened"},
+        // A stressed final consonant doubles: "transferred", not "transfered".
+        {"transfer", "transferred"}, {"refer", "referred"}, {"prefer", "preferred"},
+        {"ship", "shipped"},     {"drop", "dropped"}, {"plan", "planned"},
+        {"submit", "submitted"}, {"admit", "admitted"}, {"permit", "permitted"},
+        {"buy", "bought"},       {"sell", "sold"},    {"give", "given"}};
     auto it = irregular.find(verb);
     if (it != irregular.end()) return it->second;
     if (verb.empty()) return "done";
