@@ -166,7 +166,7 @@ TEST_CASE("fill_until keeps the conversation going to the turn with seeded, fact
 TEST_CASE("typo, filler and style: seeded noise that never touches numbers or names") {
   TempDir dir;
   const char* body =
-      "    u:say(typo('please process the refund for order 4471 quickly, Dana Ruiz speaking', 1.0))\n"
+      "    u:say(typo('please process the refund for order 4471 quickly, Dana Ruiz speaking, mail joao.silva@example.com or see example.org/help', 1.0))\n"
       "    u:say(filler('well I think, maybe, we should wait', 1.0))\n"
       "    u:style{ typos = 1.0 }\n"
       "    u:say('everything should remain readable')\n";
@@ -177,6 +177,8 @@ TEST_CASE("typo, filler and style: seeded noise that never touches numbers or na
   CHECK(typoed != "please process the refund for order 4471 quickly, Dana Ruiz speaking");
   CHECK(typoed.find("4471") != std::string::npos);
   CHECK(typoed.find("Dana Ruiz") != std::string::npos);
+  CHECK(typoed.find("joao.silva@example.com") != std::string::npos);
+  CHECK(typoed.find("example.org/help") != std::string::npos);
   std::string filled = users[1]["content"];
   CHECK(filled.size() > std::string("well I think, maybe, we should wait").size());
   CHECK(users[2]["content"] != "everything should remain readable");

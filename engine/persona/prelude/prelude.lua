@@ -79,19 +79,28 @@ end
 -- typo(text, rate): seeded typing mistakes in lowercase words of four or more letters (a swap
 -- of two neighbours, a dropped or a doubled letter). Digits, capitalised words and anything
 -- else that could be a name or an identifier stay intact.
+local function typo_word(word)
+  local n = #word
+  local i = math.random(2, n - 1)
+  local kind = math.random(3)
+  if kind == 1 then
+    return word:sub(1, i - 1) .. word:sub(i + 1, i + 1) .. word:sub(i, i) .. word:sub(i + 2)
+  elseif kind == 2 then
+    return word:sub(1, i - 1) .. word:sub(i + 1)
+  end
+  return word:sub(1, i) .. word:sub(i, i) .. word:sub(i + 1)
+end
+
 function S.typo(text, rate)
   rate = rate or 0.1
-  return (string.gsub(text, "%f[%a]%l%l%l%l+%f[%A]", function(word)
-    if math.random() >= rate then return word end
-    local n = #word
-    local i = math.random(2, n - 1)
-    local kind = math.random(3)
-    if kind == 1 then
-      return word:sub(1, i - 1) .. word:sub(i + 1, i + 1) .. word:sub(i, i) .. word:sub(i + 2)
-    elseif kind == 2 then
-      return word:sub(1, i - 1) .. word:sub(i + 1)
-    end
-    return word:sub(1, i) .. word:sub(i, i) .. word:sub(i + 1)
+  -- Whole tokens that look like identifiers (emails, URLs, codes, anything with a digit, '@',
+  -- '/', '_' or an inner '.') are left alone: a typo there would be a different value.
+  return (string.gsub(text, "%S+", function(token)
+    if string.find(token, "[%d@/_]") or string.find(token, "%.%w") then return token end
+    return (string.gsub(token, "%f[%a]%l%l%l%l+%f[%A]", function(word)
+      if math.random() >= rate then return word end
+      return typo_word(word)
+    end))
   end))
 end
 
