@@ -56,3 +56,12 @@ for p in 0 0.5 1; do
     || fail "correction_rate=$p measured $rate over $n corrections"
   pass "correction_rate=$p: measured correction recovery $rate over $n corrections"
 done
+
+# policy_slip=0.5: the mock skips verification or confirmation, and the policies catch it.
+run slip mock:policy_slip=0.5 2
+v=$(jq '.policy.violations' "$WORK/slip/summary.json")
+c=$(jq '.policy.conversations_with_violations' "$WORK/slip/summary.json")
+[ "$v" -gt 0 ] && [ "$c" -gt 0 ] || fail "policy_slip=0.5 recorded no violations"
+jq -e '.policy.by_rule | keys | any(startswith("require_confirmation")) and any(startswith("require_before"))' \
+  "$WORK/slip/summary.json" >/dev/null || fail "both kinds of skipped step are caught"
+pass "policy_slip=0.5: $v violations in $c conversations"

@@ -11,8 +11,8 @@ scenarios=$(find scenarios -name '*.lua' | wc -l)
 pass "one record per conversation"
 
 # Every record is complete, passes, and runs at least 10 turns.
-jq -e -s 'all(.[]; .status == "completed" and .pass == true and .turns >= 10)' "$results" >/dev/null \
-  || fail "a conversation did not complete and pass with >= 10 turns"
+jq -e -s 'all(.[]; .status == "completed" and .pass == true and .turns == 25 and (.violations | length) == 0)' "$results" \
+  >/dev/null || fail "with every flaw off, every scenario should pass all 25 turns without a violation"
 jq -e -s --argjson n $((scenarios * 3)) '[.[] | [.scenario, .trial]] | unique | length == $n' "$results" >/dev/null \
   || fail "duplicate (scenario, trial)"
 jq -e -s 'all(.[]; (.transcript | length) > 0 and .usage.agent_requests > 0 and has("seed") and has("events"))' "$results" >/dev/null \
