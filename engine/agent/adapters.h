@@ -35,6 +35,10 @@ std::unique_ptr<AgentClient> make_openai_client(Loop& loop, const OpenAiConfig& 
 Result<OpenAiConfig> openai_config_from_spec(const AgentSpec& spec, const FactoryOptions& options,
                                              bool stream_default);
 
+// "input" errors for a spec of any kind: unknown keys, missing required keys (the table of
+// keys per kind lives in factory.cc).
+Status check_spec(const AgentSpec& spec);
+
 // "input" errors for a spec: a key outside required+optional, or a required key missing.
 Status check_spec_keys(const AgentSpec& spec, std::initializer_list<const char*> required,
                        std::initializer_list<const char*> optional);

@@ -38,9 +38,28 @@ struct AgentSpec {
 // openai, http or exec)".
 Result<AgentSpec> parse_agent_spec(std::string_view text);
 
+class Cassette;  // agent/cassette.h
+
 struct FactoryOptions {
-  double request_timeout_s = 120;
+  double request_timeout_s = 120;  // --request-timeout: per attempt
   std::string mock_binary;  // path to spar-mock-agent; empty: next to the running executable
+  // Retries (agent/retry.h): attempts after the first for transient failures (--retries).
+  int retries = 2;
+  double retry_base_s = 0.5;  // backoff base and cap (full jitter)
+  double retry_cap_s = 30;
+  // Rate limits (agent/rate_limit.h) for this model, shared by every client the factory
+  // makes: requests per second (--rps) and tokens per minute (--tpm). 0: no limit.
+  double rps = 0;
+  double tpm = 0;
+  // Record/replay (agent/cassette.h): the --record or --replay file. open_cassette() opens it
+  // into `cassette` once per run; with a replay cassette, factories answer from it only.
+  std::string record;
+  std::string replay;
+  bool record_append = false;  // keep an existing recording and add to it (a resumed run)
+  std::shared_ptr<Cassette> cassette;
+  // Which model the factory serves: "agent", "user" (--user-model) or "judge". Part of the
+  // record/replay key, and named in replay-miss messages.
+  std::string role = "agent";
 };
 
 // AgentFactory: validated once per run, then makes one client per worker loop. For `mock` it
@@ -51,8 +70,14 @@ class AgentFactory {
   virtual ~AgentFactory() = default;
   virtual Result<std::unique_ptr<AgentClient>> make(Loop& loop) = 0;
   virtual std::string describe() const = 0;  // for logs; never contains secrets
+  // The API key this factory's clients send, so decorators can scrub it from what they write
+  // (the cassette). Empty when there is none. Never log it.
+  virtual std::string secret() const { return ""; }
 };
 
+// The factory for `spec`. Its clients come wrapped, outermost first, in: recording (when
+// options.cassette records), retries (options.retries), rate limits (options.rps/tpm). With a
+// replay cassette the factory answers from it alone: no process, no socket, no key needed.
 Result<std::unique_ptr<AgentFactory>> make_agent_factory(const AgentSpec& spec,
                                                         const FactoryOptions& options);
 

@@ -252,7 +252,7 @@ class ExecFactory final : public AgentFactory {
 }  // namespace
 
 Result<std::unique_ptr<AgentFactory>> make_exec_factory(const AgentSpec& spec, const FactoryOptions& options) {
-  if (Status s = check_spec_keys(spec, {"cmd"}, {}); !s) return s.error();
+  if (Status s = check_spec(spec); !s) return s.error();
   return std::unique_ptr<AgentFactory>(std::make_unique<ExecFactory>(spec.get("cmd"), options.request_timeout_s));
 }
 

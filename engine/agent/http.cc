@@ -97,11 +97,12 @@ class HttpClient final : public AgentClient {
   bool streaming() const override { return false; }
 
   void send(Request request, Done done) override {
-    transport_.post(config_.body.render(request), nullptr,
+    transport_.post(config_.body.render(request), internal::attempt_headers(request), nullptr,
                     [this, done = std::move(done)](Result<HttpTransport::Response> r) {
                       if (!r) return done(r.error());
                       Result<Reply> reply = parse(r->body);
                       if (reply) reply->latency_ms = r->latency_ms;
+                      internal::redact(reply, config_.api_key);
                       done(std::move(reply));
                     });
   }
@@ -144,6 +145,7 @@ class HttpFactory final : public AgentFactory {
   Result<std::unique_ptr<AgentClient>> make(Loop& loop) override {
     return std::unique_ptr<AgentClient>(std::make_unique<HttpClient>(loop, config_));
   }
+  std::string secret() const override { return config_.api_key; }
   std::string describe() const override {
     return "http url=" + internal::redact_url(config_.url) + " body=" + body_source_ + " reply=" + config_.reply_text;
   }
@@ -156,7 +158,7 @@ class HttpFactory final : public AgentFactory {
 }  // namespace
 
 Result<std::unique_ptr<AgentFactory>> make_http_factory(const AgentSpec& spec, const FactoryOptions& options) {
-  if (Status s = check_spec_keys(spec, {"url"}, {"body", "reply", "api_key_env"}); !s) return s.error();
+  if (Status s = check_spec(spec); !s) return s.error();
   HttpConfig c;
   c.url = spec.get("url");
   c.timeout_s = options.request_timeout_s;

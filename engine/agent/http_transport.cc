@@ -2,7 +2,12 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <ctime>
+
+#include <spdlog/spdlog.h>
 
 #include "agent/internal.h"
 
@@ -17,6 +22,24 @@ constexpr size_t kMaxIdleHandles = 256;
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
+
+// Header lines for a trace log: names and values, except credentials.
+std::string shown_headers(const curl_slist* headers) {
+  std::string out;
+  for (const curl_slist* h = headers; h; h = h->next) {
+    std::string_view line = h->data;
+    std::string_view name = line.substr(0, line.find(':'));
+    bool secret = false;
+    for (std::string_view s : {"authorization", "proxy-authorization", "api-key", "x-api-key", "cookie"}) {
+      secret = secret || (name.size() == s.size() &&
+                          std::equal(name.begin(), name.end(), s.begin(),
+                                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }));
+    }
+    out += out.empty() ? "" : "; ";
+    out += secret ? std::string(name) + ": ***" : std::string(line);
+  }
+  return out;
+}
 }  // namespace
 
 struct HttpTransport::Call {
@@ -30,7 +53,9 @@ struct HttpTransport::Call {
   bool too_big = false;
   Clock::time_point start;
   Clock::time_point end;
+  curl_slist* headers = nullptr;  // this request's own header list, when it has extra headers
   char errbuf[CURL_ERROR_SIZE] = {};
+  ~Call() { curl_slist_free_all(headers); }
 };
 
 HttpTransport::HttpTransport(Loop& loop, Options options)
@@ -70,6 +95,7 @@ CURL* HttpTransport::acquire() {
 }
 
 void HttpTransport::release(CURL* easy) {
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);  // a request's own list dies with it
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, nullptr);
   if (idle_.size() < kMaxIdleHandles) {
@@ -80,6 +106,11 @@ void HttpTransport::release(CURL* easy) {
 }
 
 void HttpTransport::post(std::string body, OnBody on_body, OnDone on_done) {
+  post(std::move(body), {}, std::move(on_body), std::move(on_done));
+}
+
+void HttpTransport::post(std::string body, const std::vector<std::string>& extra_headers, OnBody on_body,
+                         OnDone on_done) {
   CURL* easy = acquire();
   if (!easy) {
     loop_.post([done = std::move(on_done)] {
@@ -94,6 +125,16 @@ void HttpTransport::post(std::string body, OnBody on_body, OnDone on_done) {
   call->on_body = std::move(on_body);
   call->on_done = std::move(on_done);
   call->start = Clock::now();
+  if (!extra_headers.empty()) {
+    for (const curl_slist* h = headers_; h; h = h->next) call->headers = curl_slist_append(call->headers, h->data);
+    for (const std::string& h : extra_headers) call->headers = curl_slist_append(call->headers, h.c_str());
+  }
+  curl_slist* headers = call->headers ? call->headers : headers_;
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+  if (spdlog::should_log(spdlog::level::trace)) {
+    spdlog::trace("POST {} ({} bytes) headers: {}", shown_url_, call->request_body.size(),
+                  internal::redact(shown_headers(headers), options_.secret));
+  }
   curl_easy_setopt(easy, CURLOPT_POSTFIELDS, call->request_body.data());
   curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call->request_body.size()));
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
@@ -152,11 +193,19 @@ void HttpTransport::finish(Call* call, int curl_code) {
     std::string why = call->errbuf[0] ? call->errbuf : curl_easy_strerror(code);
     result = fail("transport", "POST " + shown_url_ + " failed: " + internal::one_line(why));
   } else if (status < 200 || status >= 300) {
-    std::string message = "HTTP " + std::to_string(status) + " from " + shown_url_;
-    if (!call->body.empty()) message += ": " + internal::one_line(call->body, 200);
-    result = fail("http", message);
+    long retry_after = -1;
+    curl_header* h = nullptr;
+    if (curl_easy_header(call->easy, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value) {
+      retry_after = internal::parse_retry_after(h->value, std::time(nullptr));
+    }
+    result = fail("http", internal::http_error_message(status, retry_after, shown_url_, call->body));
   } else {
     result = Response{status, std::move(call->body), ms_between(call->start, call->end), false};
+  }
+  if (spdlog::should_log(spdlog::level::trace)) {
+    spdlog::trace("POST {} -> {} in {:.1f} ms", shown_url_,
+                  result.ok() ? "HTTP " + std::to_string(status) : result.error().kind + ": " + result.error().message,
+                  ms_between(call->start, call->end));
   }
   release(call->easy);
   OnDone done = std::move(call->on_done);

@@ -6,8 +6,12 @@
 // and connections and DNS answers are cached by the Loop's multi handle across requests.
 //
 // Error kinds: "timeout" (the whole transfer exceeded the timeout), "transport" (connect,
-// reset, TLS, ...), "http" (a non-2xx status; the message quotes the start of the body).
+// reset, TLS, ...), "http" (a non-2xx status; the message quotes the start of the body and
+// carries the Retry-After delay, in the shape of internal::http_error_message).
 // Messages name the URL without credentials and never contain `Options::secret`.
+//
+// At trace log level each request and response is logged (URL, header names with the
+// Authorization value redacted, sizes, status, time); bodies and secrets never are.
 //
 // Thread-safety: bound to one Loop and used from that loop's thread only. REQUIRES: the
 // Loop outlives the transport. Destroying the transport aborts the transfers in flight
@@ -58,6 +62,8 @@ class HttpTransport {
   // POSTs `body`. Without `on_body` the response body is collected into Response::body.
   // `on_done` runs exactly once, from the loop, never from inside post().
   void post(std::string body, OnBody on_body, OnDone on_done);
+  // The same with headers for this request only (e.g. "X-Spar-Attempt: 2").
+  void post(std::string body, const std::vector<std::string>& extra_headers, OnBody on_body, OnDone on_done);
 
   const std::string& url() const { return options_.url; }
   // The URL without credentials, for messages and logs.

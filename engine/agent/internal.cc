@@ -1,5 +1,11 @@
 #include "agent/internal.h"
 
+#include <curl/curl.h>
+
+#include <cctype>
+#include <cstdint>
+#include <cstdlib>
+
 #include "agent/openai_wire.h"
 
 namespace spar::agent::internal {
@@ -25,6 +31,20 @@ std::string redact(std::string text, std::string_view secret) {
   return text;
 }
 
+void redact(Result<Reply>& reply, std::string_view secret) {
+  if (secret.empty()) return;
+  if (!reply.ok()) {
+    reply = Error{reply.error().kind, redact(reply.error().message, secret)};
+    return;
+  }
+  reply->text = redact(std::move(reply->text), secret);
+  for (ToolCall& c : reply->tool_calls) {
+    c.id = redact(std::move(c.id), secret);
+    c.name = redact(std::move(c.name), secret);
+    c.arguments = redact(std::move(c.arguments), secret);
+  }
+}
+
 std::string redact_url(std::string_view url) {
   size_t scheme = url.find("://");
   size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
@@ -36,6 +56,85 @@ std::string redact_url(std::string_view url) {
   out += "***@";
   out += url.substr(start + at + 1);
   return out;
+}
+
+std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body) {
+  std::string message = "HTTP " + std::to_string(status);
+  if (retry_after_s >= 0) message += " (retry after " + std::to_string(retry_after_s) + " s)";
+  message += " from ";
+  message += shown_url;
+  if (!body.empty()) message += ": " + one_line(body, 200);
+  return message;
+}
+
+namespace {
+// The digits at `text[at...]` as a number, or -1 when there are none.
+long digits_at(std::string_view text, size_t at, size_t* end = nullptr) {
+  size_t i = at;
+  long value = 0;
+  while (i < text.size() && i - at < 12 && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    value = value * 10 + (text[i] - '0');
+    ++i;
+  }
+  if (end) *end = i;
+  return i == at ? -1 : value;
+}
+}  // namespace
+
+int http_status(const Error& error) {
+  std::string_view m = error.message;
+  if (error.kind != "http" || m.substr(0, 5) != "HTTP ") return 0;
+  size_t end = 0;
+  long status = digits_at(m, 5, &end);
+  if (end != 8 || (end < m.size() && m[end] != ' ')) return 0;
+  return static_cast<int>(status);
+}
+
+long retry_after_seconds(const Error& error) {
+  if (http_status(error) == 0) return -1;
+  std::string_view m = error.message;
+  constexpr std::string_view kMark = " (retry after ";
+  if (m.substr(8, kMark.size()) != kMark) return -1;
+  size_t end = 0;
+  long seconds = digits_at(m, 8 + kMark.size(), &end);
+  if (m.substr(end, 3) != " s)") return -1;
+  return seconds;
+}
+
+long parse_retry_after(std::string_view value, std::time_t now) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) value.remove_suffix(1);
+  if (value.empty()) return -1;
+  size_t end = 0;
+  long seconds = digits_at(value, 0, &end);
+  if (seconds >= 0) return end == value.size() ? seconds : -1;
+  std::string date(value);
+  std::time_t when = curl_getdate(date.c_str(), nullptr);
+  if (when < 0) return -1;
+  return when > now ? static_cast<long>(when - now) : 0;
+}
+
+std::vector<std::string> attempt_headers(const Request& request) {
+  if (request.attempt <= 0) return {};
+  return {"X-Spar-Attempt: " + std::to_string(request.attempt)};
+}
+
+uint64_t fnv1a64(std::string_view data, uint64_t seed) {
+  uint64_t h = seed;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+uint64_t mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
 }
 
 }  // namespace spar::agent::internal

@@ -2,8 +2,15 @@
 // Thread-safety: pure functions, reentrant.
 #pragma once
 
+#include <cstdint>
+#include <ctime>
 #include <string>
 #include <string_view>
+
+#include <vector>
+
+#include "agent/types.h"
+#include "base/result.h"
 
 namespace spar::agent::internal {
 
@@ -15,7 +22,34 @@ std::string one_line(std::string_view text, size_t max_chars = 200);
 // `text` with every occurrence of `secret` replaced by "***" (no-op for an empty secret).
 std::string redact(std::string text, std::string_view secret);
 
+// `secret` scrubbed from a reply's text and tool calls (id, name, arguments), or from an error's message:
+// an agent that echoes its API key must not get it written into results (no-op when empty).
+void redact(Result<Reply>& reply, std::string_view secret);
+
 // `url` without any user:password@ part, for messages and logs.
 std::string redact_url(std::string_view url);
+
+// The message of an "http" error, and the one place its shape is defined:
+//   "HTTP <status>[ (retry after <N> s)] from <url>[: <start of body>]"
+// The retry layer reads the status and the Retry-After back with the two functions below, so
+// the message stays the only carrier of that information (Error has just kind and message).
+// `retry_after_s` < 0: the response had no usable Retry-After.
+std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body);
+// The status of an "http" error made by http_error_message, or 0 for any other error.
+int http_status(const Error& error);
+// The Retry-After seconds of an "http" error made by http_error_message, or -1.
+long retry_after_seconds(const Error& error);
+
+// A Retry-After header value (delay-seconds or an HTTP-date) as seconds from `now` (>= 0),
+// or -1 when it is neither.
+long parse_retry_after(std::string_view value, std::time_t now);
+
+// {"X-Spar-Attempt: N"} when the retry layer numbered the request, else {}.
+std::vector<std::string> attempt_headers(const Request& request);
+
+// A 64-bit FNV-1a hash, for keys and seeds (not for security).
+uint64_t fnv1a64(std::string_view data, uint64_t seed = 0xcbf29ce484222325ULL);
+// A good 64-bit mix (splitmix64's finaliser).
+uint64_t mix64(uint64_t x);
 
 }  // namespace spar::agent::internal

@@ -4,6 +4,7 @@
 
 #include "agent/adapters.h"
 #include "agent/http_transport.h"
+#include "agent/internal.h"
 #include "agent/openai_wire.h"
 #include "agent/sse.h"
 
@@ -25,26 +26,29 @@ class OpenAiClient final : public AgentClient {
       if (e.kind == "protocol") e.message = "bad reply from " + transport_.shown_url() + ": " + e.message;
       return e;
     };
+    std::vector<std::string> headers = internal::attempt_headers(request);
     if (!config_.stream) {
-      transport_.post(dump_json(body), nullptr,
-                      [done = std::move(done), with_context](Result<HttpTransport::Response> r) {
+      transport_.post(dump_json(body), headers, nullptr,
+                      [this, done = std::move(done), with_context](Result<HttpTransport::Response> r) {
                         if (!r) return done(r.error());
                         Result<Reply> reply = parse_chat_response(std::string_view(r->body));
-                        if (!reply) return done(with_context(reply.error()));
-                        reply->latency_ms = r->latency_ms;
+                        if (!reply) reply = with_context(reply.error());
+                        if (reply) reply->latency_ms = r->latency_ms;
+                        internal::redact(reply, config_.api_key);
                         done(std::move(reply));
                       });
       return;
     }
     auto stream = std::make_shared<ChatStream>(request.cut_after_chars);
     transport_.post(
-        dump_json(body),
+        dump_json(body), headers,
         [stream](std::string_view chunk) { return stream->feed(chunk).ok() && !stream->cut(); },
-        [stream, done = std::move(done), with_context](Result<HttpTransport::Response> r) {
+        [this, stream, done = std::move(done), with_context](Result<HttpTransport::Response> r) {
           if (!r) return done(r.error());
           Result<Reply> reply = stream->finish();
-          if (!reply) return done(with_context(reply.error()));
-          reply->latency_ms = r->latency_ms;
+          if (!reply) reply = with_context(reply.error());
+          if (reply) reply->latency_ms = r->latency_ms;
+          internal::redact(reply, config_.api_key);
           done(std::move(reply));
         });
   }
@@ -73,8 +77,10 @@ class OpenAiFactory final : public AgentFactory {
     return std::unique_ptr<AgentClient>(make_openai_client(loop, config_));
   }
 
+  std::string secret() const override { return config_.api_key; }
+
   std::string describe() const override {
-    return "openai model=" + config_.model + " base_url=" + config_.base_url +
+    return "openai model=" + config_.model + " base_url=" + internal::redact_url(config_.base_url) +
            " stream=" + (config_.stream ? "on" : "off") + " api_key=" + key_source_;
   }
 
@@ -116,7 +122,7 @@ Result<OpenAiConfig> openai_config_from_spec(const AgentSpec& spec, const Factor
 }
 
 Result<std::unique_ptr<AgentFactory>> make_openai_factory(const AgentSpec& spec, const FactoryOptions& options) {
-  if (Status s = check_spec_keys(spec, {"model"}, {"base_url", "api_key_env", "stream", "temperature", "max_tokens"}); !s) {
+  if (Status s = check_spec(spec); !s) {
     return s.error();
   }
   Result<OpenAiConfig> config = openai_config_from_spec(spec, options, /*stream_default=*/false);

@@ -40,6 +40,10 @@ struct Request {
   // Barge-in: with a streaming agent, stop reading the reply after this many characters of
   // text and return what arrived with `truncated = true`. Negative: read the whole reply.
   int cut_after_chars = -1;
+  // Which attempt this is (1, 2, ...), set by the retry layer (agent/retry.h) and sent as the
+  // `X-Spar-Attempt` header by HTTP adapters. 0: not set, no header. Not part of the request's
+  // meaning: record/replay keys ignore it.
+  int attempt = 0;
 };
 
 struct Usage {
@@ -52,11 +56,13 @@ struct Reply {
   std::vector<ToolCall> tool_calls;
   bool truncated = false;  // cut by barge-in
   Usage usage;
-  double latency_ms = 0;   // from sending the request to the last byte used
+  double latency_ms = 0;   // from sending the request to the last byte used (last attempt)
+  int attempts = 1;        // requests made to get this reply (> 1 after retries)
 };
 
 // Error kinds an adapter reports (Error::kind): "transport" (connect, reset), "timeout",
-// "http" (non-2xx status), "protocol" (malformed JSON or SSE), "input" (bad spec), "exec".
+// "http" (non-2xx status), "protocol" (malformed JSON or SSE), "input" (bad spec), "exec",
+// "replay_miss" (--replay found no recorded reply for the request).
 
 // Message <-> OpenAI JSON, shared by the adapters and the mock agent.
 json to_openai(const Message& m);

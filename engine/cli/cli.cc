@@ -122,6 +122,18 @@ void setup_run(CLI::App& app, RunArgs& a) {
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before an agent request times out")
       ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--retries", o.factory.retries,
+                 "Retries of a model request after a 429, 5xx, timeout or connection error (backoff with jitter)")
+      ->capture_default_str()->check(CLI::Range(0, 100));
+  app.add_option("--rps", o.factory.rps, "Requests per second to each model, evenly spaced (0 = no limit)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--tpm", o.factory.tpm, "Tokens per minute to each model (0 = no limit)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  auto* record = app.add_option("--record", o.factory.record,
+                                "Record every agent, user-model and judge exchange to this cassette (JSON lines)");
+  app.add_option("--replay", o.factory.replay,
+                 "Answer every model request from this cassette: no network, no process, no API key")
+      ->excludes(record);
   app.add_option("--step-cpu", o.conversation.persona.limits.step_cpu_seconds, "CPU seconds a persona step may use")
       ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option_function<double>(
@@ -177,6 +189,11 @@ int do_run(RunArgs& a) {
   fmt::print("\n{} conversations, {} completed, {} errors\n", outcome->conversations, outcome->completed,
              outcome->errors);
   fmt::print("wrote {0}/results.jsonl, summary.json, report.html and junit.xml\n", a.options.out_dir);
+  if (int misses = outcome->summary.value("error_kinds", json::object()).value("replay_miss", 0); misses > 0) {
+    fmt::print(stderr, "spar: {} conversation(s) asked for exchanges that {} does not hold (error kind replay_miss); "
+               "record the cassette again with --record\n", misses, a.options.factory.replay);
+    return kExitInput;
+  }
   return report_gates(outcome->summary, a.gates);
 }
 

@@ -51,6 +51,7 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
         {"tool_calls", 0},
         {"tool_errors", 0},
         {"user_model_requests", 0},
+        {"retries", 0},
         {"turn_latency_ms", json::array()}}},
       {"duration_ms", 0},
       {"error", nullptr},
@@ -190,6 +191,7 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   json& usage = record_["usage"];
   usage["prompt_tokens"] = usage["prompt_tokens"].get<int64_t>() + r.usage.prompt_tokens;
   usage["completion_tokens"] = usage["completion_tokens"].get<int64_t>() + r.usage.completion_tokens;
+  usage["retries"] = usage["retries"].get<int64_t>() + (r.attempts - 1);
 
   if (r.tool_calls.empty() || r.truncated) return complete_turn(r.text, r.truncated);
 

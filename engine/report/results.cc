@@ -29,6 +29,35 @@ Status ResultsWriter::append(const json& record) {
   return Ok{};
 }
 
+namespace {
+// The record fields that readers take for granted, when present and not null, must have their
+// type: a hand-edited "status": 2 is an input error, not an abort in `spar report`.
+const char* wrong_type(const json& r) {
+  struct Field {
+    const char* name;
+    bool (json::*is)() const noexcept;
+    const char* message;
+  };
+  static const Field fields[] = {
+      {"trial", &json::is_number_integer, "\"trial\" is not an integer"},
+      {"status", &json::is_string, "\"status\" is not a string"},
+      {"pass", &json::is_boolean, "\"pass\" is not true or false"},
+      {"persona", &json::is_string, "\"persona\" is not a string"},
+      {"turns", &json::is_number, "\"turns\" is not a number"},
+      {"usage", &json::is_object, "\"usage\" is not an object"},
+      {"error", &json::is_object, "\"error\" is not an object"},
+      {"checkpoints", &json::is_object, "\"checkpoints\" is not an object"},
+      {"events", &json::is_array, "\"events\" is not an array"},
+      {"violations", &json::is_array, "\"violations\" is not an array"},
+  };
+  for (const Field& f : fields) {
+    auto it = r.find(f.name);
+    if (it != r.end() && !it->is_null() && !((*it).*f.is)()) return f.message;
+  }
+  return nullptr;
+}
+}  // namespace
+
 Result<ReadResults> parse_results(std::string_view content, const std::string& name) {
   ReadResults out;
   size_t pos = 0;
@@ -54,6 +83,9 @@ Result<ReadResults> parse_results(std::string_view content, const std::string& n
     }
     if (!record.contains("scenario") || !record["scenario"].is_string()) {
       return make_error("input", fmt::format("{}:{}: malformed record: missing \"scenario\"", name, line_no));
+    }
+    if (const char* why = wrong_type(record)) {
+      return make_error("input", fmt::format("{}:{}: malformed record: {}", name, line_no, why));
     }
     out.records.push_back(std::move(record));
     pos = next;

@@ -56,6 +56,7 @@ std::unique_ptr<AgentFactory> factory(const std::string& text, double timeout_s 
   REQUIRE_MESSAGE(spec.ok(), why(spec));
   FactoryOptions options;
   options.request_timeout_s = timeout_s;
+  options.retries = 0;  // these tests pin each adapter's own behaviour; retries: test_agent_retry.cc
   auto f = make_agent_factory(*spec, options);
   REQUIRE_MESSAGE(f.ok(), why(f));
   return std::move(*f);
