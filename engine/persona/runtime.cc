@@ -244,11 +244,18 @@ std::string read_file(const std::string& path, bool& ok) {
 // a declaration error is reported when the stack no longer shows the script (`return
 // scenario{...}` is a tail call). The first line when there is no such line.
 std::string declaration_where(const std::string& path, const std::string& code, const char* keyword) {
-  std::regex re(std::string("\\b") + keyword + "\\s*[{(]");
-  std::smatch m;
+  // A plain search, not std::regex: this runs for every conversation.
+  const std::string_view word(keyword);
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   int line = 1;
-  if (std::regex_search(code, m, re)) {
-    line += static_cast<int>(std::count(code.begin(), code.begin() + m.position(0), '\n'));
+  for (size_t pos = code.find(word); pos != std::string::npos; pos = code.find(word, pos + 1)) {
+    if (pos > 0 && ident(code[pos - 1])) continue;
+    size_t after = pos + word.size();
+    while (after < code.size() && (code[after] == ' ' || code[after] == '\t')) ++after;
+    if (after < code.size() && (code[after] == '{' || code[after] == '(')) {
+      line += static_cast<int>(std::count(code.begin(), code.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+      break;
+    }
   }
   return fmt::format("{}:{}", path, line);
 }

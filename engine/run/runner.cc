@@ -353,7 +353,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   if (!wrote.ok()) return wrote.error();
 
   // The plan: this shard's (scenario, trial) pairs not yet recorded, round robin to the workers.
-  int jobs = std::max(1, options.jobs);
+  int jobs = std::max(1, std::min(options.jobs, options.concurrency));
   std::vector<std::vector<conversation::Plan>> assigned(static_cast<size_t>(jobs));
   size_t index = 0;
   for (auto& plan : plan_conversations(*scenarios, options.trials, options.seed, options.shard_index,
@@ -369,9 +369,11 @@ Result<RunOutcome> run(const RunOptions& options) {
   Progress progress(total, options.quiet);
   auto on_record = [&](const json& record) { progress.finished(record, outcome); };
 
-  int per_worker = std::max(1, options.concurrency / jobs);
+  // --concurrency is split exactly: worker i keeps C/jobs (+1 for the first C%jobs) in flight.
   std::vector<std::unique_ptr<Worker>> workers;
-  for (auto& plans : assigned) {
+  for (size_t i = 0; i < assigned.size(); ++i) {
+    auto& plans = assigned[i];
+    int per_worker = options.concurrency / jobs + (static_cast<int>(i) < options.concurrency % jobs ? 1 : 0);
     workers.push_back(std::make_unique<Worker>(std::move(plans), per_worker, options, **factory, user_factory.get(),
                                                judge_factory.get(), judge_cache.get(), **writer, on_record));
   }

@@ -24,6 +24,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+
 #include "brain.h"
 #include "judge.h"
 #include "knobs.h"
@@ -260,6 +262,21 @@ void handle_completion(const httplib::Request& req, httplib::Response& res, cons
       });
 }
 
+// Debian's prebuilt cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG is fixed
+// in the shared library), so a client opening many connections at once waits for TCP
+// retransmits: a second or more per burst. The server has exactly one listening socket; find
+// it and listen again with the system's maximum backlog.
+void widen_listen_backlog() {
+  for (int fd = 3; fd < 1024; ++fd) {
+    int accepting = 0;
+    socklen_t len = sizeof accepting;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) == 0 && accepting) {
+      ::listen(fd, SOMAXCONN);
+      return;
+    }
+  }
+}
+
 void print_help() {
   std::cout << "usage: spar-mock-agent [--host HOST] [--port PORT] [--threads N] [key=value ...]\n"
                "\n"
@@ -367,6 +384,8 @@ int run(int argc, char** argv) {
     std::cerr << "spar-mock-agent: cannot bind " << host << ":" << port << "\n";
     return 1;
   }
+
+  widen_listen_backlog();
 
   std::thread waiter([&] {
     int sig = 0;
