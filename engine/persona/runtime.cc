@@ -369,6 +369,15 @@ struct Session::Impl {
     return out;
   }
 
+  // Calls scenario[name](state) in the sandbox, leaving its first result on L.
+  Result<Ok> call_on_state(const char* name) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scenario);
+    rawfield(L, -1, name);
+    lua_remove(L, -2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_state);
+    return run_protected(1);
+  }
+
   void push_internal(const char* name) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_internal);
     rawfield(L, -1, name);
@@ -803,11 +812,7 @@ Result<bool> Session::goal() {
   Impl& m = *impl_;
   if (!m.info.has_goal) return true;
   int top = lua_gettop(m.L);
-  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
-  rawfield(m.L, -1, "goal");
-  lua_remove(m.L, -2);
-  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
-  auto r = m.run_protected(1);
+  auto r = m.call_on_state("goal");
   if (!r.ok()) {
     lua_settop(m.L, top);
     return r.error();
@@ -821,11 +826,7 @@ Result<json> Session::progress() {
   Impl& m = *impl_;
   if (!m.info.has_progress) return json(nullptr);
   int top = lua_gettop(m.L);
-  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
-  rawfield(m.L, -1, "progress");
-  lua_remove(m.L, -2);
-  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
-  auto r = m.run_protected(1);
+  auto r = m.call_on_state("progress");
   if (!r.ok()) {
     lua_settop(m.L, top);
     return r.error();

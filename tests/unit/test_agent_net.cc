@@ -17,6 +17,7 @@
 
 #include "agent/client.h"
 #include "agent/openai_wire.h"
+#include "test_agent_support.h"
 
 using namespace spar::agent;
 using spar::Result;
@@ -29,27 +30,7 @@ std::string why(const R& r) {
   return r.ok() ? std::string() : r.error().message;
 }
 
-// A cpp-httplib server on an ephemeral 127.0.0.1 port, serving in a thread.
-class TestServer {
- public:
-  explicit TestServer(const std::function<void(httplib::Server&)>& setup) {
-    setup(server_);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~TestServer() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
+using TestServer = spar::test::AgentTestServer;
 
 std::unique_ptr<AgentFactory> factory(const std::string& text, double timeout_s = 5) {
   auto spec = parse_agent_spec(text);
