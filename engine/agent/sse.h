@@ -63,6 +63,9 @@ class SseParser {
 class ChatStream {
  public:
   explicit ChatStream(int cut_after_chars = -1) : cut_after_(cut_after_chars) {}
+  // `tree_only` turns off the SAX fast path for common chunks and parses every chunk into a
+  // JSON tree: the reference the fast path must match (tests and the SSE fuzzer compare them).
+  ChatStream(int cut_after_chars, bool tree_only) : cut_after_(cut_after_chars), tree_only_(tree_only) {}
 
   // Consumes raw body bytes. An Error (kind "protocol") means the stream is unusable;
   // later calls return it again.
@@ -82,6 +85,7 @@ class ChatStream {
   void append_text(std::string_view delta);
 
   int cut_after_;
+  bool tree_only_ = false;
   SseParser sse_;
   std::vector<SseEvent> events_;
   Reply reply_;

@@ -1,6 +1,7 @@
 // libFuzzer target: the SSE parser and the OpenAI stream accumulator (agent/sse.h) on arbitrary
 // bytes split into arbitrary chunks. Both promise to report malformed input as an Error and
-// never crash, whatever the bytes; the barge-in cut must keep at most N characters.
+// never crash, whatever the bytes; the barge-in cut must keep at most N characters; and the
+// SAX fast path for common chunks must agree with the JSON-tree path on every input.
 //
 // Input layout: byte 0 picks the barge-in cut (0xff: none, else 0..254 characters); byte 1
 // seeds the chunk sizes; the rest is the response body.
@@ -43,15 +44,28 @@ int sse(const uint8_t* data, size_t size) {
     }
   }
 
-  ChatStream stream(cut);
-  for (size_t at = 0; at < body.size() && !stream.cut();) {
-    chunking = chunking * 1103515245u + 12345u;
-    size_t n = 1 + (chunking >> 16) % 64;
-    if (!stream.feed(body.substr(at, n)).ok()) break;
-    at += n;
-  }
-  auto reply = stream.finish();
+  // The SAX fast path for common chunks must give exactly what the JSON-tree path gives.
+  ChatStream stream(cut), reference(cut, /*tree_only=*/true);
+  auto run = [&](ChatStream& s, uint32_t seed) {
+    for (size_t at = 0; at < body.size() && !s.cut();) {
+      seed = seed * 1103515245u + 12345u;
+      size_t n = 1 + (seed >> 16) % 64;
+      if (!s.feed(body.substr(at, n)).ok()) break;
+      at += n;
+    }
+    return s.finish();
+  };
+  auto reply = run(stream, chunking);
+  auto expected = run(reference, chunking);
+  if (reply.ok() != expected.ok()) __builtin_trap();
+  if (!reply.ok() && reply.error().message != expected.error().message) __builtin_trap();
   if (reply.ok()) {
+    if (reply->text != expected->text || reply->truncated != expected->truncated ||
+        reply->usage.prompt_tokens != expected->usage.prompt_tokens ||
+        reply->usage.completion_tokens != expected->usage.completion_tokens ||
+        reply->tool_calls.size() != expected->tool_calls.size()) {
+      __builtin_trap();
+    }
     if (cut >= 0 && utf8_length(reply->text) > static_cast<size_t>(cut)) __builtin_trap();
     if (reply->truncated && !reply->tool_calls.empty()) __builtin_trap();
     (void)dump_json(json(reply->text));

@@ -197,3 +197,76 @@ TEST_CASE("agent chat stream: random garbage never crashes") {
     (void)s.finish();
   }
 }
+
+TEST_CASE("ChatStream: the fast path for common chunks agrees with the JSON tree on every shape") {
+  // Each body is one event stream; the fast path (simdjson, no tree) must give the same reply
+  // or the same error as the tree path, including on shapes it hands over to the tree.
+  const std::vector<std::string> chunks = {
+      R"({"choices":[{"index":0,"delta":{"content":"Hi there"}}]})",
+      R"({"choices":[{"delta":{"role":"assistant","content":""}}],"id":"x","created":1})",
+      R"({"choices":[{"delta":{"content":null}}]})",
+      R"({"choices":[{"delta":null}]})",
+      R"({"choices":[{"delta":{}}],"usage":null})",
+      R"({"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7}})",
+      R"({"usage":{"prompt_tokens":"12","completion_tokens":7.5}})",
+      R"({"usage":{"prompt_tokens":[1],"completion_tokens":{"a":1}}})",
+      R"({"usage":[{"prompt_tokens":3}]})",
+      R"({"usage":{"prompt_tokens":1},"usage":{"completion_tokens":2}})",
+      R"({"choices":"none"})",
+      R"({"choices":[{"delta":{"content":"a"}},{"delta":{"content":"ignored"}}]})",
+      R"({"choices":[7]})",
+      R"({"choices":[[1]]})",
+      R"({"choices":[{"delta":"text"}]})",
+      R"({"choices":[{"delta":{"content":42}}]})",
+      R"({"choices":[{"delta":{"content":{"text":"x"}}}]})",
+      R"({"choices":[{"delta":{"content":"a","content":"b"}}]})",
+      R"({"choices":[{"delta":{"content":"x","tool_calls":null}}]})",
+      R"({"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c1","function":{"name":"f","arguments":"{}"}}]}}]})",
+      R"({"error":null,"choices":[{"delta":{"content":"x"}}]})",
+      R"({"error":{"message":"overloaded"}})",
+      R"({"choices":[{"delta":{"content":"unterminated)",
+      R"([1,2])",
+      R"("just a string")",
+      R"({"choices":[{"delta":{"content":"x"}}]} trailing)",
+      R"({"choices":[{"finish_reason":"stop","delta":{"content":"\u00e9t\u00e9 \ud83d\ude00"}}]})",
+      R"({"nested":{"choices":[{"delta":{"content":"not this one"}}]},"choices":[{"delta":{"content":"this"}}]})",
+      R"({"usage":{"prompt_tokens":18446744073709551615,"completion_tokens":-0}})",
+      R"({"usage":{"prompt_tokens":99999999999999999999,"completion_tokens":1e400}})",
+      R"({"us\u0061ge":{"prompt_tokens":5},"choices":[{"delta":{"cont\u0065nt":"escaped keys"}}]})",
+      R"({"choices":[{"delta":{"content":"lone \udc00"}}]})",
+      R"({"choices":[{"delta":{"content":"pair \ud83d\ude00 and nul \u0000"}}]})",
+      "{\"choices\":[{\"delta\":{\"content\":\"bad \xff byte\"}}]}",
+      "{\"choices\":[{\"delta\":{\"content\":\"raw control \x01\"}}]}",
+      "\xEF\xBB\xBF{\"choices\":[{\"delta\":{\"content\":\"after a BOM\"}}]}",
+      std::string("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]}") + '\0' + "{}",
+      std::string(70000, ' ') + R"({"choices":[{"delta":{"content":"big"}}]})",
+  };
+  for (int cut : {-1, 3}) {
+    for (const std::string& c : chunks) {
+      CAPTURE(c);
+      CAPTURE(cut);
+      std::string body = "data: {\"choices\":[{\"delta\":{\"content\":\"Hello \"}}]}\n\ndata: " + c +
+                         "\n\ndata: [DONE]\n\n";
+      ChatStream fast(cut), tree(cut, /*tree_only=*/true);
+      Status fast_fed = fast.feed(body);
+      Status tree_fed = tree.feed(body);
+      CHECK(fast_fed.ok() == tree_fed.ok());
+      auto a = fast.finish();
+      auto b = tree.finish();
+      REQUIRE(a.ok() == b.ok());
+      if (!a.ok()) {
+        CHECK(a.error().message == b.error().message);
+        continue;
+      }
+      CHECK(a->text == b->text);
+      CHECK(a->truncated == b->truncated);
+      CHECK(a->usage.prompt_tokens == b->usage.prompt_tokens);
+      CHECK(a->usage.completion_tokens == b->usage.completion_tokens);
+      REQUIRE(a->tool_calls.size() == b->tool_calls.size());
+      for (size_t i = 0; i < a->tool_calls.size(); ++i) {
+        CHECK(a->tool_calls[i].name == b->tool_calls[i].name);
+        CHECK(a->tool_calls[i].arguments == b->tool_calls[i].arguments);
+      }
+    }
+  }
+}
