@@ -61,7 +61,7 @@ struct BodyTemplate {
         case Slot::kSessionId: out += escaped(r.session_id); break;
         case Slot::kMessage: out += escaped(latest_user_message(r)); break;
         case Slot::kSeed: out += std::to_string(r.seed); break;
-        case Slot::kMessages: out += dump_json(to_openai_messages(r)); break;
+        case Slot::kMessages: out += messages_json(r); break;
       }
     }
     return out;

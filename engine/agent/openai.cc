@@ -20,15 +20,14 @@ class OpenAiClient final : public AgentClient {
   bool streaming() const override { return config_.stream; }
 
   void send(Request request, Done done) override {
-    json body = build_chat_request(request, config_.model, config_.stream);
-    for (auto& [key, value] : config_.extra.items()) body[key] = value;
+    std::string body = chat_request_body(request, config_.model, config_.stream, config_.extra);
     auto with_context = [this](Error e) {
       if (e.kind == "protocol") e.message = "bad reply from " + transport_.shown_url() + ": " + e.message;
       return e;
     };
     std::vector<std::string> headers = internal::attempt_headers(request);
     if (!config_.stream) {
-      transport_.post(dump_json(body), headers, nullptr,
+      transport_.post(std::move(body), headers, nullptr,
                       [this, done = std::move(done), with_context](Result<HttpTransport::Response> r) {
                         if (!r) return done(r.error());
                         Result<Reply> reply = parse_chat_response(std::string_view(r->body));
@@ -41,7 +40,7 @@ class OpenAiClient final : public AgentClient {
     }
     auto stream = std::make_shared<ChatStream>(request.cut_after_chars);
     transport_.post(
-        dump_json(body), headers,
+        std::move(body), headers,
         [stream](std::string_view chunk) { return stream->feed(chunk).ok() && !stream->cut(); },
         [this, stream, done = std::move(done), with_context](Result<HttpTransport::Response> r) {
           if (!r) return done(r.error());

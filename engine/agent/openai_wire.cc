@@ -1,5 +1,8 @@
 #include "agent/openai_wire.h"
 
+#include <array>
+#include <cstdint>
+
 #include "agent/internal.h"
 
 namespace spar::agent {
@@ -58,6 +61,122 @@ json build_chat_request(const Request& request, const std::string& model, bool s
 
 std::string dump_json(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  // Plain ASCII with the common escapes is written here in runs; anything rarer (other
+  // control characters, any byte >= 0x80, which needs UTF-8 checking) goes through
+  // nlohmann's serializer so the bytes stay identical to dump_json's.
+  // kClass: 0 copy as is, 1 a short escape, 2 hand over to nlohmann.
+  static constexpr auto kClass = [] {
+    std::array<uint8_t, 256> c{};
+    for (int i = 0; i < 0x20; ++i) c[i] = 2;
+    for (int i = 0x80; i < 0x100; ++i) c[i] = 2;
+    c['"'] = c['\\'] = c['\n'] = c['\r'] = c['\t'] = 1;
+    return c;
+  }();
+  size_t start = out.size();
+  out += '"';
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint8_t cls = kClass[static_cast<unsigned char>(text[i])];
+    if (cls == 0) continue;
+    if (cls == 2) {
+      out.resize(start);
+      out += dump_json(json(std::string(text)));
+      return;
+    }
+    out.append(text.data() + run, i - run);
+    out += '\\';
+    switch (text[i]) {
+      case '\n': out += 'n'; break;
+      case '\r': out += 'r'; break;
+      case '\t': out += 't'; break;
+      default: out += text[i]; break;  // '"' and '\\'
+    }
+    run = i + 1;
+  }
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
+namespace {
+
+void append_message(std::string& out, const Message& m) {
+  if (m.role == "assistant" && !m.tool_calls.empty()) {
+    out += dump_json(to_openai(m));  // rare: tool calls keep the general path
+    return;
+  }
+  // to_openai(m) with its keys in the order nlohmann's sorted objects write them.
+  out += "{\"content\":";
+  append_json_string(out, m.content);
+  out += ",\"role\":";
+  append_json_string(out, m.role);
+  if (m.role == "tool") {
+    out += ",\"tool_call_id\":";
+    append_json_string(out, m.tool_call_id);
+  }
+  out += '}';
+}
+
+void append_messages(std::string& out, const Request& request) {
+  out += '[';
+  for (size_t i = 0; i < request.messages.size(); ++i) {
+    if (i) out += ',';
+    append_message(out, request.messages[i]);
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string messages_json(const Request& request) {
+  std::string out;
+  append_messages(out, request);
+  return out;
+}
+
+std::string chat_request_body(const Request& request, const std::string& model, bool stream,
+                              const json& extra) {
+  // Everything but the messages as a (small) tree, then its members written in key order
+  // with the messages put in their sorted place.
+  Request head_only;
+  head_only.session_id = request.session_id;
+  head_only.seed = request.seed;
+  head_only.tools = request.tools;
+  json head = build_chat_request(head_only, model, stream);
+  head.erase("messages");
+  for (auto& [key, value] : extra.items()) head[key] = value;
+  if (head.contains("messages")) {  // `extra` replaced them: the general path
+    return dump_json(head);
+  }
+  std::string out;
+  size_t history = 0;
+  for (const Message& m : request.messages) history += m.content.size() + 32;
+  out.reserve(history + 256);
+  out += '{';
+  bool wrote_messages = false;
+  bool first = true;
+  auto separate = [&] {
+    if (!first) out += ',';
+    first = false;
+  };
+  auto write_messages = [&] {
+    separate();
+    out += "\"messages\":";
+    append_messages(out, request);
+    wrote_messages = true;
+  };
+  for (auto it = head.begin(); it != head.end(); ++it) {
+    if (!wrote_messages && it.key() > "messages") write_messages();
+    separate();
+    append_json_string(out, it.key());
+    out += ':';
+    out += dump_json(it.value());
+  }
+  if (!wrote_messages) write_messages();
+  out += '}';
+  return out;
 }
 
 Usage parse_usage(const json& usage) {

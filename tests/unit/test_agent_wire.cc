@@ -1,6 +1,8 @@
 // OpenAI wire format: request building and response parsing.
 #include <doctest/doctest.h>
 
+#include <random>
+
 #include "agent/internal.h"
 #include "agent/openai_wire.h"
 
@@ -110,4 +112,53 @@ TEST_CASE("agent internal: message helpers") {
   CHECK(redact("nothing", "") == "nothing");
   CHECK(redact_url("https://user:pw@host:8/v1?x=@") == "https://***@host:8/v1?x=@");
   CHECK(redact_url("http://127.0.0.1:1/v1") == "http://127.0.0.1:1/v1");
+}
+
+TEST_CASE("wire: the direct request body is byte for byte the tree's dump") {
+  // chat_request_body writes the history straight to text; it must equal what nlohmann writes
+  // for build_chat_request, whatever the strings hold (escapes, control bytes, UTF-8, broken
+  // UTF-8) and whatever the extra members are.
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {"plain", " ", "\"", "\\", "\n", "\r\n", "\t", "\x01", "\x1f",
+                                           "\x7f", "é", "日本", "😀", "\xff", "\xc3", "/", "</script>", ""};
+  auto random_text = [&] {
+    std::string s;
+    int n = static_cast<int>(rng() % 6);
+    for (int i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
+    return s;
+  };
+  for (int round = 0; round < 300; ++round) {
+    Request r;
+    r.session_id = random_text();
+    r.seed = rng();
+    int n = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < n; ++i) {
+      Message m;
+      switch (rng() % 4) {
+        case 0: m.role = "system"; break;
+        case 1: m.role = "user"; break;
+        case 2: m.role = "assistant"; break;
+        default: m.role = "tool"; m.tool_call_id = random_text(); m.name = "lookup"; break;
+      }
+      m.content = random_text();
+      if (m.role == "assistant" && rng() % 3 == 0) m.tool_calls.push_back(ToolCall{"c1", "lookup", "{\"id\":1}"});
+      r.messages.push_back(m);
+    }
+    if (rng() % 2) r.tools.push_back(ToolSpec{"lookup", random_text(), {{"type", "object"}}});
+    json extra = json::object();
+    if (rng() % 2) extra["temperature"] = 0.25;
+    if (rng() % 2) extra["max_tokens"] = 100;
+    if (rng() % 5 == 0) extra["zzz_last"] = random_text();
+    bool stream = rng() % 2;
+    CAPTURE(round);
+
+    json tree = build_chat_request(r, "gpt-x" + random_text(), stream);
+    std::string model = tree["model"].get<std::string>();
+    for (auto& [k, v] : extra.items()) tree[k] = v;
+    CHECK(chat_request_body(r, model, stream, extra) == dump_json(tree));
+    CHECK(messages_json(r) == dump_json(to_openai_messages(r)));
+  }
+  std::string out = "x";
+  append_json_string(out, "a\"b\\c\nd");
+  CHECK(out == "x\"a\\\"b\\\\c\\nd\"");
 }
