@@ -38,6 +38,11 @@ struct AgentSpec {
 // openai, http or exec)".
 Result<AgentSpec> parse_agent_spec(std::string_view text);
 
+// `text` with the credentials of every URL in it (`scheme://user:password@host`) replaced by
+// `***`, for files spar writes (run.json). API keys never appear in a spec: they come from the
+// environment.
+std::string redact_agent_spec(std::string_view text);
+
 class Cassette;  // agent/cassette.h
 
 struct FactoryOptions {
@@ -60,6 +65,9 @@ struct FactoryOptions {
   // Which model the factory serves: "agent", "user" (--user-model) or "judge". Part of the
   // record/replay key, and named in replay-miss messages.
   std::string role = "agent";
+  // Conversations the run keeps in flight (--concurrency): the mock adapter gives the server
+  // it spawns a thread for each, so none waits for a free one. 0: unknown.
+  int concurrency = 0;
 };
 
 // AgentFactory: validated once per run, then makes one client per worker loop. For `mock` it

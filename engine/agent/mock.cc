@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <climits>
@@ -96,7 +97,7 @@ class MockFactory final : public AgentFactory {
 }  // namespace
 
 Result<std::unique_ptr<AgentFactory>> make_mock_factory(const AgentSpec& spec, const FactoryOptions& options) {
-  // Every key but `stream` is a knob of the server, forwarded as KEY=VALUE.
+  // Every key but `stream` and `threads` is a knob of the server, forwarded as KEY=VALUE.
   AgentSpec openai;
   openai.kind = "openai";
   if (auto it = spec.params.find("stream"); it != spec.params.end()) openai.params.insert(*it);
@@ -110,10 +111,15 @@ Result<std::unique_ptr<AgentFactory>> make_mock_factory(const AgentSpec& spec, c
     return make_error("input", "cannot find spar-mock-agent at " + binary +
                                    " (build it, or set SPAR_MOCK_AGENT to its path)");
   }
-  std::vector<std::string> argv = {binary, "--port", "0", "--host", "127.0.0.1"};
+  // `threads` sizes the server's pool; by default one thread per conversation in flight
+  // plus headroom, at least the server's own default of 64 (a request waiting for a free
+  // thread would count as agent latency).
+  std::string threads = std::to_string(std::max(64, options.concurrency + 16));
+  if (auto it = spec.params.find("threads"); it != spec.params.end()) threads = it->second;
+  std::vector<std::string> argv = {binary, "--port", "0", "--host", "127.0.0.1", "--threads", threads};
   std::string knobs;
   for (const auto& [key, value] : spec.params) {
-    if (key == "stream") continue;
+    if (key == "stream" || key == "threads") continue;
     argv.push_back(key + "=" + value);
     knobs += (knobs.empty() ? "" : " ") + key + "=" + value;
   }

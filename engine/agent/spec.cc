@@ -14,7 +14,7 @@ std::string AgentSpec::get(const std::string& key, const std::string& fallback) 
 // included, so commands need no escaping (put it last).
 Result<AgentSpec> parse_agent_spec(std::string_view text) {
   auto bad = [&](const std::string& why) {
-    return make_error("input", "bad agent spec '" + std::string(text) + "': " + why);
+    return make_error("input", "bad agent spec '" + redact_agent_spec(text) + "': " + why);
   };
   if (text.empty()) return make_error("input", "empty agent spec (expected KIND[:key=value,...])");
   AgentSpec spec;
@@ -41,6 +41,26 @@ Result<AgentSpec> parse_agent_spec(std::string_view text) {
     rest.remove_prefix(comma + 1);
   }
   return spec;
+}
+
+std::string redact_agent_spec(std::string_view text) {
+  std::string out;
+  while (true) {
+    size_t scheme = text.find("://");
+    if (scheme == std::string_view::npos) break;
+    size_t start = scheme + 3;
+    size_t end = text.find_first_of("/?#,", start);  // a spec's ',' ends a value, so the URL
+    std::string_view authority = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+    size_t at = authority.rfind('@');
+    out += text.substr(0, start);
+    if (at != std::string_view::npos) {
+      out += "***";
+      start += at;  // keep the '@' and the host
+    }
+    text.remove_prefix(start);
+  }
+  out += text;
+  return out;
 }
 
 }  // namespace spar::agent

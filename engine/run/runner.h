@@ -76,6 +76,9 @@ std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEnt
 // missing (scenario, trial) pairs.
 Result<RunOutcome> run(const RunOptions& options);
 
+// run.json's "args": what options_from_run reads back. URL credentials in specs are masked.
+json run_args_json(const RunOptions& options);
+
 // The arguments a run was made with, from DIR/run.json, for `spar run --resume DIR` without
 // scenario paths. Errors: no run.json (kind "input").
 Result<RunOptions> options_from_run(const std::string& dir, RunOptions base);

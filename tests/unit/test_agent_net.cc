@@ -379,20 +379,28 @@ TEST_CASE("agent mock: spawns the server, forwards knobs, streams by default, st
                                   "echo 'starting'\n"
                                   "echo 'listening on " + server.url("") + "'\n"
                                   "exec sleep 30\n");
-  for (const char* stream : {"", ",stream=0"}) {
-    auto spec = parse_agent_spec(std::string("mock:latency_ms=5,fail_rate=0.5") + stream);
+  // `threads` becomes --threads; by default the pool covers --concurrency plus 16, at least 64.
+  struct Case {
+    const char* extra;
+    int concurrency;
+    const char* threads;
+  };
+  for (Case c : {Case{"", 0, "64"}, Case{",stream=0", 200, "216"}, Case{",threads=8", 200, "8"}}) {
+    const char* stream = c.extra;
+    auto spec = parse_agent_spec(std::string("mock:latency_ms=5,fail_rate=0.5") + c.extra);
     REQUIRE(spec.ok());
     FactoryOptions options;
     options.mock_binary = fake;
+    options.concurrency = c.concurrency;
     auto f = make_agent_factory(*spec, options);
     REQUIRE_MESSAGE(f.ok(), why(f));
     std::string args;
     std::getline(std::ifstream(args_file), args);
-    CHECK(args == "--port 0 --host 127.0.0.1 fail_rate=0.5 latency_ms=5");
+    CHECK(args == std::string("--port 0 --host 127.0.0.1 --threads ") + c.threads + " fail_rate=0.5 latency_ms=5");
     CHECK((*f)->describe().find(server.base_url()) != std::string::npos);
     auto r = roundtrip(**f, user_request("hello"));
     REQUIRE_MESSAGE(r.ok(), why(r));
-    CHECK(r->text == (*stream ? "echo: hello" : kLongReply));
+    CHECK(r->text == (std::string(stream) == ",stream=0" ? "echo: hello" : kLongReply));
     auto t0 = std::chrono::steady_clock::now();
     f->reset();  // SIGTERM; `sleep` exits at once
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));

@@ -93,3 +93,17 @@ TEST_CASE("agent factory: describe never shows the key") {
   CHECK(d == "openai model=m base_url=https://api.openai.com/v1 stream=on api_key=$SPAR_TEST_SECRET_KEY");
   CHECK(d.find("sk-test") == std::string::npos);
 }
+
+TEST_CASE("agent spec: redact_agent_spec masks URL credentials and keeps the spec parseable") {
+  CHECK(redact_agent_spec("mock:latency_ms=5") == "mock:latency_ms=5");
+  CHECK(redact_agent_spec("http:url=https://bot:s3cret@api.example.com/chat,reply=/text") ==
+        "http:url=https://***@api.example.com/chat,reply=/text");
+  CHECK(redact_agent_spec("openai:model=m,base_url=http://u:p@h:8080") == "openai:model=m,base_url=http://***@h:8080");
+  // An '@' after the host (a path or a later key) is not a credential.
+  CHECK(redact_agent_spec("http:url=https://h/a@b,body=@t.json") == "http:url=https://h/a@b,body=@t.json");
+  CHECK(redact_agent_spec("http:url=http://a:b@h1/x,body=@t.json,reply=/r") == "http:url=http://***@h1/x,body=@t.json,reply=/r");
+  auto bad = parse_agent_spec("http:url=https://bot:s3cret@h/x,oops");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("s3cret") == std::string::npos);
+  CHECK(parse_agent_spec(redact_agent_spec("http:url=https://bot:s3cret@h/x,reply=/r")).ok());
+}
