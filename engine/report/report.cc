@@ -85,15 +85,21 @@ void print_table(const json& summary, std::FILE* out) {
   std::string overall_label = fmt::format("overall ({} scenarios)", summary.value("scenarios", 0));
   size_t width = overall_label.size();
   for (const auto& [id, s] : summary["per_scenario"].items()) width = std::max(width, id.size());
+  // Every pass^i up to 8 trials; beyond, the powers of two and k itself, so -k 100 still fits
+  // a terminal (summary.json has them all).
+  std::vector<int> shown;
+  for (int i = 1; i <= k; i = k <= 8 ? i + 1 : i * 2) shown.push_back(i);
+  if (k > 0 && shown.back() != k) shown.push_back(k);
+  size_t col = std::max<size_t>(7, fmt::format("pass^{}", k).size());
   std::string header = fmt::format("{:<{}}  {:>4}  {:>4}", "scenario", width, "n", "err");
-  for (int i = 1; i <= k; ++i) header += fmt::format("  {:>7}", fmt::format("pass^{}", i));
+  for (int i : shown) header += fmt::format("  {:>{}}", fmt::format("pass^{}", i), col);
   fmt::print(out, "{}\n", header);
   auto row = [&](const std::string& name, const json& s) {
     std::string line = fmt::format("{:<{}}  {:>4}  {:>4}", name, width, s.value("n", 0), s.value("errors", 0));
     const json& hat = s["pass_hat_k"];
-    for (int i = 1; i <= k; ++i) {
+    for (int i : shown) {
       auto it = hat.find(std::to_string(i));
-      line += it == hat.end() ? fmt::format("  {:>7}", "-") : fmt::format("  {:>7.3f}", it->get<double>());
+      line += it == hat.end() ? fmt::format("  {:>{}}", "-", col) : fmt::format("  {:>{}.3f}", it->get<double>(), col);
     }
     fmt::print(out, "{}\n", line);
   };
