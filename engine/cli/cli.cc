@@ -215,6 +215,9 @@ void setup_report(CLI::App& app, ReportArgs& a) {
         a.options.price = *p;
       },
       "USD per million tokens, e.g. prompt=0.15,completion=0.60 (default: the run's)");
+  app.add_option("--transcripts", a.options.max_transcripts,
+                 "Transcripts report.html embeds, failures first; the rest point at results.jsonl")
+      ->capture_default_str();
   add_gates(app, a.gates);
 }
 

@@ -28,7 +28,7 @@ Result<json> load_summary(const std::string& path) {
     return s;
   }
   if (fs::is_directory(p, ec)) {
-    auto read = read_results((p / "results.jsonl").string());
+    auto read = read_results((p / "results.jsonl").string(), /*drop_transcripts=*/true);
     if (!read.ok()) return read.error();
     return score::summarize(read->records);
   }

@@ -52,10 +52,43 @@ Result<score::Price> parse_price(const std::string& text) {
   return price;
 }
 
+namespace {
+
+// Puts transcripts back into the records report.html shows them for: all of them up to
+// `max_transcripts`, else the failed and errored conversations first, then the others, in file
+// order. The rest are marked so the viewer points at their results.jsonl line: a report of
+// thousands of transcripts is too big for a browser and a page nobody reads.
+void embed_transcripts(std::string_view content, ReadResults& read, size_t max_transcripts) {
+  std::vector<size_t> order;
+  for (size_t pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < read.records.size(); ++i) {
+      bool failed = read.records[i].value("status", "") != "completed" || !read.records[i].value("pass", false);
+      if (failed == (pass == 0)) order.push_back(i);
+    }
+  }
+  for (size_t n = 0; n < order.size(); ++n) {
+    json& record = read.records[order[n]];
+    if (n >= max_transcripts) {
+      record["transcript_omitted"] = true;
+      record["results_line"] = read.lines[order[n]];
+      continue;
+    }
+    size_t start = read.offsets[order[n]];
+    size_t end = content.find('\n', start);
+    json whole = json::parse(content.substr(start, end == std::string_view::npos ? end : end - start), nullptr, false);
+    if (whole.is_object() && whole.contains("transcript")) record["transcript"] = std::move(whole["transcript"]);
+  }
+}
+
+}  // namespace
+
 Result<json> write_report(const std::string& dir, const ReportOptions& options) {
   namespace fs = std::filesystem;
   std::string results = (fs::path(dir) / "results.jsonl").string();
-  auto read = read_results(results);
+  auto content = read_text(results);
+  if (!content.ok()) return content.error();
+  // Records without their transcripts: at 10,000 conversations whole records took 830 MiB.
+  auto read = parse_results(*content, results, /*drop_transcripts=*/true);
   if (!read.ok()) return read.error();
   score::SummaryOptions summary_options;
   summary_options.price = options.price;
@@ -73,6 +106,7 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   json run_info = nullptr;
   if (std::ifstream in(fs::path(dir) / "run.json"); in) run_info = json::parse(in, nullptr, false);
   if (run_info.is_discarded()) run_info = nullptr;
+  embed_transcripts(*content, *read, options.max_transcripts);
   st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info));
   if (!st.ok()) return st.error();
   st = write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(summary, read->records));

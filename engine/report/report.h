@@ -15,6 +15,9 @@ using json = nlohmann::json;
 
 struct ReportOptions {
   std::optional<score::Price> price;  // default: the price recorded in DIR/run.json, if any
+  // Transcripts report.html embeds (failed and errored conversations first); the others
+  // point at their results.jsonl line.
+  size_t max_transcripts = 1000;
 };
 
 // Reads DIR/results.jsonl, computes the summary and writes DIR/summary.json (atomically).

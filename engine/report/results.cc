@@ -58,7 +58,7 @@ const char* wrong_type(const json& r) {
 }
 }  // namespace
 
-Result<ReadResults> parse_results(std::string_view content, const std::string& name) {
+Result<ReadResults> parse_results(std::string_view content, const std::string& name, bool drop_transcripts) {
   ReadResults out;
   size_t pos = 0;
   int line_no = 0;
@@ -87,31 +87,30 @@ Result<ReadResults> parse_results(std::string_view content, const std::string& n
     if (const char* why = wrong_type(record)) {
       return make_error("input", fmt::format("{}:{}: malformed record: {}", name, line_no, why));
     }
+    if (drop_transcripts) record.erase("transcript");
     out.records.push_back(std::move(record));
+    out.offsets.push_back(pos);
+    out.lines.push_back(line_no);
     pos = next;
     out.intact_bytes = pos;
   }
   return out;
 }
 
-namespace {
-
-Result<std::string> slurp(const std::string& path) {
+Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error("input", fmt::format("{}: cannot read results", path));
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-}  // namespace
-
-Result<ReadResults> read_results(const std::string& path) {
-  auto content = slurp(path);
+Result<ReadResults> read_results(const std::string& path, bool drop_transcripts) {
+  auto content = read_text(path);
   if (!content.ok()) return content.error();
-  return parse_results(*content, path);
+  return parse_results(*content, path, drop_transcripts);
 }
 
 Result<ReadResults> repair_results(const std::string& path) {
-  auto content = slurp(path);
+  auto content = read_text(path);
   if (!content.ok()) return content.error();
   auto read = parse_results(*content, path);
   if (!read.ok()) return read;

@@ -34,17 +34,25 @@ class ResultsWriter {
 
 struct ReadResults {
   std::vector<json> records;
+  std::vector<size_t> offsets;     // where each record's line starts in the content
+  std::vector<int> lines;          // each record's line number (1-based)
   bool dropped_torn_line = false;  // a last line without a newline that did not parse
   size_t intact_bytes = 0;         // where the intact records end (a torn tail starts here)
 };
 
 // Parses results.jsonl content; `name` is the path used in messages. A torn last line (a crash
 // mid-write) is dropped and reported; any other malformed line is an input error
-// "path:line: malformed record: ...". Pure.
-Result<ReadResults> parse_results(std::string_view content, const std::string& name);
+// "path:line: malformed record: ...". With `drop_transcripts`, each record's "transcript" is
+// erased as it is read: transcripts are most of a record's memory, and summaries, JUnit and
+// diffs do not read them. Pure.
+Result<ReadResults> parse_results(std::string_view content, const std::string& name,
+                                  bool drop_transcripts = false);
 
 // Reads and parses a results file.
-Result<ReadResults> read_results(const std::string& path);
+Result<ReadResults> read_results(const std::string& path, bool drop_transcripts = false);
+
+// A whole file's bytes ("input" error naming the path if it cannot be read).
+Result<std::string> read_text(const std::string& path);
 
 // Prepares a results file for appending after a crash: reads it, cuts a torn last line off,
 // and ends the file with a newline. Returns the intact records.
