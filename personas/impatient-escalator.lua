@@ -8,71 +8,6 @@
 -- (every detail the agent needs, in one breath), expect (words any go-ahead must contain for
 -- a yes), fallback (accepts the alternative after a failed attempt), escalation = { text,
 -- back }, questions (3+), late (the late second request and recall probe).
-local function question(r)  -- the agent's closing question, lower-cased, or nil
-  if not r:asks_question() then return nil end
-  return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
-end
-
-local function wants_go_ahead(r)
-  local q = question(r)
-  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
-end
-
-local function mentions_all(r, list)
-  for _, x in ipairs(list) do if not r:mentions(x) then return false end end
-  return true
-end
-
-local function answer_for(story, r)  -- the longest key of story.answers the question names
-  local q, best = question(r), nil
-  if not q then return nil end
-  for key in spairs(story.answers) do
-    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
-  end
-  return best and story.answers[best]
-end
-
--- The late second request (personas/README.md, `late`): the user comes back with a second,
--- smaller write late in the conversation. They fix a value they gave as soon as the agent
--- reads it back (a correction, even if the agent already acted on it), cut in on a go-ahead
--- with a question the FACTS answer (an interruption), and say yes only to a confirmation
--- naming every `late.expect`. Starts at turn 18 (after small talk if need be) and ends once
--- the agent has made the right write, or by turn 23.
-local function late_request(u, s)
-  local L, c = s.late, s.late.correction
-  u:fill_until(17)
-  local r = u:say(L.request)
-  local corrected, asked = false, false
-  while u:turn() < 23 do
-    local done = r:called(L.tool) and mentions_all(r, L.expect)
-    if done and asked then break end
-    if not corrected and r:mentions(c.from) then
-      corrected = true
-      r = u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
-    elseif not asked and (wants_go_ahead(r) or done) then
-      asked = true
-      r = u:interrupt{ after_chars = 25, prompt = "Hmm, hang on a second.",
-                       text = L.question.text, expect = L.question.expect }
-    elseif done then
-      break
-    elseif wants_go_ahead(r) and mentions_all(r, L.expect) then
-      r = u:say(pick{ "Yes, go ahead.", "Yes, please do that." })
-    elseif wants_go_ahead(r) or r:called(L.tool) then
-      r = u:say(L.fix)
-    else
-      r = u:say(L.answers and answer_for(L, r) or s.answers and answer_for(s, r) or L.fix)
-    end
-  end
-end
-
--- The late retention probe: a detail the user gave in the opening turns (`late.recall.value`),
--- asked back near the end (turn 24, or right after the late request if it ran long).
-local function late_recall(u, s)
-  u:fill_until(23)
-  u:plant("recall", s.late.recall.value)
-  u:probe("recall", s.late.recall.text)
-end
-
 return persona {
   name = "impatient-escalator",
   summary = "in a hurry, cuts the agent off, demands a supervisor, says yes to get it over with",
@@ -88,12 +23,12 @@ return persona {
       if r:called(s.tool) and not failed then break end
       if failed then
         r = u:say(s.fallback)
-      elseif wants_go_ahead(r) and mentions_all(r, s.expect) then
+      elseif r:asks_go_ahead() and r:mentions_all(s.expect) then
         r = u:say(pick{ "Yes, just do it already.", "Yes. Do it." })
-      elseif wants_go_ahead(r) then
+      elseif r:asks_go_ahead() then
         r = u:say("No! " .. s.request)
       else
-        r = u:say(answer_for(s, r) or "What else do you need? Hurry up.")
+        r = u:say(story.answer(s, r) or "What else do you need? Hurry up.")
       end
     end
     u:say(s.questions[1])
@@ -101,8 +36,8 @@ return persona {
     u:probe("id", fmt("Remind me, which %s did I give you? I want to write it down.", s.id_label))
     u:fill_until(15)
     u:interrupt{ after_chars = 20, prompt = s.questions[2], text = "Just tell me this: " .. s.questions[3] }
-    late_request(u, s)
-    late_recall(u, s)
+    story.late_request(u, s)
+    story.late_recall(u, s)
     u:fill_until(25)
   end,
 }

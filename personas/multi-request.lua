@@ -9,71 +9,6 @@
 -- answers, fix, correction = { field, from, to, text }, contradiction = { key, field,
 -- earlier, now, text } (`key`: a word of the agent's question that triggers it), questions,
 -- late (the late second request and recall probe, turns 17-23).
-local function question(r)  -- the agent's closing question, lower-cased, or nil
-  if not r:asks_question() then return nil end
-  return string.lower(string.match(r.text, "([^%.!?]*%?)%s*$") or r.text)
-end
-
-local function wants_go_ahead(r)
-  local q = question(r)
-  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
-end
-
-local function mentions_all(r, list)
-  for _, x in ipairs(list) do if not r:mentions(x) then return false end end
-  return true
-end
-
-local function answer_for(story, r)  -- the longest key of story.answers the question names
-  local q, best = question(r), nil
-  if not q then return nil end
-  for key in spairs(story.answers) do
-    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
-  end
-  return best and story.answers[best]
-end
-
--- The late second request (personas/README.md, `late`): the user comes back with a second,
--- smaller write late in the conversation. They fix a value they gave as soon as the agent
--- reads it back (a correction, even if the agent already acted on it), cut in on a go-ahead
--- with a question the FACTS answer (an interruption), and say yes only to a confirmation
--- naming every `late.expect`. Starts at turn 18 (after small talk if need be) and ends once
--- the agent has made the right write, or by turn 23.
-local function late_request(u, s)
-  local L, c = s.late, s.late.correction
-  u:fill_until(17)
-  local r = u:say(L.request)
-  local corrected, asked = false, false
-  while u:turn() < 23 do
-    local done = r:called(L.tool) and mentions_all(r, L.expect)
-    if done and asked then break end
-    if not corrected and r:mentions(c.from) then
-      corrected = true
-      r = u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
-    elseif not asked and (wants_go_ahead(r) or done) then
-      asked = true
-      r = u:interrupt{ after_chars = 25, prompt = "Hmm, hang on a second.",
-                       text = L.question.text, expect = L.question.expect }
-    elseif done then
-      break
-    elseif wants_go_ahead(r) and mentions_all(r, L.expect) then
-      r = u:say(pick{ "Yes, go ahead.", "Yes, please do that." })
-    elseif wants_go_ahead(r) or r:called(L.tool) then
-      r = u:say(L.fix)
-    else
-      r = u:say(L.answers and answer_for(L, r) or s.answers and answer_for(s, r) or L.fix)
-    end
-  end
-end
-
--- The late retention probe: a detail the user gave in the opening turns (`late.recall.value`),
--- asked back near the end (turn 24, or right after the late request if it ran long).
-local function late_recall(u, s)
-  u:fill_until(23)
-  u:plant("recall", s.late.recall.value)
-  u:probe("recall", s.late.recall.text)
-end
-
 return persona {
   name = "multi-request",
   summary = "asks for several things at once and makes sure every one gets done",
@@ -89,23 +24,23 @@ return persona {
         if not done[req.tool] and not pending then pending = req end
       end
       if not pending then break end
-      local q = question(r)
+      local q = r:question()
       local confirming
       for _, req in ipairs(s.requests) do
-        if not done[req.tool] and mentions_all(r, req.expect) then confirming = req end
+        if not done[req.tool] and r:mentions_all(req.expect) then confirming = req end
       end
-      if wants_go_ahead(r) and not corrected and r:mentions(c.from) then
+      if r:asks_go_ahead() and not corrected and r:mentions(c.from) then
         corrected = true
         r = u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
-      elseif wants_go_ahead(r) and confirming then
+      elseif r:asks_go_ahead() and confirming then
         r = u:say(pick{ "Yes, go ahead.", "Yes, please." })
-      elseif wants_go_ahead(r) then
+      elseif r:asks_go_ahead() then
         r = u:say(s.fix)
       elseif q and not contradicted and string.find(q, k.key, 1, true) then
         contradicted = true
         r = u:contradict{ field = k.field, earlier = k.earlier, now = k.now, text = k.text }
       else
-        r = u:say(answer_for(s, r) or pending.again)
+        r = u:say(story.answer(s, r) or pending.again)
       end
     end
     for _, q in ipairs(s.questions) do
@@ -114,8 +49,8 @@ return persona {
     end
     u:fill_until(13)
     u:probe("id", fmt("Remind me, which %s did I give you?", s.id_label))
-    late_request(u, s)
-    late_recall(u, s)
+    story.late_request(u, s)
+    story.late_recall(u, s)
     u:fill_until(25)
   end,
 }

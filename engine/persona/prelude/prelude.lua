@@ -151,6 +151,24 @@ function Reply:called(tool)
   return false
 end
 
+-- r:question(): the agent's closing question, lower-cased, or nil when it asks none.
+function Reply:question()
+  if not self:asks_question() then return nil end
+  return string.lower(string.match(self.text, "([^%.!?]*%?)%s*$") or self.text)
+end
+
+-- r:asks_go_ahead(): the closing question asks to go ahead or to confirm.
+function Reply:asks_go_ahead()
+  local q = self:question()
+  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
+end
+
+-- r:mentions_all(list): r:mentions(x) for every x in list.
+function Reply:mentions_all(list)
+  for _, x in ipairs(list) do if not self:mentions(x) then return false end end
+  return true
+end
+
 internal.wrap_reply = function(raw)
   raw.text = raw.text or ""
   raw.tool_calls = raw.tool_calls or {}
@@ -350,6 +368,68 @@ end
 
 internal.new_user = function(facts)
   return setmetatable({ _turn = 0, _pending = {}, _planted = {}, _style = {}, _facts = facts or {} }, User)
+end
+
+-- ---------------------------------------------------------------------------------------
+-- Story beats: what the bundled personas share, over the facts vocabulary of
+-- personas/README.md (facts.story). A persona keeps only its own confusion beats.
+
+local story = {}
+S.story = story
+
+-- story.answer(s, r): the answer in s.answers whose key the agent's closing question names
+-- (the longest such key), or nil.
+function story.answer(s, r)
+  local q, best = r:question(), nil
+  if not q then return nil end
+  for key in S.spairs(s.answers) do
+    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
+  end
+  return best and s.answers[best]
+end
+
+-- story.late_request(u, s [, go_ahead]): the late second request (`s.late`). The user comes
+-- back with a second, smaller write late in the conversation. They fix a value they gave as
+-- soon as the agent reads it back (a correction, even if the agent already acted on it), cut
+-- in on a go-ahead with a question the facts answer (an interruption), and say yes only to a
+-- confirmation naming every `late.expect`. Starts at turn 18 (after small talk if need be)
+-- and ends once the agent has made the right write, or by turn 23. `go_ahead(r)` tells a
+-- request for a go-ahead (default r:asks_go_ahead()).
+function story.late_request(u, s, go_ahead)
+  go_ahead = go_ahead or Reply.asks_go_ahead
+  local L, c = s.late, s.late.correction
+  u:fill_until(17)
+  local r = u:say(L.request)
+  local corrected, asked = false, false
+  while u:turn() < 23 do
+    local done = r:called(L.tool) and r:mentions_all(L.expect)
+    if done and asked then break end
+    if not corrected and r:mentions(c.from) then
+      corrected = true
+      r = u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
+    elseif not asked and (go_ahead(r) or done) then
+      asked = true
+      r = u:interrupt{ after_chars = 25, prompt = "Hmm, hang on a second.",
+                       text = L.question.text, expect = L.question.expect }
+    elseif done then
+      break
+    elseif go_ahead(r) and r:mentions_all(L.expect) then
+      r = u:say(S.pick{ "Yes, go ahead.", "Yes, please do that." })
+    elseif go_ahead(r) or r:called(L.tool) then
+      r = u:say(L.fix)
+    else
+      r = u:say(L.answers and story.answer(L, r) or s.answers and story.answer(s, r) or L.fix)
+    end
+  end
+end
+
+-- story.late_recall(u, s): the late retention probe. A detail the user gave in the opening
+-- turns (`s.late.recall.value`) is asked back near the end (turn 24, or right after the late
+-- request if it ran long).
+function story.late_recall(u, s)
+  u:fill_until(23)
+  u:plant("recall", s.late.recall.value)
+  u:probe("recall", s.late.recall.text)
 end
 
 -- ---------------------------------------------------------------------------------------
