@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -268,6 +269,81 @@ std::string read_file(const std::string& path, bool& ok) {
   return ss.str();
 }
 
+constexpr size_t kMaxIncludeBytes = 1u << 20;
+
+// A name include() accepts: a relative path of plain segments ([A-Za-z0-9_.-], no "." or "..")
+// ending in ".lua".
+bool good_include_name(std::string_view name) {
+  if (name.size() < 5 || name.size() > 255 || name.substr(name.size() - 4) != ".lua") return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t slash = name.find('/', start);
+    std::string_view part = name.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    for (char c : part) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return false;
+    }
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+// include("name.lua"): runs a library file from the calling script's own folder (or below it)
+// in a fresh environment, like a script's, and returns its value; a file included again
+// returns the same value. This is the sandbox's only way to share code between scripts, and
+// it reaches no file outside the script's folder: no absolute paths, no "..". Upvalue 1 is
+// the prelude's new_env; the registry's "spar.include" table caches values by path.
+int lua_include(lua_State* L) {
+  size_t len = 0;
+  const char* arg = luaL_checklstring(L, 1, &len);
+  std::string name(arg, len);
+  if (!good_include_name(name)) {
+    return luaL_error(L, "include: '%s' must name a .lua file in this script's folder or below it "
+                         "(letters, digits, '_', '-', '.', '/'; no '..' or absolute path)", name.c_str());
+  }
+  lua_Debug ar;
+  if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "S", &ar) || ar.source[0] != '@') {
+    return luaL_error(L, "include: only a script file can include");
+  }
+  namespace fs = std::filesystem;
+  std::string path = (fs::path(ar.source + 1).parent_path() / name).lexically_normal().string();
+
+  lua_settop(L, 1);
+  if (luaL_getsubtable(L, LUA_REGISTRYINDEX, "spar.include")) {
+    if (lua_getfield(L, 2, path.c_str()) != LUA_TNIL) {
+      if (lua_toboolean(L, -1) == 0 && lua_type(L, -1) == LUA_TBOOLEAN) {
+        return luaL_error(L, "include: %s includes itself (through other files)", path.c_str());
+      }
+      return 1;
+    }
+    lua_pop(L, 1);
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return luaL_error(L, "include: %s: no such file", path.c_str());
+  if (fs::file_size(path, ec) > kMaxIncludeBytes) {
+    return luaL_error(L, "include: %s: larger than %d bytes", path.c_str(), static_cast<int>(kMaxIncludeBytes));
+  }
+  bool ok = false;
+  std::string code = read_file(path, ok);
+  if (!ok) return luaL_error(L, "include: %s: cannot read file", path.c_str());
+  lua_pushboolean(L, 0);  // in progress: a cycle is an error, not a stack overflow
+  lua_setfield(L, 2, path.c_str());
+  std::string chunk = "@" + path;
+  if (luaL_loadbufferx(L, code.data(), code.size(), chunk.c_str(), "t") != LUA_OK) return lua_error(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_call(L, 0, 1);          // new_env()
+  lua_setupvalue(L, -2, 1);   // the chunk's _ENV
+  lua_call(L, 0, 1);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+  }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, 2, path.c_str());
+  return 1;
+}
+
 // "path:line" of the line that declares `keyword{` (or `keyword(`) in a script's source: where
 // a declaration error is reported when the stack no longer shows the script (`return
 // scenario{...}` is a tail call). The first line when there is no such line.
@@ -298,6 +374,11 @@ std::string default_id(const std::string& path) {
 }
 
 }  // namespace
+
+bool is_library_file(const std::string& path) {
+  std::string name = std::filesystem::path(path).filename().string();
+  return !name.empty() && name[0] == '_';
+}
 
 std::string find_personas_dir(const std::string& scenario_path) {
   namespace fs = std::filesystem;
@@ -466,6 +547,10 @@ struct Session::Impl {
     if (lua_pcall(L, 0, 2, 0) != LUA_OK) {
       return make_error("internal", std::string("prelude: ") + lua_tostring(L, -1));
     }
+    // include(): a C closure over the prelude's new_env, set in the sandbox.
+    rawfield(L, -1, "new_env");
+    lua_pushcclosure(L, lua_include, 1);
+    lua_setfield(L, -3, "include");
     ref_internal = luaL_ref(L, LUA_REGISTRYINDEX);
     ref_sandbox = luaL_ref(L, LUA_REGISTRYINDEX);
     return Ok{};

@@ -125,6 +125,10 @@ class Session {
   std::unique_ptr<Impl> impl_;
 };
 
+// A library for include() (its file name starts with '_'), not a scenario or a persona: scenario
+// discovery and `spar lint` pass over it; the scripts that include it load it.
+bool is_library_file(const std::string& path);
+
 // Finds the persona directory for a scenario: the nearest "personas" folder found by walking up
 // from the scenario's folder (lexically, so printed paths stay relative). Empty if none.
 std::string find_personas_dir(const std::string& scenario_path);

@@ -25,7 +25,7 @@ Result<std::vector<std::string>> lua_files(const std::vector<std::string>& paths
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec)) {
-        if (it->is_regular_file() && it->path().extension() == ".lua") {
+        if (it->is_regular_file() && it->path().extension() == ".lua" && !persona::is_library_file(it->path())) {
           found.push_back(it->path().lexically_normal().string());
         }
       }

@@ -44,7 +44,7 @@ Result<std::vector<std::string>> discover_scenarios(const std::vector<std::strin
         it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file() && it->path().extension() == ".lua") {
+      if (it->is_regular_file() && it->path().extension() == ".lua" && !persona::is_library_file(it->path())) {
         found.push_back(it->path().lexically_normal().string());
       }
     }

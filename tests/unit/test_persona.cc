@@ -243,3 +243,49 @@ TEST_CASE("persona: untrusted scripts cannot load bytecode, reach _G or plant fi
     CHECK(s->resume({{"text", "x"}}).error().message == "s.lua:16: undefined global 'collectgarbage'");
   }
 }
+
+TEST_CASE("persona: include() shares a library from the script's folder, and only from there") {
+  TempDir dir;
+  write_file("lib/_orders.lua",
+             "local count = 0\n"
+             "local M = {}\n"
+             "function M.next() count = count + 1; return count end\n"
+             "M.cancel = { description = 'Cancel an order.',\n"
+             "  parameters = { type = 'object', properties = { order_id = { type = 'string' } }, required = { 'order_id' } },\n"
+             "  run = function(state, args) state.orders[args.order_id].status = 'cancelled'; return { ok = true } end }\n"
+             "return M\n");
+  write_file("lib/shop.lua",
+             "local orders = include('_orders.lua')\n"
+             "local again = include('_orders.lua')\n"
+             "assert(orders == again, 'an included file runs once')\n"
+             "orders.next()\n"
+             "return scenario { id = 't/inc', state = { orders = { ['1'] = { status = 'open' } }, n = again.next() },\n"
+             "  tools = { cancel_order = orders.cancel },\n"
+             "  persona = persona { name = 'p', run = function(u) u:say('hi') end } }\n");
+  auto s = open_ok("lib/shop.lua");
+  CHECK(s->state()["n"] == 2);  // the two includes share one value
+  CHECK(s->call_tool("cancel_order", R"({"order_id": "1"})").result == json::parse(R"({"ok":true})"));
+  CHECK(s->state()["orders"]["1"]["status"] == "cancelled");
+  CHECK(spar::persona::is_library_file("lib/_orders.lua"));
+  CHECK_FALSE(spar::persona::is_library_file("lib/shop.lua"));
+
+  auto refused = [](const std::string& body) {
+    write_file("lib/bad.lua", body + "\nreturn scenario { id = 't/b', persona = persona { name = 'p', run = function(u) end } }\n");
+    auto s = Session::open("lib/bad.lua", Options{});
+    REQUIRE_FALSE(s.ok());
+    return s.error().message;
+  };
+  write_file("secret.lua", "return 'outside'\n");
+  CHECK(refused("include('../secret.lua')").find("lib/bad.lua:1: include: '../secret.lua' must name a .lua file") == 0);
+  CHECK(refused("include('/etc/passwd.lua')").find("lib/bad.lua:1: include: '/etc/passwd.lua' must name") == 0);
+  CHECK(refused("include('x/./y.lua')").find("lib/bad.lua:1: include:") == 0);
+  CHECK(refused("include('_none.lua')").find("lib/bad.lua:1: include: lib/_none.lua: no such file") == 0);
+  CHECK(refused("pcall(include, '_orders.lua')\ninclude(1)").find("lib/bad.lua:2: include: '1' must name") == 0);
+  write_file("lib/_a.lua", "return include('_b.lua')\n");
+  write_file("lib/_b.lua", "return include('_a.lua')\n");
+  CHECK(refused("include('_a.lua')").find("include: lib/_a.lua includes itself") != std::string::npos);
+  write_file("lib/_syntax.lua", "local x = = 1\n");
+  CHECK(refused("include('_syntax.lua')").find("lib/_syntax.lua:1:") == 0);
+  write_file("lib/_boom.lua", "local t = {}\nreturn t.x.y\n");
+  CHECK(refused("include('_boom.lua')").find("lib/_boom.lua:2:") == 0);
+}
