@@ -45,8 +45,11 @@ json to_openai_messages(const Request& request) {
   return messages;
 }
 
-json build_chat_request(const Request& request, const std::string& model, bool stream) {
-  json body = {{"model", model}, {"messages", to_openai_messages(request)}};
+namespace {
+
+// Everything of the request body but the messages.
+json chat_request_head(const Request& request, const std::string& model, bool stream) {
+  json body = {{"model", model}};
   if (!request.tools.empty()) {
     json tools = json::array();
     for (const ToolSpec& t : request.tools) tools.push_back(to_openai(t));
@@ -56,6 +59,14 @@ json build_chat_request(const Request& request, const std::string& model, bool s
   body["user"] = request.session_id;
   body["stream"] = stream;
   if (stream) body["stream_options"] = {{"include_usage", true}};
+  return body;
+}
+
+}  // namespace
+
+json build_chat_request(const Request& request, const std::string& model, bool stream) {
+  json body = chat_request_head(request, model, stream);
+  body["messages"] = to_openai_messages(request);
   return body;
 }
 
@@ -140,12 +151,7 @@ std::string chat_request_body(const Request& request, const std::string& model, 
                               const json& extra) {
   // Everything but the messages as a (small) tree, then its members written in key order
   // with the messages put in their sorted place.
-  Request head_only;
-  head_only.session_id = request.session_id;
-  head_only.seed = request.seed;
-  head_only.tools = request.tools;
-  json head = build_chat_request(head_only, model, stream);
-  head.erase("messages");
+  json head = chat_request_head(request, model, stream);
   for (auto& [key, value] : extra.items()) head[key] = value;
   if (head.contains("messages")) {  // `extra` replaced them: the general path
     return dump_json(head);
