@@ -1,5 +1,6 @@
 #include "report/report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -87,8 +88,10 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   std::string results = (fs::path(dir) / "results.jsonl").string();
   auto content = read_text(results);
   if (!content.ok()) return content.error();
-  // Records without their transcripts: at 10,000 conversations whole records took 830 MiB.
-  auto read = parse_results(*content, results, /*drop_transcripts=*/true);
+  // Records without their transcripts when there are more than report.html embeds: at 10,000
+  // conversations whole records took 830 MiB. (Fewer lines than that: parse them once, whole.)
+  bool slim = static_cast<size_t>(std::count(content->begin(), content->end(), '\n')) >= options.max_transcripts;
+  auto read = parse_results(*content, results, /*drop_transcripts=*/slim);
   if (!read.ok()) return read.error();
   score::SummaryOptions summary_options;
   summary_options.price = options.price;
@@ -106,7 +109,7 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   json run_info = nullptr;
   if (std::ifstream in(fs::path(dir) / "run.json"); in) run_info = json::parse(in, nullptr, false);
   if (run_info.is_discarded()) run_info = nullptr;
-  embed_transcripts(*content, *read, options.max_transcripts);
+  if (slim) embed_transcripts(*content, *read, options.max_transcripts);
   st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info));
   if (!st.ok()) return st.error();
   st = write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(summary, read->records));
