@@ -3,6 +3,8 @@
 set -euo pipefail
 : "${SPAR:?set by CTest}"
 : "${SPAR_ROOT:?set by CTest}"
+# scripts/test --sanitize names an unsanitized mock agent for the suites to play against (see there).
+if [ -n "${SPAR_E2E_MOCK_AGENT:-}" ]; then export SPAR_MOCK_AGENT=$SPAR_E2E_MOCK_AGENT; fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
