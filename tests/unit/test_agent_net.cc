@@ -429,17 +429,8 @@ TEST_CASE("agent mock: a server that dies at startup is an exec error quoting st
 }
 
 TEST_CASE("agent mock: the real spar-mock-agent, when built") {
-  // build/tests/spar_tests -> build/spar-mock-agent; or $SPAR_MOCK_AGENT.
-  std::string binary;
-  if (const char* env = std::getenv("SPAR_MOCK_AGENT")) binary = env;
+  std::string binary = spar::test::mock_agent_binary();
   if (binary.empty()) {
-    char self[4096];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    std::string dir = n > 0 ? std::string(self, static_cast<size_t>(n)) : "";
-    dir = dir.substr(0, dir.rfind('/'));
-    binary = dir.substr(0, dir.rfind('/')) + "/spar-mock-agent";
-  }
-  if (::access(binary.c_str(), X_OK) != 0) {
     MESSAGE("spar-mock-agent not built; skipped");
     return;
   }
