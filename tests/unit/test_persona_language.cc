@@ -165,8 +165,11 @@ TEST_CASE("fill_until keeps the conversation going to the turn with seeded, fact
 
 TEST_CASE("typo, filler and style: seeded noise that never touches numbers or names") {
   TempDir dir;
-  const char* body =
-      "    u:say(typo('please process the refund for order 4471 quickly, Dana Ruiz speaking, mail joao.silva@example.com or see example.org/help', 1.0))\n"
+  const std::string input =
+      "please process the refund for order 4471 quickly, Dana Ruiz speaking, mail joao.silva@example.com or see "
+      "example.org/help";
+  const std::string body =
+      "    u:say(typo('" + input + "', 1.0))\n"
       "    u:say(filler('well I think, maybe, we should wait', 1.0))\n"
       "    u:style{ typos = 1.0 }\n"
       "    u:say('everything should remain readable')\n";
@@ -174,7 +177,7 @@ TEST_CASE("typo, filler and style: seeded noise that never touches numbers or na
   Run b = run(body, false, false, 3);
   json users = messages(a.record, "user");
   std::string typoed = users[0]["content"];
-  CHECK(typoed != "please process the refund for order 4471 quickly, Dana Ruiz speaking");
+  CHECK(typoed != input);  // the whole input: typos land somewhere in it
   CHECK(typoed.find("4471") != std::string::npos);
   CHECK(typoed.find("Dana Ruiz") != std::string::npos);
   CHECK(typoed.find("joao.silva@example.com") != std::string::npos);
