@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -12,15 +13,18 @@
 #include <set>
 #include <thread>
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent/client.h"
 #include "agent/openai_wire.h"
+#include "support.h"
 #include "test_agent_support.h"
 
 using namespace spar::agent;
 using spar::Result;
+using spar::test::TempDir;
 
 namespace {
 
@@ -32,7 +36,8 @@ std::string why(const R& r) {
 
 using TestServer = spar::test::AgentTestServer;
 
-std::unique_ptr<AgentFactory> factory(const std::string& text, double timeout_s = 5) {
+// The default timeout only ends a hang: a slow (sanitized, loaded) machine never reaches it.
+std::unique_ptr<AgentFactory> factory(const std::string& text, double timeout_s = 60) {
   auto spec = parse_agent_spec(text);
   REQUIRE_MESSAGE(spec.ok(), why(spec));
   FactoryOptions options;
@@ -142,7 +147,10 @@ TEST_CASE("agent openai: non-streaming reply and request shape") {
 TEST_CASE("agent openai: streaming reply, connection reuse") {
   std::atomic<int> streams{0};
   g_ports.clear();
-  TestServer server([&](httplib::Server& s) { serve_completions(s, &streams); });
+  TestServer server([&](httplib::Server& s) {
+    s.set_keep_alive_timeout(3600);  // a slow client must not see its idle connection closed
+    serve_completions(s, &streams);
+  });
   auto f = factory("openai:model=m,stream=1,base_url=" + server.base_url());
   Loop loop;
   auto client = f->make(loop);
@@ -217,10 +225,7 @@ TEST_CASE("agent openai: garbage body is a protocol error") {
 
 TEST_CASE("agent openai: timeout") {
   TestServer server([&](httplib::Server& s) {
-    s.Post("/v1/chat/completions", [](const httplib::Request&, httplib::Response& res) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(700));
-      res.set_content("{}", "application/json");
-    });
+    s.Post("/v1/chat/completions", [&server](const httplib::Request&, httplib::Response&) { server.hang(); });
   });
   auto f = factory("openai:model=m,base_url=" + server.base_url(), 0.2);
   auto r = roundtrip(*f, user_request("hi"));
@@ -230,19 +235,18 @@ TEST_CASE("agent openai: timeout") {
 }
 
 TEST_CASE("agent openai: connection refused is a transport error") {
-  auto f = factory("openai:model=m,base_url=http://127.0.0.1:1/v1");
+  spar::test::RefusedPort refused;
+  auto f = factory("openai:model=m,base_url=" + refused.base_url());
   auto r = roundtrip(*f, user_request("hi"));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == "transport");
-  CHECK(r.error().message.rfind("POST http://127.0.0.1:1/v1/chat/completions failed: ", 0) == 0);
+  CHECK(r.error().message.rfind("POST " + refused.base_url() + "/chat/completions failed: ", 0) == 0);
 }
 
 TEST_CASE("agent openai: destroying a client mid-request drops its callback") {
+  // The server never answers, so the reply cannot race the reset, however late the timer runs.
   TestServer server([&](httplib::Server& s) {
-    s.Post("/v1/chat/completions", [](const httplib::Request&, httplib::Response& res) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      res.set_content("{}", "application/json");
-    });
+    s.Post("/v1/chat/completions", [&server](const httplib::Request&, httplib::Response&) { server.hang(); });
   });
   auto f = factory("openai:model=m,base_url=" + server.base_url());
   Loop loop;
@@ -263,7 +267,8 @@ TEST_CASE("agent http: template substitution and reply pointer") {
       res.set_content(R"({"data":{"answers":["first reply"]}})", "application/json");
     });
   });
-  std::string path = "/tmp/spar_test_agent_template.json";
+  TempDir dir;
+  std::string path = (dir.path() / "template.json").string();
   {
     std::ofstream out(path);
     out << R"({"sid": "{{session_id}}", "text": "{{message}}", "seed": {{seed}}, "history": {{messages}}})";
@@ -285,11 +290,11 @@ TEST_CASE("agent http: template substitution and reply pointer") {
   CHECK(m.error().message == "bad reply from " + server.url("/hook") +
                                  ": no value at /nope in {\"data\":{\"answers\":[\"first reply\"]}}");
   CHECK(seen == json({{"session_id", "sess-9"}, {"message", "x"}}));  // the default body
-  std::remove(path.c_str());
 }
 
 TEST_CASE("agent http: bad templates fail at factory creation") {
-  std::string path = "/tmp/spar_test_agent_bad_template.json";
+  TempDir dir;
+  std::string path = (dir.path() / "bad_template.json").string();
   auto error_for = [&](const std::string& content) {
     std::ofstream(path) << content;
     auto spec = parse_agent_spec("http:url=http://127.0.0.1:1/x,body=@" + path);
@@ -302,7 +307,6 @@ TEST_CASE("agent http: bad templates fail at factory creation") {
   CHECK(error_for(R"({"m": "{{mesage}}"})") ==
         path + ": unknown placeholder {{mesage}} (expected session_id, message, seed or messages)");
   CHECK(error_for(R"({"m": {{message}}})") == path + ": body template is not valid JSON once placeholders are filled in");
-  std::remove(path.c_str());
 }
 
 TEST_CASE("agent exec: JSON lines in order, errors, exit") {
@@ -322,7 +326,8 @@ TEST_CASE("agent exec: JSON lines in order, errors, exit") {
       "        print(json.dumps({'content': None, 'tool_calls': [{'id': 'x1', 'type': 'function', 'function': {'name': 'lookup', 'arguments': '{}'}}]}), flush=True)\n"
       "    else:\n"
       "        print(json.dumps({'content': text + '/' + str(req['seed']) + '/' + req['session_id']}), flush=True)\n";
-  std::string path = "/tmp/spar_test_exec_agent.py";
+  TempDir dir;  // the working folder: a short relative path keeps the quoted command whole
+  std::string path = "exec_agent.py";
   std::ofstream(path) << script;
   auto f = factory("exec:cmd=python3 " + path);
   Loop loop;
@@ -350,17 +355,16 @@ TEST_CASE("agent exec: JSON lines in order, errors, exit") {
   CHECK(got[5] == "c/77/sess-9");
   CHECK(got[6] == "exec: exec agent 'python3 " + path + "' exited with status 3: fatal: dying now");
   CHECK(got[7] == "after/77/sess-9");  // restarted lazily
-  std::remove(path.c_str());
 }
 
 TEST_CASE("agent exec: timeout") {
-  auto f = factory("exec:cmd=sleep 5", 0.2);
-  auto t0 = std::chrono::steady_clock::now();
+  // An agent that reads every request and never answers (it ends when spar closes its stdin):
+  // the timeout is the only way out.
+  auto f = factory("exec:cmd=cat >/dev/null", 0.2);
   auto r = roundtrip(*f, user_request("hi"));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().kind == "timeout");
   CHECK(r.error().message == "exec agent gave no reply within 0.2 s");
-  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
 }
 
 namespace {
@@ -373,12 +377,15 @@ std::string write_script(const std::string& path, const std::string& body) {
 
 TEST_CASE("agent mock: spawns the server, forwards knobs, streams by default, stops it") {
   TestServer server([&](httplib::Server& s) { serve_completions(s); });
-  std::string args_file = "/tmp/spar_test_fake_mock_args";
-  std::string fake = write_script("/tmp/spar_test_fake_mock.sh",
+  TempDir dir;
+  std::string args_file = (dir.path() / "fake_mock_args").string();
+  std::string pid_file = (dir.path() / "fake_mock_pid").string();
+  std::string fake = write_script((dir.path() / "fake_mock.sh").string(),
                                   "echo \"$@\" > " + args_file + "\n"
+                                  "echo $$ > " + pid_file + "\n"
                                   "echo 'starting'\n"
                                   "echo 'listening on " + server.url("") + "'\n"
-                                  "exec sleep 30\n");
+                                  "exec sleep 3600\n");
   // `threads` becomes --threads; by default the pool covers --concurrency plus 16, at least 64.
   struct Case {
     const char* extra;
@@ -401,16 +408,19 @@ TEST_CASE("agent mock: spawns the server, forwards knobs, streams by default, st
     auto r = roundtrip(**f, user_request("hello"));
     REQUIRE_MESSAGE(r.ok(), why(r));
     CHECK(r->text == (std::string(stream) == ",stream=0" ? "echo: hello" : kLongReply));
-    auto t0 = std::chrono::steady_clock::now();
-    f->reset();  // SIGTERM; `sleep` exits at once
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+    pid_t pid = 0;
+    std::ifstream(pid_file) >> pid;
+    REQUIRE(pid > 0);
+    REQUIRE(::kill(pid, 0) == 0);  // the server runs (`exec` kept the script's pid)
+    f->reset();                     // stops it and reaps it before returning
+    CHECK(::kill(pid, 0) == -1);
+    CHECK(errno == ESRCH);
   }
-  std::remove(args_file.c_str());
-  std::remove(fake.c_str());
 }
 
 TEST_CASE("agent mock: a server that dies at startup is an exec error quoting stderr") {
-  std::string fake = write_script("/tmp/spar_test_fake_mock_dies.sh", "echo 'bad knob: zap=1' >&2\nexit 2\n");
+  TempDir dir;
+  std::string fake = write_script((dir.path() / "fake_mock_dies.sh").string(), "echo 'bad knob: zap=1' >&2\nexit 2\n");
   auto spec = parse_agent_spec("mock:zap=1");
   REQUIRE(spec.ok());
   FactoryOptions options;
@@ -425,15 +435,10 @@ TEST_CASE("agent mock: a server that dies at startup is an exec error quoting st
   CHECK(missing.error().kind == "input");
   CHECK(missing.error().message ==
         "cannot find spar-mock-agent at /nonexistent/spar-mock-agent (build it, or set SPAR_MOCK_AGENT to its path)");
-  std::remove(fake.c_str());
 }
 
-TEST_CASE("agent mock: the real spar-mock-agent, when built") {
-  std::string binary = spar::test::mock_agent_binary();
-  if (binary.empty()) {
-    MESSAGE("spar-mock-agent not built; skipped");
-    return;
-  }
+TEST_CASE("agent mock: the real spar-mock-agent") {
+  std::string binary = spar::test::mock_agent_binary();  // fails the test when missing
   auto spec = parse_agent_spec("mock");
   REQUIRE(spec.ok());
   FactoryOptions options;
@@ -447,10 +452,9 @@ TEST_CASE("agent mock: the real spar-mock-agent, when built") {
   request.cut_after_chars = 3;
   auto cut = roundtrip(**f, request);
   REQUIRE_MESSAGE(cut.ok(), why(cut));
-  if (utf8_length(r->text) > 3) {
-    CHECK(cut->truncated);
-    CHECK(cut->text == r->text.substr(0, utf8_prefix_bytes(r->text, 3)));
-  }
+  REQUIRE(utf8_length(r->text) > 3);  // a text reply long enough to cut
+  CHECK(cut->truncated);
+  CHECK(cut->text == r->text.substr(0, utf8_prefix_bytes(r->text, 3)));
 }
 
 TEST_CASE("agent exec: a command that cannot start") {

@@ -6,8 +6,13 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -26,8 +31,20 @@ class AgentTestServer {
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~AgentTestServer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    stopped_.notify_all();
     server_.stop();
     thread_.join();
+  }
+  // For a handler that must never answer: blocks until the server is destroyed at the end of
+  // the test, so a client's timeout (or its own destruction) is the only way out of the
+  // request, however slow the machine. Use it instead of sleeping "longer than the timeout".
+  void hang() {
+    std::unique_lock<std::mutex> lock(mu_);
+    stopped_.wait(lock, [this] { return stopping_; });
   }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
@@ -37,6 +54,36 @@ class AgentTestServer {
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable stopped_;
+  bool stopping_ = false;
+};
+
+// A 127.0.0.1 port that refuses connections for as long as this object lives: a socket bound
+// to an ephemeral port that never listens. Nothing else can bind the port meanwhile, unlike a
+// fixed port or one a closed server just gave back.
+class RefusedPort {
+ public:
+  RefusedPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+  }
+  ~RefusedPort() { ::close(fd_); }
+  RefusedPort(const RefusedPort&) = delete;
+  RefusedPort& operator=(const RefusedPort&) = delete;
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
 };
 
 inline agent::Request chat_request(const std::string& text, const std::string& session = "retail/refund#1-2a",
@@ -86,7 +133,8 @@ inline Result<agent::Reply> send_one(agent::AgentFactory& f, const agent::Reques
   return std::move(*out);
 }
 
-// The real spar-mock-agent (beside build/tests/spar_tests, or $SPAR_MOCK_AGENT), or "".
+// The real spar-mock-agent ($SPAR_MOCK_AGENT, which CTest sets, or beside
+// build/tests/spar_tests). A missing binary fails the test: a skipped test would pass.
 inline std::string mock_agent_binary() {
   std::string binary;
   if (const char* env = std::getenv("SPAR_MOCK_AGENT")) binary = env;
@@ -97,7 +145,8 @@ inline std::string mock_agent_binary() {
     dir = dir.substr(0, dir.rfind('/'));
     binary = dir.substr(0, dir.rfind('/')) + "/spar-mock-agent";
   }
-  return ::access(binary.c_str(), X_OK) == 0 ? binary : "";
+  if (::access(binary.c_str(), X_OK) != 0) FAIL("spar-mock-agent not found at '" << binary << "' (build it, or set SPAR_MOCK_AGENT)");
+  return binary;
 }
 
 inline double seconds_since(std::chrono::steady_clock::time_point t) {
