@@ -80,16 +80,19 @@ TEST_CASE("rate limit: completed replies charge their real usage") {
   auto client = make_rate_limited_client(loop, std::move(fake), limiter);
   Request small = chat_request("hi");  // a few tokens estimated
   bool done = false;
+  auto before = Clock::now();
   client->send(small, [&](Result<Reply> r) { done = r.ok(); });
   loop.run();
+  auto after = Clock::now();
   REQUIRE(done);
-  // 3000 tokens charged at 1000/s, minus the 1 s bucket: the next request waits about 2 s.
-  long wait = ms(limiter->try_acquire(0));
-  CHECK(wait > 1900);
+  // 3000 tokens charged at 1000/s, minus the 1 s bucket: the bucket is full again 2 s after
+  // the charge, which happened somewhere between `before` and `after` (however long that was).
+  long wait = ms(limiter->try_acquire(0, after));
   CHECK(wait <= 2000);
+  CHECK(wait >= 2000 - ms(after - before) - 1);
 }
 
-TEST_CASE("rate limit: 40 requests at --rps 20 from two workers take >= 1.9 s, spaced, no burst") {
+TEST_CASE("rate limit: 40 requests at --rps 20 from two workers take >= 1.9 s, no burst") {
   std::mutex mu;
   std::vector<Clock::time_point> arrivals;
   AgentTestServer server([&](httplib::Server& s) {
@@ -122,18 +125,14 @@ TEST_CASE("rate limit: 40 requests at --rps 20 from two workers take >= 1.9 s, s
   b.join();
   double took = seconds_since(start);
   CHECK(ok == 40);
-  CHECK(took >= 1.9);  // 39 gaps of 50 ms
-  CHECK(took < 5);
+  CHECK(took >= 1.9);  // 39 gaps of 50 ms (a lower bound: a slow machine only adds)
   REQUIRE(arrivals.size() == 40);
   std::sort(arrivals.begin(), arrivals.end());
-  // The i-th request cannot arrive before i/20 s (a little slack for scheduling).
+  // No burst: the i-th request cannot arrive before i/20 s, since each arrives after its slot
+  // and slots are 50 ms apart. Only lower bounds: a loaded machine delays arrivals and may
+  // bunch them up at the server, so gaps between arrivals prove nothing.
   for (size_t i = 0; i < arrivals.size(); ++i) {
     double at = std::chrono::duration<double>(arrivals[i] - start).count();
-    CHECK_MESSAGE(at >= 0.05 * static_cast<double>(i) - 0.02, "request " << i << " arrived at " << at << " s");
-  }
-  // No burst: 5 consecutive arrivals span 200 ms (at least 100 ms, leaving room for the
-  // server's threads being scheduled late on a loaded machine).
-  for (size_t i = 4; i < arrivals.size(); ++i) {
-    CHECK(arrivals[i] - arrivals[i - 4] >= milliseconds(100));
+    CHECK_MESSAGE(at >= 0.05 * static_cast<double>(i) - 0.002, "request " << i << " arrived at " << at << " s");
   }
 }
