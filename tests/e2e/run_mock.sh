@@ -3,8 +3,9 @@
 source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
 out="$WORK/run"
+track_mocks
 
-expect_exit 0 "$SPAR" run scenarios/ --agent mock -k 3 --seed 11 --out "$out"
+expect_exit 0 "$SPAR" run scenarios/ --agent mock -k 3 --seed 11 --out "$out" --history ""
 results="$out/results.jsonl"
 scenarios=$(find scenarios -name '*.lua' | wc -l)
 [ "$(wc -l <"$results")" -eq $((scenarios * 3)) ] || fail "expected one record per scenario x trial ($scenarios x 3)"
@@ -31,7 +32,7 @@ grep -q "^overall ($scenarios scenarios) .* 1.000    1.000    1.000$" "$WORK/out
 pass "summary.json and the pass^k table"
 
 # The same seed replays the same persona wording; the seed differs per trial.
-expect_exit 0 "$SPAR" run scenarios/subscriptions/cancel-or-pause.lua --agent mock -k 2 --seed 11 --out "$WORK/again" -q
+expect_exit 0 "$SPAR" run scenarios/subscriptions/cancel-or-pause.lua --agent mock -k 2 --seed 11 --out "$WORK/again" -q --history ""
 a=$(jq -c 'select(.scenario == "subscriptions/cancel-or-pause" and .trial <= 2) | [.seed, [.transcript[].content]]' "$results" | sort)
 b=$(jq -c '[.seed, [.transcript[].content]]' "$WORK/again/results.jsonl" | sort)
 [ "$a" = "$b" ] || fail "a seed does not replay identically"
@@ -44,13 +45,6 @@ expect_exit 0 "$SPAR" report "$out"
 diff <(jq -S . "$WORK/first.json") <(jq -S . "$summary") || fail "report differs from run's summary"
 pass "spar report recomputes the summary"
 
-# The mock agent process is gone when the run ends.
-sleep 0.2
-if pgrep -f "spar-mock-agent --port 0" >/dev/null && [ -z "${SPAR_ALLOW_STRAY_MOCK:-}" ]; then
-  # Other suites may run in parallel; only fail if one is a child of no live spar.
-  for pid in $(pgrep -f "spar-mock-agent --port 0"); do
-    ppid=$(ps -o ppid= -p "$pid" | tr -d ' ')
-    [ "$ppid" = "1" ] && fail "an orphaned spar-mock-agent ($pid) survived the run"
-  done
-fi
-pass "no orphaned mock agent"
+# Every mock agent this suite's runs started is gone when its run ends.
+expect_mocks_gone
+pass "no orphaned mock agent ($(wc -l <"$WORK/mock.pids") started, all gone)"
