@@ -56,9 +56,8 @@ pass "history records runs and shows trends"
 # Progress: plain lines without a terminal, a live line with an ETA on one.
 expect_exit 0 "$SPAR" run scenarios/retail/wrong-order-number.lua --agent mock -k 2 --out "$WORK/p" --history ""
 grep -q '^\[2/2\] retail/wrong-order-number #[12] pass (25 turns)$' "$WORK/err" || fail "plain progress lines"
-if command -v script >/dev/null; then
-  script -qec "$SPAR run scenarios/retail/wrong-order-number.lua --agent mock -k 2 --out $WORK/p2 --history ''" \
-    /dev/null >"$WORK/tty" </dev/null
-  grep -q 'ETA' "$WORK/tty" && grep -q $'\r' "$WORK/tty" || fail "live progress line on a terminal"
-  pass "progress: plain lines, or a live line with an ETA on a terminal"
-fi
+command -v script >/dev/null || fail "script is missing (Debian package bsdutils; scripts/test installs it)"
+script -qec "$SPAR run scenarios/retail/wrong-order-number.lua --agent mock -k 2 --out $WORK/p2 --history ''" \
+  /dev/null >"$WORK/tty" </dev/null
+grep -q 'ETA' "$WORK/tty" && grep -q $'\r' "$WORK/tty" || fail "live progress line on a terminal"
+pass "progress: plain lines, and a live line with an ETA on a terminal"
