@@ -16,7 +16,7 @@ render() {
   local profile
   profile="$(mktemp -d -p "$WORK" chromium.XXXXXX)"
   set +e
-  timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  timeout 300 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$profile" \
     --enable-logging=stderr --v=0 --window-size=1400,1000 --virtual-time-budget=5000 \
