@@ -1,7 +1,9 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,12 +20,18 @@ namespace spar::report {
 Status write_file_atomic(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return make_error("io", fmt::format("{}: cannot write", tmp));
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = (std::fclose(f) == 0) && ok;
+  if (!f) return make_error("io", fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
+  // fwrite buffers: a full disk may show only in fclose's flush, so both are checked, and the
+  // first errno is the reason given ("summary.json: No space left on device").
+  int error = std::fwrite(text.data(), 1, text.size(), f) == text.size() ? 0 : errno;
+  if (std::fclose(f) != 0 && error == 0) error = errno;
+  if (error != 0) {
+    std::remove(tmp.c_str());
+    return make_error("io", fmt::format("{}: {}", path, std::strerror(error)));
+  }
   std::error_code ec;
-  if (ok) std::filesystem::rename(tmp, path, ec);
-  if (!ok || ec) return make_error("io", fmt::format("{}: cannot write", path));
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return make_error("io", fmt::format("{}: cannot write: {}", path, ec.message()));
   return Ok{};
 }
 

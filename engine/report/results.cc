@@ -1,5 +1,10 @@
 #include "report/results.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -10,21 +15,29 @@ namespace spar::report {
 std::string to_line(const json& record) { return record.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 Result<std::unique_ptr<ResultsWriter>> ResultsWriter::open(const std::string& path, bool truncate) {
-  std::FILE* f = std::fopen(path.c_str(), truncate ? "wb" : "ab");
-  if (!f) return make_error("input", fmt::format("{}: cannot open for writing", path));
-  return std::unique_ptr<ResultsWriter>(new ResultsWriter(f, path));
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
+  if (fd < 0) return make_error("input", fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+  return std::unique_ptr<ResultsWriter>(new ResultsWriter(fd, path));
 }
 
 ResultsWriter::~ResultsWriter() {
-  if (file_) std::fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Status ResultsWriter::append(const json& record) {
   std::string line = to_line(record);
   line += '\n';
   std::lock_guard<std::mutex> lock(mu_);
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
-    return make_error("io", fmt::format("{}: write failed", path_));
+  if (!failed_.ok()) return failed_;
+  std::string_view left = line;
+  while (!left.empty()) {
+    ssize_t n = ::write(fd_, left.data(), left.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      failed_ = make_error("io", fmt::format("{}: {}", path_, n < 0 ? std::strerror(errno) : "write failed"));
+      return failed_;
+    }
+    left.remove_prefix(static_cast<size_t>(n));
   }
   return Ok{};
 }

@@ -22,14 +22,17 @@ class ResultsWriter {
   // truncate=true starts a fresh file; false appends (resume).
   static Result<std::unique_ptr<ResultsWriter>> open(const std::string& path, bool truncate);
   ~ResultsWriter();
-  // Writes one line and flushes it to the OS before returning.
+  // Writes one line with write(2) (no user-space buffer) before returning. The first failed
+  // write ("path: No space left on device", kind "io") is final: every later append returns
+  // it and writes nothing, so a full disk leaves at most one torn last line, which resume cuts.
   Status append(const json& record);
 
  private:
-  ResultsWriter(std::FILE* f, std::string path) : file_(f), path_(std::move(path)) {}
+  ResultsWriter(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   std::mutex mu_;
-  std::FILE* file_;
+  int fd_;
   std::string path_;
+  Status failed_ = Ok{};
 };
 
 struct ReadResults {
