@@ -22,6 +22,7 @@
 #include "report/diff.h"
 #include "report/history.h"
 #include "report/report.h"
+#include "report/terminal.h"
 #include "score/metrics.h"
 #include "run/lint.h"
 #include "run/merge.h"
@@ -41,7 +42,7 @@ constexpr int kExitGates = 1;
 constexpr int kExitInput = 2;
 
 int input_error(const std::string& message) {
-  fmt::print(stderr, "spar: error: {}\n", message);
+  fmt::print(stderr, "spar: error: {}\n", report::printable(message));
   return kExitInput;
 }
 
@@ -284,7 +285,8 @@ int do_merge(MergeArgs& a) {
   report::print_table(m->summary, stdout);
   fmt::print("\nmerged {} of {} conversations from {} folders into {}\n", m->records, m->expected, a.dirs.size(), a.out);
   if (!m->missing.empty()) {
-    fmt::print(stderr, "spar: warning: {} conversations are in no shard, first: {}\n", m->missing.size(), m->missing[0]);
+    fmt::print(stderr, "spar: warning: {} conversations are in no shard, first: {}\n", m->missing.size(),
+               report::printable(m->missing[0]));
   }
   return kExitOk;
 }
@@ -383,7 +385,7 @@ void setup_lint(CLI::App& app, LintArgs& a) {
 int do_lint(LintArgs& a) {
   auto report = run::lint(a.paths, a.persona);
   if (!report.ok()) return input_error(report.error().message);
-  for (const auto& p : report->problems) fmt::print("{}\n", p);
+  for (const auto& p : report->problems) fmt::print("{}\n", report::printable(p));
   fmt::print(stderr, "lint: {} personas, {} scenarios, {} problems\n", report->personas, report->scenarios,
              report->problems.size());
   return report->problems.empty() ? kExitOk : kExitInput;

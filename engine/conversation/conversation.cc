@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/json_depth.h"
 #include "score/recovery.h"
 
 namespace spar::conversation {
@@ -208,7 +209,11 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", r.text}, {"tool_calls", tool_calls_json(r.tool_calls)}};
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
-    json args = json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false);
+    // Arguments nested past the limit are read as {} like unparsable ones: the tree would be
+    // copied (recursively) into every policy check.
+    json args = json_nests_deeper_than(call.arguments)
+                    ? json::object()
+                    : json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false);
     if (args.is_discarded() || !args.is_object()) args = json::object();
     check_policies({{"kind", "tool_call"}, {"tool", call.name}, {"args", args}, {"text", r.text}});
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);

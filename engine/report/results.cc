@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "base/json_depth.h"
+
 namespace spar::report {
 
 std::string to_line(const json& record) { return record.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -86,6 +88,11 @@ Result<ReadResults> parse_results(std::string_view content, const std::string& n
       if (!last_unterminated) out.intact_bytes = pos;
       continue;
     }
+    if (json_nests_deeper_than(line)) {
+      // Never built into a tree: copying or printing it would recurse past the stack.
+      return make_error("input", fmt::format("{}:{}: malformed record: nested deeper than {} levels", name, line_no,
+                                             kMaxJsonDepth));
+    }
     json record = json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.is_object()) {
       if (last_unterminated) {
@@ -114,6 +121,11 @@ Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error("input", fmt::format("{}: cannot read results", path));
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+json read_json_file(const std::string& path) {
+  auto text = read_text(path);
+  return text.ok() ? parse_json_bounded(*text) : json();
 }
 
 Result<ReadResults> read_results(const std::string& path, bool drop_transcripts) {

@@ -57,6 +57,10 @@ Result<ReadResults> read_results(const std::string& path, bool drop_transcripts 
 // A whole file's bytes ("input" error naming the path if it cannot be read).
 Result<std::string> read_text(const std::string& path);
 
+// A JSON file spar wrote (run.json, summary.json): null when it cannot be read, a discarded
+// value when it is not JSON or nests deeper than base/json_depth.h allows.
+json read_json_file(const std::string& path);
+
 // Prepares a results file for appending after a crash: reads it, cuts a torn last line off,
 // and ends the file with a newline. Returns the intact records.
 Result<ReadResults> repair_results(const std::string& path);

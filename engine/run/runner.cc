@@ -26,6 +26,7 @@
 #include "report/history.h"
 #include "report/report.h"
 #include "report/results.h"
+#include "report/terminal.h"
 
 namespace spar::run {
 
@@ -180,9 +181,10 @@ class Progress {
     std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
     std::string detail;
     if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
-    std::string line = fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
-                                   record.value("scenario", ""), record.value("trial", 0), verdict,
-                                   record.value("turns", 0), detail);
+    // Scenario ids and error messages come from scripts and agents: escaped for the terminal.
+    std::string line = report::printable(fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
+                                                     record.value("scenario", ""), record.value("trial", 0), verdict,
+                                                     record.value("turns", 0), detail));
     if (!tty_) {
       fmt::print(stderr, "{}\n", line);
       return;
@@ -331,8 +333,7 @@ json run_args_json(const RunOptions& options) {
 }
 
 Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
-  std::ifstream in(fs::path(dir) / "run.json");
-  json run = in ? json::parse(in, nullptr, false) : json();
+  json run = report::read_json_file((fs::path(dir) / "run.json").string());
   if (!run.is_object() || !run["args"].is_object()) {
     return make_error("input", fmt::format("{}: nothing to resume (no run.json with the run's arguments)", dir));
   }
@@ -443,8 +444,7 @@ Result<RunOutcome> run(const RunOptions& options) {
     if (!fs::exists(results_path, ec)) {
       return make_error("input", fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
     }
-    std::ifstream in(fs::path(options.out_dir) / "run.json");
-    json before = in ? json::parse(in, nullptr, false) : json();
+    json before = report::read_json_file((fs::path(options.out_dir) / "run.json").string());
     if (before.is_object() && before["args"].is_object()) {
       auto same = check_same_run(before, options, *scenarios);
       if (!same.ok()) return same.error();
@@ -529,7 +529,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   outcome.summary = std::move(summary).value();
   if (!options.history.empty()) {
     auto st = report::record_history(options.history, options.out_dir, run_info, outcome.summary);
-    if (!st.ok()) spdlog::warn("run history not recorded: {}", st.error().message);
+    if (!st.ok()) spdlog::warn("run history not recorded: {}", report::printable(st.error().message));
   }
   return outcome;
 }

@@ -104,3 +104,31 @@ ln -s /dev/full "$WORK/rep2/summary.json.tmp"
 expect_exit 2 "$SPAR" report "$WORK/rep2"
 grep -qF "spar: error: $WORK/rep2/summary.json: No space left on device" "$WORK/err" || { cat "$WORK/err"; fail "summary on a full disk"; }
 pass "summary.json on a full disk: exit 2 with the reason"
+
+# spar report over a record nested 200,000 deep: exit 2 naming the line, no stack overflow.
+mkdir -p "$WORK/deep"
+{ head -1 "$WORK/a/results.jsonl"
+  python3 -c 'print("{\"scenario\":\"shop/tiny\",\"trial\":9,\"a\":" + "[" * 200000 + "]" * 200000 + "}")'
+} >"$WORK/deep/results.jsonl"
+expect_exit 2 "$SPAR" report "$WORK/deep"
+[ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "one line"; }
+grep -qF "spar: error: $WORK/deep/results.jsonl:2: malformed record: nested deeper than 512 levels" "$WORK/err" \
+  || { cat "$WORK/err"; fail "a too-deep record names its line"; }
+pass "spar report over a record nested 200,000 deep exits 2 naming line 2"
+
+# Script error text reaches the terminal with its control characters escaped; the record
+# keeps the real text.
+mkdir -p "$WORK/esc/scenarios"
+sed 's/u:fill_until(3)/error("\\27]0;pwned\\7\\27[2J gone")/' "$tiny" >"$WORK/esc/scenarios/esc.lua"
+grep -q 'pwned' "$WORK/esc/scenarios/esc.lua" || fail "test setup: no error in the persona"
+expect_exit 0 "$SPAR" run "$WORK/esc/scenarios/esc.lua" --agent mock --out "$WORK/esc/o" --history ""
+grep -qF 'shop/tiny #1 ERROR (' "$WORK/err" || { cat "$WORK/err"; fail "the progress line shows the error"; }
+grep -qF '\x1b]0;pwned\x07\x1b[2J gone' "$WORK/err" || { cat "$WORK/err"; fail "escaped on the progress line"; }
+! grep -q $'\x1b\|\x07' "$WORK/err" || fail "a raw control character reached stderr"
+jq -e -s '.[0].error.message | contains("\u001b]0;pwned\u0007")' "$WORK/esc/o/results.jsonl" >/dev/null \
+  || fail "the record keeps the real text"
+printf 'error("\\27[31mred\\r\\nspoofed: ok")\n' >"$WORK/esc/scenarios/bad.lua"
+expect_exit 2 "$SPAR" run "$WORK/esc/scenarios/bad.lua" --agent mock --out "$WORK/esc/o2" --history ""
+[ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "one line, even with CR LF in the message"; }
+grep -qF 'bad.lua:1: \x1b[31mred\x0d\x0aspoofed: ok' "$WORK/err" || { cat "$WORK/err"; fail "escaped script error"; }
+pass "script error text is escaped on stderr and the progress line, and kept in the record"
