@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "agent/fake.h"
 #include "base/json_depth.h"
+#include "conversation/conversation.h"
 #include "conversation/judge.h"
 #include "report/report.h"
 #include "report/results.h"
@@ -108,4 +110,61 @@ TEST_CASE("run safety: control characters are escaped for the terminal, other te
   CHECK(report::printable(std::string("nul\0!", 5)) == "nul\\x00!");
   CHECK(report::printable("csi \xc2\x9b" "2J, nbsp \xc2\xa0") == "csi \\u009b2J, nbsp \xc2\xa0");
   CHECK(report::printable("cut \xc2") == "cut \xc2");
+}
+
+namespace {
+const char* kTinyScenario = R"(return scenario {
+  id = "shop/tiny",
+  system = "You are a support agent.",
+  state = { n = 0 },
+  tools = { noop = { description = "Does nothing.", parameters = { type = "object" },
+                     run = function(state, args) return { ok = true } end } },
+  goal = function(state) return true end,
+  max_turns = 2,
+  persona = persona { run = function(u, facts) u:say("hello") u:say("bye") end },
+}
+)";
+
+// Plays kTinyScenario (in s.lua) with run id "r1d" against a fake agent; returns the record.
+json play_tiny(agent::FakeAgent::Responder responder, std::vector<agent::Request>* seen = nullptr) {
+  agent::Loop loop;
+  agent::FakeAgent fake(loop, std::move(responder));
+  json record;
+  conversation::Plan plan{"s.lua", "shop/tiny", 2, 0x63, "r1d"};
+  conversation::Conversation conv(plan, {}, fake, [&](json r) { record = std::move(r); });
+  loop.post([&] { conv.start(); });
+  loop.run();
+  if (seen) *seen = fake.requests();
+  return record;
+}
+}  // namespace
+
+TEST_CASE("run safety: session ids carry the run id, and the record names it") {
+  TempDir dir;
+  write_file("s.lua", kTinyScenario);
+  std::vector<agent::Request> seen;
+  json rec = play_tiny([](const agent::Request&) -> Result<agent::Reply> { return agent::Reply{"ok"}; }, &seen);
+  REQUIRE(rec["status"] == "completed");
+  CHECK(rec["run_id"] == "r1d");
+  REQUIRE(seen.size() == 2);
+  for (const auto& r : seen) CHECK(r.session_id == "shop/tiny#2-63-r1d");
+}
+
+TEST_CASE("run safety: tool-call arguments nested 200,000 deep end as {} for policies, not a stack overflow") {
+  TempDir dir;
+  write_file("s.lua", kTinyScenario);
+  std::string arguments = R"({"x":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  int calls = 0;
+  json rec = play_tiny([&](const agent::Request&) -> Result<agent::Reply> {
+    agent::Reply r;
+    if (calls++ == 0) {
+      r.tool_calls.push_back({"call_1", "no_such_tool", arguments});  // an unknown tool: the persona reads no args
+    } else {
+      r.text = "done";
+    }
+    return r;
+  });
+  REQUIRE(rec["status"] == "completed");
+  CHECK(rec["usage"]["tool_calls"] == 1);
+  CHECK(rec["transcript"][1]["tool_calls"][0]["arguments"] == arguments);  // the record keeps the text
 }
