@@ -1,7 +1,11 @@
 #include "cli/cli.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <functional>
 #include <regex>
 #include <sstream>
@@ -18,6 +22,7 @@
 #include "report/diff.h"
 #include "report/history.h"
 #include "report/report.h"
+#include "report/terminal.h"
 #include "score/metrics.h"
 #include "run/lint.h"
 #include "run/merge.h"
@@ -37,8 +42,39 @@ constexpr int kExitGates = 1;
 constexpr int kExitInput = 2;
 
 int input_error(const std::string& message) {
-  fmt::print(stderr, "spar: error: {}\n", message);
+  fmt::print(stderr, "spar: error: {}\n", report::printable(message));
   return kExitInput;
+}
+
+// A finite number in [lo, hi], the whole text: CLI11's Range and PositiveNumber let "nan"
+// through (every comparison with NaN is false) and take "inf" and 1e300 as positive numbers.
+CLI::Validator number_in(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < lo || v > hi) {
+          return fmt::format("expected a number from {} to {}, got '{}'", lo, hi, text);
+        }
+        return "";
+      },
+      fmt::format("NUMBER in [{}, {}]", lo, hi));
+}
+
+// A whole number in [lo, hi], the whole text (no sign, no fraction, no wrap-around of "-1").
+std::optional<uint64_t> whole_number(std::string_view text, uint64_t lo, uint64_t hi) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+CLI::Validator whole_number_in(uint64_t lo, uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        return whole_number(text, lo, hi) ? "" : fmt::format("expected a whole number from {} to {}, got '{}'", lo, hi, text);
+      },
+      fmt::format("INTEGER in [{}, {}]", lo, hi));
 }
 
 // --gate 'KEY OP VALUE', repeatable; parsed as given so a bad gate fails before the run.
@@ -88,13 +124,14 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option_function<std::string>(
       "--shard",
       [&o](const std::string& text) {
-        int i = 0, n = 0;
-        char extra = 0;
-        if (std::sscanf(text.c_str(), "%d/%d%c", &i, &n, &extra) != 2 || n < 1 || i < 1 || i > n) {
-          throw CLI::ValidationError("--shard", "expected i/n with 1 <= i <= n, like 2/4, got '" + text + "'");
+        size_t slash = text.find('/');
+        auto i = whole_number(std::string_view(text).substr(0, slash), 1, 100000);
+        auto n = slash == std::string::npos ? std::nullopt : whole_number(text.substr(slash + 1), 1, 100000);
+        if (!i || !n || *i > *n) {
+          throw CLI::ValidationError("--shard", "expected i/n with 1 <= i <= n <= 100000, like 2/4, got '" + text + "'");
         }
-        o.shard_index = i;
-        o.shard_count = n;
+        o.shard_index = static_cast<int>(*i);
+        o.shard_count = static_cast<int>(*n);
       },
       "Play only shard i of n (1-based) of the (scenario, trial) pairs; combine with spar merge");
   app.add_option("--agent", o.agent, "Agent under test: mock[:k=v,...] | openai:model=M,... | http:url=U,... | exec:cmd=...")
@@ -105,11 +142,11 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option("--judge-repeats", o.judge_repeats, "Judgements per window; their spread measures agreement")
       ->capture_default_str()->check(CLI::Range(1, 100));
   app.add_option("--judge-flaky", o.judge_flaky, "A window whose judgements spread more than this is flagged flaky")
-      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+      ->capture_default_str()->check(number_in(0.0, 1.0));
   app.add_option("--judge-cache", o.judge_cache, "Judge cache file (default: judge-cache.jsonl beside the --out folder)");
   app.add_option("-k,--trials", o.trials, "Trials per scenario")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--seed", o.seed, "Run seed; each conversation's seed derives from it, the scenario and the trial")
-      ->capture_default_str();
+      ->capture_default_str()->check(whole_number_in(0, std::numeric_limits<uint64_t>::max()));
   o.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   app.add_option("-j,--jobs", o.jobs, "Event-loop threads (default: the number of cores)")
       ->capture_default_str()->check(CLI::Range(1, 256));
@@ -121,26 +158,26 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option("--max-tool-steps", o.conversation.max_tool_steps, "Tool-call rounds allowed per turn")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before an agent request times out")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(number_in(0.001, 86400));
   app.add_option("--retries", o.factory.retries,
                  "Retries of a model request after a 429, 5xx, timeout or connection error (backoff with jitter)")
       ->capture_default_str()->check(CLI::Range(0, 100));
   app.add_option("--rps", o.factory.rps, "Requests per second to each model, evenly spaced (0 = no limit)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(number_in(0, 1e6));
   app.add_option("--tpm", o.factory.tpm, "Tokens per minute to each model (0 = no limit)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(number_in(0, 1e12));
   auto* record = app.add_option("--record", o.factory.record,
                                 "Record every agent, user-model and judge exchange to this cassette (JSON lines)");
   app.add_option("--replay", o.factory.replay,
                  "Answer every model request from this cassette: no network, no process, no API key")
       ->excludes(record);
   app.add_option("--step-cpu", o.conversation.persona.limits.step_cpu_seconds, "CPU seconds a persona step may use")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(number_in(0.001, 3600));
   app.add_option_function<double>(
          "--lua-memory",
          [&o](double mib) { o.conversation.persona.limits.memory_bytes = static_cast<size_t>(mib * 1024 * 1024); },
          "MiB of memory each conversation's Lua state may use (default 64)")
-      ->check(CLI::Range(1.0, 65536.0));
+      ->check(number_in(1, 65536));
   app.add_option_function<std::string>(
          "--checkpoints",
          [&o](const std::string& text) {
@@ -148,11 +185,12 @@ void setup_run(CLI::App& app, RunArgs& a) {
            std::stringstream ss(text);
            std::string part;
            while (std::getline(ss, part, ',')) {
-             int t = 0;
-             if (std::sscanf(part.c_str(), "%d", &t) != 1 || t < 1 || (!turns.empty() && t <= turns.back())) {
-               throw CLI::ValidationError("--checkpoints", "expected increasing turn numbers like 3,8,15,25, got '" + text + "'");
+             auto t = whole_number(part, 1, 100000);
+             if (!t || (!turns.empty() && static_cast<int>(*t) <= turns.back())) {
+               throw CLI::ValidationError("--checkpoints", "expected increasing turn numbers from 1 to 100000 like "
+                                                           "3,8,15,25, got '" + text + "'");
              }
-             turns.push_back(t);
+             turns.push_back(static_cast<int>(*t));
            }
            if (turns.empty()) throw CLI::ValidationError("--checkpoints", "expected turn numbers like 3,8,15,25");
            o.conversation.checkpoints = turns;
@@ -217,7 +255,7 @@ void setup_report(CLI::App& app, ReportArgs& a) {
       "USD per million tokens, e.g. prompt=0.15,completion=0.60 (default: the run's)");
   app.add_option("--transcripts", a.options.max_transcripts,
                  "Transcripts report.html embeds, failures first; the rest point at results.jsonl")
-      ->capture_default_str();
+      ->capture_default_str()->check(whole_number_in(0, 1000000000));
   add_gates(app, a.gates);
 }
 
@@ -247,7 +285,8 @@ int do_merge(MergeArgs& a) {
   report::print_table(m->summary, stdout);
   fmt::print("\nmerged {} of {} conversations from {} folders into {}\n", m->records, m->expected, a.dirs.size(), a.out);
   if (!m->missing.empty()) {
-    fmt::print(stderr, "spar: warning: {} conversations are in no shard, first: {}\n", m->missing.size(), m->missing[0]);
+    fmt::print(stderr, "spar: warning: {} conversations are in no shard, first: {}\n", m->missing.size(),
+               report::printable(m->missing[0]));
   }
   return kExitOk;
 }
@@ -309,7 +348,7 @@ void setup_diff(CLI::App& app, DiffArgs& a) {
   app.add_option("base", a.base, "The baseline run folder (or its summary.json)")->required();
   app.add_option("new", a.now, "The new run folder (or its summary.json)")->required();
   app.add_option("--max-drop", a.options.max_drop, "A metric that gets worse by more than this is a regression")
-      ->capture_default_str()->check(CLI::Range(0.0, 1000.0));
+      ->capture_default_str()->check(number_in(0, 1000));
   app.add_option_function<std::vector<std::string>>(
       "--min", [&a](const std::vector<std::string>& t) { parse_bounds(t, a.options.mins, "--min"); },
       "NEW must reach METRIC=VALUE overall, e.g. pass^1=0.9");
@@ -346,7 +385,7 @@ void setup_lint(CLI::App& app, LintArgs& a) {
 int do_lint(LintArgs& a) {
   auto report = run::lint(a.paths, a.persona);
   if (!report.ok()) return input_error(report.error().message);
-  for (const auto& p : report->problems) fmt::print("{}\n", p);
+  for (const auto& p : report->problems) fmt::print("{}\n", report::printable(p));
   fmt::print(stderr, "lint: {} personas, {} scenarios, {} problems\n", report->personas, report->scenarios,
              report->problems.size());
   return report->problems.empty() ? kExitOk : kExitInput;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/json_depth.h"
 #include "score/recovery.h"
 
 namespace spar::conversation {
@@ -32,6 +33,7 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
       {"scenario", plan_.scenario_id},
       {"persona", nullptr},
       {"trial", plan_.trial},
+      {"run_id", plan_.run_id},
       {"seed", plan_.seed},
       {"status", "completed"},
       {"pass", false},
@@ -59,6 +61,13 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
 }
 
 Conversation::~Conversation() = default;
+
+std::string Conversation::session_id(std::string_view suffix) const {
+  std::string id = fmt::format("{}#{}-{:x}", plan_.scenario_id, plan_.trial, plan_.seed);
+  if (!plan_.run_id.empty()) id += "-" + plan_.run_id;
+  id += suffix;
+  return id;
+}
 
 void Conversation::start() {
   started_ = std::chrono::steady_clock::now();
@@ -92,7 +101,7 @@ void Conversation::on_action(Result<persona::Action> action) {
 // conversation so far, seen from the user's side (the agent's messages are its input).
 void Conversation::write_with_user_model(persona::Action action) {
   agent::Request req;
-  req.session_id = fmt::format("{}#{}-{:x}/user", plan_.scenario_id, plan_.trial, plan_.seed);
+  req.session_id = session_id("/user");
   req.seed = plan_.seed;
   std::string system =
       "You are role-playing a customer who is talking to a support agent. Write only the customer's "
@@ -176,7 +185,7 @@ void Conversation::begin_turn(persona::Action a, bool generated) {
 
 void Conversation::send_to_agent() {
   agent::Request req;
-  req.session_id = fmt::format("{}#{}-{:x}", plan_.scenario_id, plan_.trial, plan_.seed);
+  req.session_id = session_id();
   req.seed = plan_.seed;
   req.cut_after_chars = cut_after_;
   req.messages = history_;
@@ -200,7 +209,11 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", r.text}, {"tool_calls", tool_calls_json(r.tool_calls)}};
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
-    json args = json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false);
+    // Arguments nested past the limit are read as {} like unparsable ones: the tree would be
+    // copied (recursively) into every policy check.
+    json args = json_nests_deeper_than(call.arguments)
+                    ? json::object()
+                    : json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false);
     if (args.is_discarded() || !args.is_object()) args = json::object();
     check_policies({{"kind", "tool_call"}, {"tool", call.name}, {"args", args}, {"text", r.text}});
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);
@@ -293,7 +306,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
   for (int i = 0; i < repeats; ++i) {
     agent::Request req = build_judge_request(
         session_->info().judge_rubric, record_["transcript"], from, checkpoint, plan_.seed, i,
-        fmt::format("{}#{}-{:x}/judge@{}", plan_.scenario_id, plan_.trial, plan_.seed, checkpoint));
+        session_id(fmt::format("/judge@{}", checkpoint)));
     std::string key = judge_cache_key(judge_->identity, req);
     if (auto hit = judge_->cache ? judge_->cache->get(key) : std::nullopt) {
       pending->results[static_cast<size_t>(i)] = parse_judgement(*hit);

@@ -30,6 +30,7 @@ struct Plan {
   std::string scenario_id;
   int trial = 1;      // 1-based
   uint64_t seed = 0;  // from base/seed.h conversation_seed()
+  std::string run_id;  // the run's random id: in the record and in every session id sent to a model
 };
 
 struct Options {
@@ -64,6 +65,9 @@ class Conversation {
   void check_policies(json ctx);
   void finish(const std::string& end_reason);
   void fail(const Error& error);
+  // "S#N-SEED-RUNID" + suffix: unique to this run, so a stateful agent cannot carry one run's
+  // state into the next run with the same --seed. Cassette keys never include it.
+  std::string session_id(std::string_view suffix = "") const;
 
   Plan plan_;
   Options options_;

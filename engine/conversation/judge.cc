@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/json_depth.h"
 #include "base/seed.h"
 
 namespace spar::conversation {
@@ -25,7 +26,7 @@ Result<std::unique_ptr<JudgeCache>> JudgeCache::open(const std::string& path) {
   if (path.empty()) return cache;
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) {
-    json entry = json::parse(line, nullptr, false);
+    json entry = parse_json_bounded(line);
     if (entry.is_object() && entry["key"].is_string() && entry["reply"].is_string()) {
       cache->entries_[entry["key"]] = entry["reply"];
     }
@@ -98,7 +99,7 @@ Result<json> parse_judgement(const std::string& text) {
   if (fenced && open != std::string::npos && close != std::string::npos && close > open) {
     t = t.substr(open, close - open + 1);
   }
-  json j = json::parse(t, nullptr, false);
+  json j = parse_json_bounded(t);
   if (j.is_discarded() || !j.is_object()) {
     return make_error("judge", fmt::format("the judge did not answer with a JSON object: {:.120}", text));
   }
@@ -107,7 +108,8 @@ Result<json> parse_judgement(const std::string& text) {
   }
   double score = j["score"].get<double>();
   if (score < 0 || score > 1) return make_error("judge", fmt::format("the judge's score {} is outside [0, 1]", score));
-  return json{{"score", score}, {"reason", j.value("reason", "")}};
+  const json& reason = j["reason"];  // any type the judge chose: only a string is kept
+  return json{{"score", score}, {"reason", reason.is_string() ? reason.get<std::string>() : ""}};
 }
 
 json combine_judgements(const std::vector<Result<json>>& repeats, int cached, double flaky_spread) {

@@ -22,8 +22,7 @@ Result<json> load_summary(const std::string& path) {
   fs::path p(path);
   fs::path summary = fs::is_directory(p, ec) ? p / "summary.json" : p;
   if (fs::is_regular_file(summary, ec)) {
-    std::ifstream in(summary);
-    json s = json::parse(in, nullptr, false);
+    json s = read_json_file(summary.string());
     if (s.is_discarded() || !s.is_object()) return make_error("input", fmt::format("{}: not a summary", summary.string()));
     return s;
   }

@@ -1,15 +1,19 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
+#include "base/json_depth.h"
 #include "report/html.h"
 #include "report/junit.h"
+#include "report/terminal.h"
 #include "report/results.h"
 #include "score/summary.h"
 
@@ -18,12 +22,18 @@ namespace spar::report {
 Status write_file_atomic(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return make_error("io", fmt::format("{}: cannot write", tmp));
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = (std::fclose(f) == 0) && ok;
+  if (!f) return make_error("io", fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
+  // fwrite buffers: a full disk may show only in fclose's flush, so both are checked, and the
+  // first errno is the reason given ("summary.json: No space left on device").
+  int error = std::fwrite(text.data(), 1, text.size(), f) == text.size() ? 0 : errno;
+  if (std::fclose(f) != 0 && error == 0) error = errno;
+  if (error != 0) {
+    std::remove(tmp.c_str());
+    return make_error("io", fmt::format("{}: {}", path, std::strerror(error)));
+  }
   std::error_code ec;
-  if (ok) std::filesystem::rename(tmp, path, ec);
-  if (!ok || ec) return make_error("io", fmt::format("{}: cannot write", path));
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return make_error("io", fmt::format("{}: cannot write: {}", path, ec.message()));
   return Ok{};
 }
 
@@ -76,7 +86,7 @@ void embed_transcripts(std::string_view content, ReadResults& read, size_t max_t
     }
     size_t start = read.offsets[order[n]];
     size_t end = content.find('\n', start);
-    json whole = json::parse(content.substr(start, end == std::string_view::npos ? end : end - start), nullptr, false);
+    json whole = parse_json_bounded(content.substr(start, end == std::string_view::npos ? end : end - start));
     if (whole.is_object() && whole.contains("transcript")) record["transcript"] = std::move(whole["transcript"]);
   }
 }
@@ -96,8 +106,7 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   score::SummaryOptions summary_options;
   summary_options.price = options.price;
   if (!summary_options.price) {
-    std::ifstream in(fs::path(dir) / "run.json");
-    json run = in ? json::parse(in, nullptr, false) : json();
+    json run = read_json_file((fs::path(dir) / "run.json").string());
     if (run.is_object() && run.contains("price") && run["price"].is_object()) {
       summary_options.price = score::Price{run["price"].value("prompt", 0.0), run["price"].value("completion", 0.0)};
     }
@@ -106,8 +115,7 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   if (read->dropped_torn_line) summary["dropped_torn_line"] = true;
   auto st = write_file_atomic((fs::path(dir) / "summary.json").string(), summary.dump(2) + "\n");
   if (!st.ok()) return st.error();
-  json run_info = nullptr;
-  if (std::ifstream in(fs::path(dir) / "run.json"); in) run_info = json::parse(in, nullptr, false);
+  json run_info = read_json_file((fs::path(dir) / "run.json").string());
   if (run_info.is_discarded()) run_info = nullptr;
   if (slim) embed_transcripts(*content, *read, options.max_transcripts);
   st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info));
@@ -132,7 +140,7 @@ void print_table(const json& summary, std::FILE* out) {
   for (int i : shown) header += fmt::format("  {:>{}}", fmt::format("pass^{}", i), col);
   fmt::print(out, "{}\n", header);
   auto row = [&](const std::string& name, const json& s) {
-    std::string line = fmt::format("{:<{}}  {:>4}  {:>4}", name, width, s.value("n", 0), s.value("errors", 0));
+    std::string line = fmt::format("{:<{}}  {:>4}  {:>4}", printable(name), width, s.value("n", 0), s.value("errors", 0));
     const json& hat = s["pass_hat_k"];
     for (int i : shown) {
       auto it = hat.find(std::to_string(i));

@@ -1,30 +1,45 @@
 #include "report/results.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
+
+#include "base/json_depth.h"
 
 namespace spar::report {
 
 std::string to_line(const json& record) { return record.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 Result<std::unique_ptr<ResultsWriter>> ResultsWriter::open(const std::string& path, bool truncate) {
-  std::FILE* f = std::fopen(path.c_str(), truncate ? "wb" : "ab");
-  if (!f) return make_error("input", fmt::format("{}: cannot open for writing", path));
-  return std::unique_ptr<ResultsWriter>(new ResultsWriter(f, path));
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
+  if (fd < 0) return make_error("input", fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+  return std::unique_ptr<ResultsWriter>(new ResultsWriter(fd, path));
 }
 
 ResultsWriter::~ResultsWriter() {
-  if (file_) std::fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Status ResultsWriter::append(const json& record) {
   std::string line = to_line(record);
   line += '\n';
   std::lock_guard<std::mutex> lock(mu_);
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
-    return make_error("io", fmt::format("{}: write failed", path_));
+  if (!failed_.ok()) return failed_;
+  std::string_view left = line;
+  while (!left.empty()) {
+    ssize_t n = ::write(fd_, left.data(), left.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      failed_ = make_error("io", fmt::format("{}: {}", path_, n < 0 ? std::strerror(errno) : "write failed"));
+      return failed_;
+    }
+    left.remove_prefix(static_cast<size_t>(n));
   }
   return Ok{};
 }
@@ -73,6 +88,11 @@ Result<ReadResults> parse_results(std::string_view content, const std::string& n
       if (!last_unterminated) out.intact_bytes = pos;
       continue;
     }
+    if (json_nests_deeper_than(line)) {
+      // Never built into a tree: copying or printing it would recurse past the stack.
+      return make_error("input", fmt::format("{}:{}: malformed record: nested deeper than {} levels", name, line_no,
+                                             kMaxJsonDepth));
+    }
     json record = json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.is_object()) {
       if (last_unterminated) {
@@ -101,6 +121,11 @@ Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error("input", fmt::format("{}: cannot read results", path));
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+json read_json_file(const std::string& path) {
+  auto text = read_text(path);
+  return text.ok() ? parse_json_bounded(*text) : json();
 }
 
 Result<ReadResults> read_results(const std::string& path, bool drop_transcripts) {

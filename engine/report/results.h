@@ -22,14 +22,17 @@ class ResultsWriter {
   // truncate=true starts a fresh file; false appends (resume).
   static Result<std::unique_ptr<ResultsWriter>> open(const std::string& path, bool truncate);
   ~ResultsWriter();
-  // Writes one line and flushes it to the OS before returning.
+  // Writes one line with write(2) (no user-space buffer) before returning. The first failed
+  // write ("path: No space left on device", kind "io") is final: every later append returns
+  // it and writes nothing, so a full disk leaves at most one torn last line, which resume cuts.
   Status append(const json& record);
 
  private:
-  ResultsWriter(std::FILE* f, std::string path) : file_(f), path_(std::move(path)) {}
+  ResultsWriter(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   std::mutex mu_;
-  std::FILE* file_;
+  int fd_;
   std::string path_;
+  Status failed_ = Ok{};
 };
 
 struct ReadResults {
@@ -53,6 +56,10 @@ Result<ReadResults> read_results(const std::string& path, bool drop_transcripts 
 
 // A whole file's bytes ("input" error naming the path if it cannot be read).
 Result<std::string> read_text(const std::string& path);
+
+// A JSON file spar wrote (run.json, summary.json): null when it cannot be read, a discarded
+// value when it is not JSON or nests deeper than base/json_depth.h allows.
+json read_json_file(const std::string& path);
 
 // Prepares a results file for appending after a crash: reads it, cuts a torn last line off,
 // and ends the file with a newline. Returns the intact records.

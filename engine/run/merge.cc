@@ -21,8 +21,7 @@ Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::st
   std::map<std::pair<std::string, int>, std::string> seen;  // pair -> the folder that holds it
   std::vector<json> records;
   for (const auto& dir : dirs) {
-    std::ifstream in(fs::path(dir) / "run.json");
-    json run = in ? json::parse(in, nullptr, false) : json();
+    json run = report::read_json_file((fs::path(dir) / "run.json").string());
     if (!run.is_object()) return make_error("input", fmt::format("{}: not a spar run folder (no run.json)", dir));
     if (first_run.is_null()) {
       first_run = run;

@@ -1,10 +1,14 @@
 #include "run/runner.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
-#include <set>
+#include <random>
 #include <atomic>
 #include <chrono>
 #include <ctime>
@@ -22,6 +26,7 @@
 #include "report/history.h"
 #include "report/report.h"
 #include "report/results.h"
+#include "report/terminal.h"
 
 namespace spar::run {
 
@@ -80,10 +85,10 @@ class Worker {
   Worker(std::vector<conversation::Plan> plans, int concurrency, const RunOptions& options,
          agent::AgentFactory& factory, agent::AgentFactory* user_factory, agent::AgentFactory* judge_factory,
          conversation::JudgeCache* judge_cache, report::ResultsWriter& writer,
-         std::function<void(const json&)> on_record)
+         std::function<void(const json&)> on_record, std::atomic<bool>& stop)
       : plans_(std::move(plans)), concurrency_(std::max(1, concurrency)), options_(options),
         factory_(factory), user_factory_(user_factory), judge_factory_(judge_factory), writer_(writer),
-        on_record_(std::move(on_record)) {
+        on_record_(std::move(on_record)), stop_(stop) {
     judge_.cache = judge_cache;
     judge_.identity = options.judge;
     judge_.repeats = options.judge_repeats;
@@ -112,7 +117,9 @@ class Worker {
 
  private:
   void start_next() {
-    if (next_ >= plans_.size()) return;
+    // After a failed write (a full disk) no worker starts another conversation; those in
+    // flight finish, and the run ends with the write's error.
+    if (next_ >= plans_.size() || stop_) return;
     size_t slot = next_++;
     auto conv = std::make_unique<conversation::Conversation>(
         plans_[slot], options_.conversation, *client_,
@@ -125,8 +132,12 @@ class Worker {
 
   void on_finished(size_t slot, json record) {
     auto st = writer_.append(record);
-    if (!st.ok() && write_status_.ok()) write_status_ = st;
-    on_record_(record);
+    if (!st.ok()) {
+      if (write_status_.ok()) write_status_ = st;
+      stop_ = true;
+    } else {
+      on_record_(record);
+    }
     // The conversation is still on the stack: destroy it, and start the next, from the loop.
     loop_.post([this, slot] {
       live_.erase(slot);
@@ -144,6 +155,7 @@ class Worker {
   conversation::Judge judge_;
   report::ResultsWriter& writer_;
   std::function<void(const json&)> on_record_;
+  std::atomic<bool>& stop_;
   std::unique_ptr<agent::AgentClient> client_;
   std::unique_ptr<agent::AgentClient> user_client_;
   std::unique_ptr<agent::AgentClient> judge_client_;
@@ -169,9 +181,10 @@ class Progress {
     std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
     std::string detail;
     if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
-    std::string line = fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
-                                   record.value("scenario", ""), record.value("trial", 0), verdict,
-                                   record.value("turns", 0), detail);
+    // Scenario ids and error messages come from scripts and agents: escaped for the terminal.
+    std::string line = report::printable(fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
+                                                     record.value("scenario", ""), record.value("trial", 0), verdict,
+                                                     record.value("turns", 0), detail));
     if (!tty_) {
       fmt::print(stderr, "{}\n", line);
       return;
@@ -213,7 +226,71 @@ Result<std::set<std::pair<std::string, int>>> recorded_pairs(const std::string& 
   return done;
 }
 
+// An exclusive flock(2) on OUT/run.lock, held until destroyed (for the whole run, resumes
+// included): a second `spar run` on the same folder is refused instead of interleaving its
+// records with the first's. The kernel drops the lock when spar exits, however it exits.
+class FolderLock {
+ public:
+  static Result<std::unique_ptr<FolderLock>> take(const std::string& dir) {
+    std::string path = (fs::path(dir) / "run.lock").string();
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return make_error("input", fmt::format("{}: cannot create the lock file: {}", path, std::strerror(errno)));
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      int error = errno;
+      ::close(fd);
+      if (error == EWOULDBLOCK) {
+        return make_error("input", fmt::format("{}: another spar run is using this folder (it holds {}); wait for "
+                                               "it to finish or choose another --out", dir, path));
+      }
+      return make_error("input", fmt::format("{}: cannot lock: {}", path, std::strerror(error)));
+    }
+    return std::unique_ptr<FolderLock>(new FolderLock(fd));
+  }
+  ~FolderLock() { ::close(fd_); }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  explicit FolderLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// A resumed run must be the run in the folder: the same seed, trials and scenarios.
+Status check_same_run(const json& before, const RunOptions& options, const std::vector<ScenarioEntry>& scenarios) {
+  const json& a = before["args"];
+  if (a.value("seed", options.seed) != options.seed || a.value("trials", options.trials) != options.trials) {
+    return make_error("input", fmt::format("{}: was run with --seed {} -k {}; resume it with the same",
+                                           options.out_dir, a.value("seed", options.seed),
+                                           a.value("trials", options.trials)));
+  }
+  if (auto it = before.find("scenarios"); it != before.end() && it->is_array()) {
+    std::vector<std::string> had, now;
+    for (const auto& id : *it) had.push_back(id.is_string() ? id.get<std::string>() : id.dump());
+    for (const auto& e : scenarios) now.push_back(e.id);
+    if (had != now) {
+      auto differ = std::mismatch(had.begin(), had.end(), now.begin(), now.end());
+      std::string which = differ.first != had.end() ? "it had '" + *differ.first + "'"
+                                                    : "it did not have '" + *differ.second + "'";
+      return make_error("input", fmt::format("{}: was run on other scenarios ({} scenarios, these paths give {}; {}); "
+                                             "resume it with the same paths, or with --resume alone",
+                                             options.out_dir, had.size(), now.size(), which));
+    }
+  }
+  return ok_status();
+}
+
+// spar-mock-agent serves each conversation in flight on a thread of its own (plus 16 spare)
+// and takes at most 4096 threads (tools/mock-agent/server.cc --threads).
+constexpr int kMockMaxConcurrency = 4096 - 16;
+
 }  // namespace
+
+std::string new_run_id() {
+  std::random_device rd;
+  uint64_t id = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  return fmt::format("{:016x}", id);
+}
 
 std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEntry>& scenarios, int trials,
                                                    uint64_t seed, int shard_index, int shard_count) {
@@ -256,8 +333,7 @@ json run_args_json(const RunOptions& options) {
 }
 
 Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
-  std::ifstream in(fs::path(dir) / "run.json");
-  json run = in ? json::parse(in, nullptr, false) : json();
+  json run = report::read_json_file((fs::path(dir) / "run.json").string());
   if (!run.is_object() || !run["args"].is_object()) {
     return make_error("input", fmt::format("{}: nothing to resume (no run.json with the run's arguments)", dir));
   }
@@ -315,9 +391,20 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto scenarios = load_scenarios(*files, options.conversation.persona);
   if (!scenarios.ok()) return scenarios.error();
   std::error_code ec;
+  std::string run_id = new_run_id();
 
   auto spec = agent::parse_agent_spec(options.agent);
   if (!spec.ok()) return spec.error();
+  if (spec->kind == "mock" && !spec->params.count("threads") && options.concurrency > kMockMaxConcurrency) {
+    return make_error("input", fmt::format("--concurrency {}: the mock agent serves at most {} conversations in "
+                                           "flight; give --concurrency {} or less",
+                                           options.concurrency, kMockMaxConcurrency, kMockMaxConcurrency));
+  }
+  // Nothing is written to the output folder before its lock is held.
+  fs::create_directories(options.out_dir, ec);
+  if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
+  auto lock = FolderLock::take(options.out_dir);
+  if (!lock.ok()) return lock.error();
   agent::FactoryOptions factory_options = options.factory;  // + the --record/--replay cassette, opened once
   factory_options.record_append = options.resume;
   factory_options.concurrency = options.concurrency;
@@ -351,23 +438,20 @@ Result<RunOutcome> run(const RunOptions& options) {
     judge_cache = std::move(cache).value();
   }
 
-  fs::create_directories(options.out_dir, ec);
-  if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
   std::string results_path = (fs::path(options.out_dir) / "results.jsonl").string();
   std::set<std::pair<std::string, int>> done;
   if (options.resume) {
     if (!fs::exists(results_path, ec)) {
       return make_error("input", fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
     }
-    std::ifstream in(fs::path(options.out_dir) / "run.json");
-    json before = in ? json::parse(in, nullptr, false) : json();
+    json before = report::read_json_file((fs::path(options.out_dir) / "run.json").string());
     if (before.is_object() && before["args"].is_object()) {
-      const json& a = before["args"];
-      if (a.value("seed", options.seed) != options.seed || a.value("trials", options.trials) != options.trials) {
-        return make_error("input", fmt::format("{}: was run with --seed {} -k {}; resume it with the same",
-                                               options.out_dir, a.value("seed", options.seed),
-                                               a.value("trials", options.trials)));
-      }
+      auto same = check_same_run(before, options, *scenarios);
+      if (!same.ok()) return same.error();
+    }
+    // The resumed run keeps its id (a run.json from before run ids gets a new one).
+    if (before.is_object() && before.contains("run_id") && before["run_id"].is_string()) {
+      run_id = before["run_id"].get<std::string>();
     }
     auto pairs = recorded_pairs(results_path, options.retry_errors);
     if (!pairs.ok()) return pairs.error();
@@ -381,6 +465,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   char started_at[32];
   std::strftime(started_at, sizeof started_at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   json run_info = {{"spar", "0.1.0"},
+                   {"run_id", run_id},
                    {"started_at", started_at},
                    {"agent", (*factory)->describe()},
                    {"user_model", user_factory ? json(user_factory->describe()) : json(nullptr)},
@@ -407,6 +492,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   for (auto& plan : plan_conversations(*scenarios, options.trials, options.seed, options.shard_index,
                                        options.shard_count)) {
     if (done.count({plan.scenario_id, plan.trial})) continue;
+    plan.run_id = run_id;
     assigned[index++ % static_cast<size_t>(jobs)].push_back(std::move(plan));
   }
   const int total = static_cast<int>(index);
@@ -418,12 +504,13 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto on_record = [&](const json& record) { progress.finished(record, outcome); };
 
   // --concurrency is split exactly: worker i keeps C/jobs (+1 for the first C%jobs) in flight.
+  std::atomic<bool> stop{false};
   std::vector<std::unique_ptr<Worker>> workers;
   for (size_t i = 0; i < assigned.size(); ++i) {
     auto& plans = assigned[i];
     int per_worker = options.concurrency / jobs + (static_cast<int>(i) < options.concurrency % jobs ? 1 : 0);
     workers.push_back(std::make_unique<Worker>(std::move(plans), per_worker, options, **factory, user_factory.get(),
-                                               judge_factory.get(), judge_cache.get(), **writer, on_record));
+                                               judge_factory.get(), judge_cache.get(), **writer, on_record, stop));
   }
   std::vector<Status> statuses(workers.size(), Status(Ok{}));
   if (workers.size() == 1) {
@@ -442,7 +529,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   outcome.summary = std::move(summary).value();
   if (!options.history.empty()) {
     auto st = report::record_history(options.history, options.out_dir, run_info, outcome.summary);
-    if (!st.ok()) spdlog::warn("run history not recorded: {}", st.error().message);
+    if (!st.ok()) spdlog::warn("run history not recorded: {}", report::printable(st.error().message));
   }
   return outcome;
 }

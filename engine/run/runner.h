@@ -76,6 +76,9 @@ std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEnt
 // missing (scenario, trial) pairs.
 Result<RunOutcome> run(const RunOptions& options);
 
+// A fresh random run id: 16 hex characters from std::random_device.
+std::string new_run_id();
+
 // run.json's "args": what options_from_run reads back. URL credentials in specs are masked.
 json run_args_json(const RunOptions& options);
 

@@ -5,7 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
 cas="$WORK/cassette.jsonl"
-strip() { jq -cS 'del(.duration_ms, .usage.turn_latency_ms)' "$1" | sort; }
+# Each run has its own run_id (in every record and session id); the conversations are the same.
+strip() { jq -cS 'del(.duration_ms, .usage.turn_latency_ms, .run_id)' "$1" | sort; }
 
 # A judged scenario whose persona asks the user model for one message, beside the library.
 mkdir -p "$WORK/extra"
