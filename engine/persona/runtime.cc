@@ -36,7 +36,7 @@ extern const std::string_view kPrelude;  // generated from prelude/prelude.lua
 namespace {
 
 constexpr int kHookEvery = 10000;  // instructions between CPU-time checks
-constexpr int kMaxDepth = 64;      // JSON nesting limit when converting tables
+constexpr int kMaxDepth = 100;     // nesting limit for values crossing between JSON and Lua
 
 double thread_cpu_seconds() {
   timespec ts{};
@@ -117,6 +117,10 @@ std::string where(lua_State* L) {
   return "";
 }
 
+std::string cpu_budget_message(double step_seconds) {
+  return fmt::format("CPU budget of {:g}s per step exceeded", step_seconds);
+}
+
 void count_hook(lua_State* L, lua_Debug*) {
   Budget& b = budget_of(L);
   if (!b.cpu_blown) {
@@ -125,7 +129,7 @@ void count_hook(lua_State* L, lua_Debug*) {
   }
   // Once blown, fire on every instruction so a pcall in the script cannot swallow the stop.
   lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-  std::string msg = fmt::format("{}: CPU budget of {:g}s per step exceeded", where(L), b.step_seconds);
+  std::string msg = where(L) + ": " + cpu_budget_message(b.step_seconds);
   lua_pushlstring(L, msg.data(), msg.size());
   lua_error(L);
 }
@@ -149,9 +153,138 @@ int lua_print(lua_State* L) {
   return 0;
 }
 
-bool has_position(const std::string& msg) {
-  static const std::regex re(R"(^[^\s:]+:\d+: )");
-  return std::regex_search(msg, re);
+// The message starts with "path:line: " (a path without spaces or colons). A plain scan:
+// std::regex recurses once per character and overflows the stack on a long message.
+// A script's error message as spar keeps it: at most kMaxMessageBytes (a script can raise a
+// string of many megabytes).
+constexpr size_t kMaxMessageBytes = 4096;
+
+std::string cap_message(std::string_view msg) {
+  if (msg.size() <= kMaxMessageBytes) return std::string(msg);
+  size_t cut = kMaxMessageBytes;
+  while (cut > 0 && (static_cast<unsigned char>(msg[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return fmt::format("{}... ({} bytes in all)", msg.substr(0, cut), msg.size());
+}
+
+bool has_position(std::string_view msg) {
+  size_t i = 0;
+  while (i < msg.size() && msg[i] != ':' && !std::isspace(static_cast<unsigned char>(msg[i]))) ++i;
+  if (i == 0 || i >= msg.size() || msg[i] != ':') return false;
+  size_t digits = ++i;
+  while (i < msg.size() && std::isdigit(static_cast<unsigned char>(msg[i]))) ++i;
+  return i > digits && msg.substr(i, 2) == ": ";
+}
+
+// --- Library functions that loop in C -----------------------------------------------------
+// The count hook only sees Lua instructions, so a single C call that loops 1e18 times (over
+// empty strings, nils or a table whose __len lies) would ignore the CPU budget. These checks
+// run before the library's own function and refuse such calls; the rest of each call is the
+// library's.
+
+// The most elements one call may walk: what the memory budget could hold as Lua values (16
+// bytes each), at least 65,536.
+lua_Integer max_elements(lua_State* L) {
+  return static_cast<lua_Integer>(std::max<size_t>(budget_of(L).limit / 16, 1u << 16));
+}
+
+// Refuses a walk over [first, last] longer than max_elements.
+void check_range(lua_State* L, const char* fn, lua_Integer first, lua_Integer last) {
+  if (last < first) return;
+  lua_Unsigned n = static_cast<lua_Unsigned>(last) - static_cast<lua_Unsigned>(first);
+  lua_Integer cap = max_elements(L);
+  if (n >= static_cast<lua_Unsigned>(cap)) {
+    luaL_error(L, "%s: a range of more than %I elements (the memory budget's worth)", fn, cap);
+  }
+}
+
+// #t as the library sees it. Only a table with a metatable can claim more elements than it
+// holds (__len, __index); a plain table's border is bounded by memory.
+lua_Integer virtual_length(lua_State* L, int idx) {
+  if (!lua_getmetatable(L, idx)) return static_cast<lua_Integer>(lua_rawlen(L, idx));
+  lua_pop(L, 1);
+  return luaL_len(L, idx);
+}
+
+// Each check returns -1 to go on with the library function, or the number of results it
+// pushed itself.
+int check_rep(lua_State* L) {
+  size_t len = 0, sep = 0;
+  luaL_checklstring(L, 1, &len);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  luaL_optlstring(L, 3, "", &sep);
+  if (n <= 0 || len + sep == 0) {  // "" however many times: no need to loop n times
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  return -1;  // the result's size is checked against the memory budget when it is allocated
+}
+
+int check_move(lua_State* L) {
+  lua_Integer f = luaL_checkinteger(L, 2);
+  lua_Integer e = luaL_checkinteger(L, 3);
+  luaL_checkinteger(L, 4);
+  check_range(L, "table.move", f, e);
+  return -1;
+}
+
+int check_concat(lua_State* L) {
+  luaL_checkany(L, 1);
+  luaL_optlstring(L, 2, "", nullptr);
+  lua_Integer i = luaL_optinteger(L, 3, 1);
+  lua_Integer j = lua_isnoneornil(L, 4) ? virtual_length(L, 1) : luaL_checkinteger(L, 4);
+  check_range(L, "table.concat", i, j);
+  return -1;
+}
+
+int check_unpack(lua_State* L) {
+  lua_Integer i = luaL_optinteger(L, 2, 1);
+  lua_Integer j = lua_isnoneornil(L, 3) ? virtual_length(L, 1) : luaL_checkinteger(L, 3);
+  check_range(L, "table.unpack", i, j);
+  return -1;
+}
+
+// insert, remove and sort walk #t elements.
+template <const char* Name>
+int check_length(lua_State* L) {
+  luaL_checkany(L, 1);
+  check_range(L, Name, 1, virtual_length(L, 1));
+  return -1;
+}
+
+template <int (*Check)(lua_State*)>
+int guarded(lua_State* L) {
+  int pushed = Check(L);
+  if (pushed >= 0) return pushed;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+constexpr char kInsert[] = "table.insert";
+constexpr char kRemove[] = "table.remove";
+constexpr char kSort[] = "table.sort";
+
+void guard_library_functions(lua_State* L) {
+  struct Guard {
+    const char* lib;
+    const char* name;
+    lua_CFunction fn;
+  };
+  const Guard guards[] = {
+      {LUA_STRLIBNAME, "rep", guarded<check_rep>},           {LUA_TABLIBNAME, "move", guarded<check_move>},
+      {LUA_TABLIBNAME, "concat", guarded<check_concat>},     {LUA_TABLIBNAME, "unpack", guarded<check_unpack>},
+      {LUA_TABLIBNAME, "insert", guarded<check_length<kInsert>>},
+      {LUA_TABLIBNAME, "remove", guarded<check_length<kRemove>>},
+      {LUA_TABLIBNAME, "sort", guarded<check_length<kSort>>},
+  };
+  for (const auto& g : guards) {
+    lua_getglobal(L, g.lib);
+    lua_getfield(L, -1, g.name);
+    lua_pushcclosure(L, g.fn, 1);
+    lua_setfield(L, -2, g.name);
+    lua_pop(L, 1);
+  }
 }
 
 // Raw field access: never runs metamethods, so it cannot raise a Lua error.
@@ -163,7 +296,33 @@ int rawfield(lua_State* L, int idx, const char* key) {
 
 // --- JSON crossing -----------------------------------------------------------------------
 
-void push_json(lua_State* L, const json& v) {
+struct ConvertError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The nesting depth of a JSON value, counted without recursion; stops counting past `limit`.
+int json_depth(const json& v, int limit) {
+  int deepest = 0;
+  std::vector<std::pair<const json*, int>> todo{{&v, 1}};
+  while (!todo.empty()) {
+    auto [x, d] = todo.back();
+    todo.pop_back();
+    if (!x->is_structured()) continue;
+    deepest = std::max(deepest, d);
+    if (deepest > limit) return deepest;
+    for (const auto& child : *x) todo.emplace_back(&child, d + 1);
+  }
+  return deepest;
+}
+
+std::string too_deep_message() { return fmt::format("a value nested more than {} levels deep", kMaxDepth); }
+
+// Pushes a JSON value as Lua data. Throws ConvertError for a value nested deeper than kMaxDepth.
+void push_json(lua_State* L, const json& v, int depth = 0) {
+  if (v.is_structured()) {
+    if (depth >= kMaxDepth) throw ConvertError(too_deep_message());
+    if (!lua_checkstack(L, 3)) throw ConvertError("out of Lua stack space");
+  }
   switch (v.type()) {
     case json::value_t::null: lua_pushnil(L); break;
     case json::value_t::boolean: lua_pushboolean(L, v.get<bool>()); break;
@@ -176,19 +335,19 @@ void push_json(lua_State* L, const json& v) {
       break;
     }
     case json::value_t::array: {
-      lua_createtable(L, static_cast<int>(v.size()), 0);
+      lua_createtable(L, static_cast<int>(std::min<size_t>(v.size(), INT32_MAX)), 0);
       lua_Integer i = 1;
       for (const auto& x : v) {
-        push_json(L, x);
+        push_json(L, x, depth + 1);
         lua_rawseti(L, -2, i++);
       }
       break;
     }
     case json::value_t::object: {
-      lua_createtable(L, 0, static_cast<int>(v.size()));
+      lua_createtable(L, 0, static_cast<int>(std::min<size_t>(v.size(), INT32_MAX)));
       for (const auto& [k, x] : v.items()) {
         lua_pushlstring(L, k.data(), k.size());
-        push_json(L, x);
+        push_json(L, x, depth + 1);
         lua_rawset(L, -3);
       }
       break;
@@ -197,69 +356,92 @@ void push_json(lua_State* L, const json& v) {
   }
 }
 
-struct ConvertError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// Converts Lua data to JSON without running metamethods. Bounded three ways: nesting (a cycle
+// is too deep), and the number of values and string bytes produced (a table shared many times
+// over would otherwise expand exponentially), both from the state's memory budget.
+class ToJson {
+ public:
+  ToJson(lua_State* L, size_t byte_budget) : L_(L), bytes_left_(std::max<size_t>(byte_budget, 1u << 20)) {}
+
+  json operator()(int idx, int depth = 0) {
+    idx = lua_absindex(L_, idx);
+    spend(16);
+    switch (lua_type(L_, idx)) {
+      case LUA_TNIL: return nullptr;
+      case LUA_TBOOLEAN: return lua_toboolean(L_, idx) != 0;
+      case LUA_TNUMBER: {
+        if (lua_isinteger(L_, idx)) return static_cast<int64_t>(lua_tointeger(L_, idx));
+        double d = lua_tonumber(L_, idx);
+        if (!std::isfinite(d)) return nullptr;
+        return d;
+      }
+      case LUA_TSTRING: {
+        size_t len = 0;
+        const char* s = lua_tolstring(L_, idx, &len);
+        spend(len);
+        return std::string(s, len);
+      }
+      case LUA_TTABLE: return table(idx, depth);
+      default:
+        throw ConvertError(fmt::format("a {} cannot cross into JSON", luaL_typename(L_, idx)));
+    }
+  }
+
+ private:
+  void spend(size_t n) {
+    if (n > bytes_left_) throw ConvertError("a value too large to convert to JSON (larger than the memory budget)");
+    bytes_left_ -= n;
+  }
+
+  json table(int idx, int depth) {
+    if (depth >= kMaxDepth) throw ConvertError(fmt::format("table nested more than {} levels deep (or a cycle)", kMaxDepth));
+    if (!lua_checkstack(L_, 4)) throw ConvertError("out of Lua stack space");
+    lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L_, idx));
+    lua_Integer count = 0;
+    bool all_int_keys = true;
+    lua_pushnil(L_);
+    while (lua_next(L_, idx)) {
+      ++count;
+      if (!lua_isinteger(L_, -2)) all_int_keys = false;
+      lua_pop(L_, 1);
+    }
+    if (count > 0 && all_int_keys && count == n) {
+      json arr = json::array();
+      for (lua_Integer i = 1; i <= n; ++i) {
+        lua_rawgeti(L_, idx, i);
+        arr.push_back((*this)(-1, depth + 1));
+        lua_pop(L_, 1);
+      }
+      return arr;
+    }
+    json obj = json::object();
+    lua_pushnil(L_);
+    while (lua_next(L_, idx)) {
+      std::string key;
+      if (lua_type(L_, -2) == LUA_TSTRING) {
+        size_t len = 0;
+        const char* k = lua_tolstring(L_, -2, &len);
+        key.assign(k, len);
+      } else if (lua_type(L_, -2) == LUA_TNUMBER) {
+        lua_pushvalue(L_, -2);  // copy: lua_tostring would change the key in place
+        key = lua_tostring(L_, -1);
+        lua_pop(L_, 1);
+      } else {
+        lua_pop(L_, 1);
+        continue;  // boolean/table keys have no JSON form
+      }
+      spend(key.size());
+      if (key.rfind("__", 0) != 0) obj[key] = (*this)(-1, depth + 1);
+      lua_pop(L_, 1);
+    }
+    return obj;
+  }
+
+  lua_State* L_;
+  size_t bytes_left_;
 };
 
-json to_json(lua_State* L, int idx, int depth = 0) {
-  idx = lua_absindex(L, idx);
-  switch (lua_type(L, idx)) {
-    case LUA_TNIL: return nullptr;
-    case LUA_TBOOLEAN: return lua_toboolean(L, idx) != 0;
-    case LUA_TNUMBER: {
-      if (lua_isinteger(L, idx)) return static_cast<int64_t>(lua_tointeger(L, idx));
-      double d = lua_tonumber(L, idx);
-      if (!std::isfinite(d)) return nullptr;
-      return d;
-    }
-    case LUA_TSTRING: {
-      size_t len = 0;
-      const char* s = lua_tolstring(L, idx, &len);
-      return std::string(s, len);
-    }
-    case LUA_TTABLE: {
-      if (depth >= kMaxDepth) throw ConvertError("table nested too deeply (or a cycle)");
-      lua_Integer n = static_cast<lua_Integer>(lua_rawlen(L, idx));
-      lua_Integer count = 0;
-      bool all_int_keys = true;
-      lua_pushnil(L);
-      while (lua_next(L, idx)) {
-        ++count;
-        if (!lua_isinteger(L, -2)) all_int_keys = false;
-        lua_pop(L, 1);
-      }
-      if (count > 0 && all_int_keys && count == n) {
-        json arr = json::array();
-        for (lua_Integer i = 1; i <= n; ++i) {
-          lua_rawgeti(L, idx, i);
-          arr.push_back(to_json(L, -1, depth + 1));
-          lua_pop(L, 1);
-        }
-        return arr;
-      }
-      json obj = json::object();
-      lua_pushnil(L);
-      while (lua_next(L, idx)) {
-        std::string key;
-        if (lua_type(L, -2) == LUA_TSTRING) {
-          key = lua_tostring(L, -2);
-        } else if (lua_type(L, -2) == LUA_TNUMBER) {
-          lua_pushvalue(L, -2);  // copy: lua_tostring would change the key in place
-          key = lua_tostring(L, -1);
-          lua_pop(L, 1);
-        } else {
-          lua_pop(L, 1);
-          continue;  // boolean/table keys have no JSON form
-        }
-        if (key.rfind("__", 0) != 0) obj[key] = to_json(L, -1, depth + 1);
-        lua_pop(L, 1);
-      }
-      return obj;
-    }
-    default:
-      throw ConvertError(fmt::format("a {} cannot cross into JSON", luaL_typename(L, idx)));
-  }
-}
+json to_json(lua_State* L, int idx) { return ToJson(L, budget_of(L).limit)(idx); }
 
 std::string read_file(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
@@ -397,6 +579,57 @@ std::string find_personas_dir(const std::string& scenario_path) {
 
 // ------------------------------------------------------------------------------------------
 
+// What the conversation and scoring read from a yielded action, by type. A raw
+// coroutine.yield{...} can put anything there; each field must have its type or be absent.
+std::string check_action(const Action& a) {
+  enum class T { string, integer, strings };
+  static const std::pair<const char*, T> kFields[] = {
+      {"type", T::string},      {"field", T::string},  {"from", T::string},      {"to", T::string},
+      {"earlier", T::string},   {"now", T::string},    {"referent", T::string},  {"text", T::string},
+      {"digression", T::string}, {"back", T::string},  {"topic", T::string},     {"after_chars", T::integer},
+      {"digression_turn", T::integer}, {"expect", T::strings}, {"candidates", T::strings}};
+  auto fits = [](const json& v, T type) {
+    switch (type) {
+      case T::string: return v.is_string();
+      case T::integer: return v.is_number_integer() && v.get<int64_t>() >= 0;
+      case T::strings:
+        return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); });
+    }
+    return false;
+  };
+  auto check_object = [&](const json& o, const char* what, std::initializer_list<const char*> required) -> std::string {
+    if (!o.is_object()) return fmt::format("{} must be a table", what);
+    for (const char* r : required) {
+      if (!o.contains(r)) return fmt::format("{} needs a field '{}'", what, r);
+    }
+    for (const auto& [name, type] : kFields) {
+      auto it = o.find(name);
+      if (it != o.end() && !fits(*it, type)) return fmt::format("{}.{} has the wrong type", what, name);
+    }
+    return "";
+  };
+  if (!a.events.is_array()) return "events must be a list";
+  for (const auto& e : a.events) {
+    if (auto why = check_object(e, "each event", {"type"}); !why.empty()) return why;
+  }
+  if (!a.probe.is_null()) {
+    if (auto why = check_object(a.probe, "probe", {"key", "expected"}); !why.empty()) return why;
+    if (!a.probe["key"].is_string() || !a.probe["expected"].is_string()) return "probe.key and probe.expected must be strings";
+  }
+  if (!a.interrupt.is_null()) {
+    if (auto why = check_object(a.interrupt, "interrupt", {"after_chars", "text"}); !why.empty()) return why;
+    if (a.events.empty() || a.events.back().value("type", "") != "interruption") {
+      return "an interrupt must come with its interruption event";
+    }
+  }
+  if (!a.llm.is_null()) {
+    if (!a.llm.is_object() || !a.llm.contains("instructions") || !a.llm["instructions"].is_string()) {
+      return "llm.instructions must be a string";
+    }
+  }
+  return "";
+}
+
 struct Session::Impl {
   lua_State* L = nullptr;
   Budget budget;
@@ -418,36 +651,85 @@ struct Session::Impl {
     if (L) lua_close(L);
   }
 
+  // Starts a step: a fresh CPU deadline, then the budgets on for T.
   void arm(lua_State* T) {
     budget.deadline = thread_cpu_seconds() + budget.step_seconds;
     budget.cpu_blown = false;
     budget.memory_blown = false;
-    lua_sethook(T, count_hook, LUA_MASKCOUNT, kHookEvery);
+    rearm(T);
+  }
+
+  // The budgets on for T within the current step (same deadline): for code a script still
+  // gets to run after its step failed (error formatting, to-be-closed variables).
+  void rearm(lua_State* T) {
+    lua_sethook(T, count_hook, LUA_MASKCOUNT, budget.cpu_blown ? 1 : kHookEvery);
     budget.enforce = true;
   }
 
   void disarm() { budget.enforce = false; }
 
+  // Closes T's pending to-be-closed variables (their __close handlers are script code) under
+  // the step's budgets and leaves T reusable. Errors raised there are dropped.
+  void reset_thread(lua_State* T) {
+    rearm(T);
+    lua_resetthread(T);
+    disarm();
+  }
+
+  // The message of a non-string error object: its __tostring, run on a fresh thread under the
+  // step's budgets (it may loop, allocate, fail or return a non-string).
+  std::string describe_error_object(lua_State* T) {
+    lua_State* F = lua_newthread(L);
+    int fref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(F, [](lua_State* S) -> int {
+      luaL_tolstring(S, 1, nullptr);
+      return 1;
+    });
+    lua_pushvalue(T, -1);
+    lua_xmove(T, F, 1);
+    const char* type = luaL_typename(F, -1);
+    std::string fallback = fmt::format("(an error object of type {} that cannot be shown)", type);
+    rearm(F);
+    int nres = 0;
+    int status = lua_resume(F, L, 1, &nres);
+    disarm();
+    std::string out;
+    if (status == LUA_OK && lua_type(F, -1) == LUA_TSTRING) {
+      size_t len = 0;
+      const char* s = lua_tolstring(F, -1, &len);
+      out = cap_message(std::string_view(s, len));
+    } else {
+      out = fallback;
+    }
+    reset_thread(F);
+    luaL_unref(L, LUA_REGISTRYINDEX, fref);
+    return out;
+  }
+
   // The error on top of T's stack, as one "path:line: message" line.
   std::string error_text(lua_State* T, int status) {
+    std::string w = where(T);
+    if (w.empty()) w = fallback_where;
     std::string msg;
     if (status == LUA_ERRMEM || budget.memory_blown) {
-      msg = fmt::format("memory budget of {} MiB exceeded", budget.limit / (1024 * 1024));
+      msg = memory_message();
     } else if (lua_type(T, -1) == LUA_TSTRING) {
-      msg = lua_tostring(T, -1);
-    } else {
       size_t len = 0;
-      const char* s = luaL_tolstring(T, -1, &len);
-      msg = std::string(s, len);
-      lua_pop(T, 1);
+      const char* s = lua_tolstring(T, -1, &len);
+      msg = cap_message(std::string_view(s, len));
+    } else {
+      msg = describe_error_object(T);
+      if (budget.memory_blown) msg = memory_message();
+      else if (budget.cpu_blown) msg = cpu_message();
     }
-    if (!has_position(msg)) {
-      std::string w = where(T);
-      if (w.empty()) w = fallback_where;
-      if (!w.empty()) msg = w + ": " + msg;
-    }
+    if (!has_position(msg) && !w.empty()) msg = w + ": " + msg;
     return msg;
   }
+
+  std::string memory_message() const {
+    return fmt::format("memory budget of {} MiB exceeded", budget.limit / (1024 * 1024));
+  }
+  std::string cpu_message() const { return cpu_budget_message(budget.step_seconds); }
 
   // Runs the function and `nargs` arguments on top of L on a fresh Lua thread, leaving one
   // result on L. Yielding outside a persona is an error.
@@ -472,7 +754,7 @@ struct Session::Impl {
     } else {
       out = make_error("script", error_text(T, status));
     }
-    lua_resetthread(T);
+    reset_thread(T);
     luaL_unref(L, LUA_REGISTRYINDEX, tref);
     if (!out.ok()) lua_gc(L, LUA_GCCOLLECT);
     return out;
@@ -527,6 +809,7 @@ struct Session::Impl {
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
     luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
     lua_settop(L, 0);
+    guard_library_functions(L);
     // Nothing that loads code or bytecode, or reaches files, stays in the state.
     for (const char* name : {"dofile", "loadfile", "load", "require", "collectgarbage"}) {
       lua_pushnil(L);
@@ -663,11 +946,21 @@ struct Session::Impl {
         return make_error("script", fmt::format("{}: persona '{}' not found: no personas/ folder above the scenario",
                                                 where_declared, info.persona));
       }
+      // The same rules as include(): a plain relative name, inside the personas folder.
+      if (!good_include_name(info.persona + ".lua")) {
+        return make_error("script", fmt::format("{}: persona '{}' must be a name in the personas folder (letters, "
+                                                "digits, '_', '-', '.', '/'; no '..' or absolute path)",
+                                                where_declared, cap_message(info.persona)));
+      }
       info.persona_path = (std::filesystem::path(dir) / (info.persona + ".lua")).string();
       std::error_code ec;
       if (!std::filesystem::is_regular_file(info.persona_path, ec)) {
         return make_error("script", fmt::format("{}: persona '{}' not found: no file {}", where_declared,
                                                 info.persona, info.persona_path));
+      }
+      if (std::filesystem::file_size(info.persona_path, ec) > kMaxIncludeBytes) {
+        return make_error("script", fmt::format("{}: persona '{}': {} is larger than {} bytes", where_declared,
+                                                info.persona, info.persona_path, kMaxIncludeBytes));
       }
       auto p = load_script(info.persona_path, "persona", persona_where);
       if (!p.ok()) return p;
@@ -705,7 +998,23 @@ struct Session::Impl {
     lua_xmove(co, L, 1);
     lua_settop(co, 0);
     int t = lua_gettop(L);
-    std::string op = string_field(t, "op");
+    rawfield(L, t, "op");
+    bool op_ok = lua_type(L, -1) == LUA_TSTRING;
+    std::string op = op_ok ? lua_tostring(L, -1) : "";
+    lua_pop(L, 1);
+    rawfield(L, t, "text");
+    bool text_ok = lua_type(L, -1) == LUA_TSTRING || (op == "stop" && lua_isnil(L, -1));
+    lua_pop(L, 1);
+    if (op != "say" && op != "stop") {
+      lua_settop(L, t - 1);
+      finished = true;
+      return make_error("script", where(co) + ": coroutine.yield is reserved for spar (use u:say)");
+    }
+    if (!text_ok) {
+      lua_settop(L, t - 1);
+      finished = true;
+      return make_error("script", where(co) + ": coroutine.yield: text must be a string (use u:say)");
+    }
     a.text = string_field(t, "text");
     try {
       rawfield(L, t, "events");
@@ -727,6 +1036,10 @@ struct Session::Impl {
       return make_error("script", fmt::format("{}: {}", where(co), e.what()));
     }
     lua_settop(L, t - 1);
+    if (auto why = check_action(a); !why.empty()) {
+      finished = true;
+      return make_error("script", fmt::format("{}: coroutine.yield: {} (use the u: primitives)", where(co), why));
+    }
     if (op == "say") {
       a.kind = Action::Kind::say;
     } else {
@@ -783,15 +1096,21 @@ Result<Action> Session::start(uint64_t seed) {
     lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_persona);
     rawfield(m.L, -1, "run");
     lua_remove(m.L, -2);
-    m.push_internal("new_user");
+    // The copy of the facts and the user run under the budgets: the facts are script data.
     m.push_internal("deep_copy");
     lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
     rawfield(m.L, -1, "facts");
     lua_remove(m.L, -2);
-    lua_call(m.L, 1, 1);        // run, new_user, facts
-    lua_pushvalue(m.L, -1);
-    lua_insert(m.L, -3);        // run, facts, new_user, facts
-    lua_call(m.L, 1, 1);        // run, facts, user
+    if (auto r = m.run_protected(1); !r.ok()) {  // run, facts
+      m.finished = true;
+      return r.error();
+    }
+    m.push_internal("new_user");
+    lua_pushvalue(m.L, -2);
+    if (auto r = m.run_protected(1); !r.ok()) {  // run, facts, user
+      m.finished = true;
+      return r.error();
+    }
     lua_insert(m.L, -2);        // run, user, facts
     lua_xmove(m.L, m.co, 3);
     return m.resume_persona(2);
@@ -846,6 +1165,23 @@ std::string check_arguments(const json& schema, const json& args) {
   return "";
 }
 
+// The policy context as the rules see it: the arguments of a call refused for nesting too
+// deeply (call_tool returned a tool error for it) read as nil.
+json policy_context(const json& ctx) {
+  if (json_depth(ctx, kMaxDepth) <= kMaxDepth) return ctx;
+  json out = ctx;
+  auto clip = [](json& holder) {
+    if (holder.is_object() && holder.contains("args") && json_depth(holder["args"], kMaxDepth) > kMaxDepth - 4) {
+      holder["args"] = nullptr;
+    }
+  };
+  clip(out);
+  if (out.contains("calls") && out["calls"].is_array()) {
+    for (auto& c : out["calls"]) clip(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 ToolOutcome Session::call_tool(const std::string& name, const std::string& arguments_json) {
@@ -858,6 +1194,7 @@ ToolOutcome Session::call_tool(const std::string& name, const std::string& argum
   if (!tool) return fail(fmt::format("unknown tool '{}'", name));
   json args = json::parse(arguments_json.empty() ? "{}" : arguments_json, nullptr, false);
   if (args.is_discarded()) return fail(fmt::format("tool '{}': arguments are not valid JSON", name));
+  if (json_depth(args, kMaxDepth) > kMaxDepth) return fail(fmt::format("tool '{}': arguments are {}", name, too_deep_message()));
   if (auto why = check_arguments(tool->parameters, args); !why.empty()) {
     return fail(fmt::format("tool '{}': {}", name, why));
   }
@@ -899,7 +1236,7 @@ json Session::check_policies(const json& ctx) {
     lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
     rawfield(m.L, -1, "policies");
     lua_remove(m.L, -2);
-    push_json(m.L, ctx);
+    push_json(m.L, policy_context(ctx));
     lua_pushliteral(m.L, "state");
     lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
     lua_rawset(m.L, -3);

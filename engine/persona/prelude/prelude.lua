@@ -15,7 +15,7 @@ local internal = {}     -- helpers the bridge calls; never visible to scripts
 -- Allow-listed base functions and libraries. Nothing here reaches files, processes,
 -- the network, bytecode or the debug library.
 for _, name in ipairs { "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal",
-                        "rawget", "rawlen", "rawset", "select", "tonumber", "tostring",
+                        "rawget", "rawlen", "select", "tonumber", "tostring",
                         "type", "xpcall", "setmetatable", "getmetatable", "print" } do
   S[name] = _G[name]
 end
@@ -28,11 +28,34 @@ S.setmetatable = function(t, mt)
   end
   return raw_setmetatable(t, mt)
 end
-S.string = string
-S.table = table
-S.math = math
-S.utf8 = utf8
-S.coroutine = coroutine
+-- Library tables are read-only to scripts: a persona must not change the string, table or
+-- math functions the scenario's policies (and the prelude) rely on. Scripts see a proxy that
+-- reads through to the library and refuses writes; rawset and setmetatable refuse it too, and
+-- the string metatable (behind ("").find) is protected. Scripts' own globals stay writable.
+local READONLY = setmetatable({}, { __mode = "k" })
+local function readonly(t, name)
+  local proxy = raw_setmetatable({}, {
+    __index = t,
+    __newindex = function(_, k)
+      error("cannot change " .. name .. "." .. tostring(k) .. ": the " .. name .. " library is read-only", 2)
+    end,
+    __pairs = function() return next, t, nil end,
+    __len = function() return #t end,
+    __metatable = name .. " (read-only)",
+  })
+  READONLY[proxy] = true
+  return proxy
+end
+S.rawset = function(t, k, v)
+  if READONLY[t] then error("rawset: library tables are read-only", 2) end
+  return rawset(t, k, v)
+end
+S.string = readonly(string, "string")
+S.table = readonly(table, "table")
+S.math = readonly(math, "math")
+S.utf8 = readonly(utf8, "utf8")
+S.coroutine = readonly(coroutine, "coroutine")
+getmetatable("").__metatable = readonly({ __index = S.string }, "string metatable")
 S._VERSION = _VERSION
 S.fmt = string.format
 
@@ -193,6 +216,38 @@ local function need(spec, key, fn)
   return spec[key]
 end
 
+-- A field that must be a string (an intent, a field name ...).
+local function need_str(spec, key, fn)
+  local v = need(spec, key, fn)
+  if type(v) ~= "string" then fail(fn .. ": " .. key .. " must be a string") end
+  return v
+end
+
+-- A value shown as text: a string or a number (tostring of anything else would record a table's
+-- address, or run its __tostring).
+local function need_text(spec, key, fn)
+  local v = need(spec, key, fn)
+  if type(v) ~= "string" and type(v) ~= "number" then fail(fn .. ": " .. key .. " must be a string or a number") end
+  return tostring(v)
+end
+
+-- An optional list of strings (`expect`, `candidates`).
+local function opt_strings(v, fn, key)
+  if v == nil then return nil end
+  if type(v) ~= "table" then fail(fn .. ": " .. key .. " must be a list of strings") end
+  local out = {}
+  for i, x in ipairs(v) do
+    if type(x) ~= "string" and type(x) ~= "number" then fail(fn .. ": " .. key .. " must be a list of strings") end
+    out[i] = tostring(x)
+  end
+  return out
+end
+
+local function opt_str(v, fn, key)
+  if v ~= nil and type(v) ~= "string" then fail(fn .. ": " .. key .. " must be a string") end
+  return v
+end
+
 function User:_styled(text)
   if self._style.typos then text = S.typo(text, self._style.typos) end
   if self._style.fillers then text = S.filler(text, self._style.fillers) end
@@ -231,17 +286,17 @@ end
 function User:correct(spec)
   local text = need(spec, "text", "correct")
   check_text(text, "correct")
-  return self:_send(text, { type = "correction", field = need(spec, "field", "correct"),
-                            from = tostring(need(spec, "from", "correct")),
-                            to = tostring(need(spec, "to", "correct")) })
+  return self:_send(text, { type = "correction", field = need_str(spec, "field", "correct"),
+                            from = need_text(spec, "from", "correct"),
+                            to = need_text(spec, "to", "correct") })
 end
 
 -- u:change_intent{from=, to=, text=}: the user's goal is superseded.
 function User:change_intent(spec)
   local text = need(spec, "text", "change_intent")
   check_text(text, "change_intent")
-  return self:_send(text, { type = "intent_change", from = need(spec, "from", "change_intent"),
-                            to = need(spec, "to", "change_intent") })
+  return self:_send(text, { type = "intent_change", from = need_str(spec, "from", "change_intent"),
+                            to = need_str(spec, "to", "change_intent") })
 end
 
 -- u:interrupt{after_chars = N, text = "...", prompt = "..."?, expect = {...}?}: barge-in. Sends `prompt` (a
@@ -258,7 +313,8 @@ function User:interrupt(spec)
   if math.type(n) ~= "integer" or n < 0 then fail("interrupt: after_chars must be a whole number >= 0") end
   local prompt = spec.prompt or S.pick(PROMPTS)
   check_text(prompt, "interrupt")
-  return self:_send(prompt, { type = "interruption", after_chars = n, text = text, expect = spec.expect },
+  local expect = opt_strings(spec.expect, "interrupt", "expect")
+  return self:_send(prompt, { type = "interruption", after_chars = n, text = text, expect = expect },
                     { interrupt = { after_chars = n, text = self:_styled(text) } })
 end
 
@@ -267,12 +323,8 @@ end
 function User:ambiguous(spec)
   local text = need(spec, "text", "ambiguous")
   check_text(text, "ambiguous")
-  local ev = { type = "ambiguity", referent = tostring(need(spec, "referent", "ambiguous")) }
-  if spec.candidates ~= nil then
-    if type(spec.candidates) ~= "table" then fail("ambiguous: candidates must be a list") end
-    ev.candidates = {}
-    for i, c in ipairs(spec.candidates) do ev.candidates[i] = tostring(c) end
-  end
+  local ev = { type = "ambiguity", referent = need_text(spec, "referent", "ambiguous"),
+               candidates = opt_strings(spec.candidates, "ambiguous", "candidates") }
   return self:_send(text, ev)
 end
 
@@ -281,9 +333,9 @@ end
 function User:contradict(spec)
   local text = need(spec, "text", "contradict")
   check_text(text, "contradict")
-  return self:_send(text, { type = "contradiction", field = need(spec, "field", "contradict"),
-                            earlier = tostring(need(spec, "earlier", "contradict")),
-                            now = tostring(need(spec, "now", "contradict")) })
+  return self:_send(text, { type = "contradiction", field = need_str(spec, "field", "contradict"),
+                            earlier = need_text(spec, "earlier", "contradict"),
+                            now = need_text(spec, "now", "contradict") })
 end
 
 -- u:topic_switch{text = "digression", back = "return to the task", topic = "..."?}: a
@@ -294,9 +346,11 @@ function User:topic_switch(spec)
   local back = need(spec, "back", "topic_switch")
   check_text(text, "topic_switch")
   check_text(back, "topic_switch")
+  local topic = opt_str(spec.topic, "topic_switch", "topic")
+  local expect = opt_strings(spec.expect, "topic_switch", "expect")
   local r = self:_send(text)
-  return self:_send(back, { type = "topic_switch", digression = text, back = back, topic = spec.topic,
-                            expect = spec.expect, digression_turn = r.turn })
+  return self:_send(back, { type = "topic_switch", digression = text, back = back, topic = topic,
+                            expect = expect, digression_turn = r.turn })
 end
 
 -- u:llm{instructions = "...", fallback = "..."}: the next message is written by the model
@@ -351,6 +405,7 @@ end
 
 -- u:probe(key, text) -> reply. Asks the agent to recall a planted fact.
 function User:probe(key, text)
+  if type(key) ~= "string" then fail("probe: expected a string key") end
   check_text(text, "probe")
   local expected = self._planted[key]
   if expected == nil then fail("probe: nothing planted under '" .. tostring(key) .. "'") end
@@ -704,7 +759,7 @@ internal.deep_copy = function(v, seen)
   if seen[v] then return seen[v] end
   local out = {}
   seen[v] = out
-  for k, x in pairs(v) do out[internal.deep_copy(k, seen)] = internal.deep_copy(x, seen) end
+  for k, x in next, v do out[internal.deep_copy(k, seen)] = internal.deep_copy(x, seen) end
   return out
 end
 
@@ -719,5 +774,7 @@ internal.new_env = function()
     end,
   })
 end
+
+S.story = readonly(story, "story")
 
 return S, internal
