@@ -68,7 +68,7 @@ TEST_CASE("hostile: the JSON depth bound is 64 levels, counted without building 
   CHECK_FALSE(deep);
 }
 
-TEST_CASE("hostile: a reply nested 200,000 deep is a protocol error wherever the nesting is") {
+TEST_CASE("hostile: a reply nested 200000 deep is a protocol error wherever the nesting is") {
   std::string deep = nested(200000);
   auto content = [&](const std::string& v) { return R"({"choices":[{"message":{"content":)" + v + "}}]}"; };
   std::vector<std::string> bodies = {
