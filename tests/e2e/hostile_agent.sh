@@ -74,3 +74,14 @@ jq -e -s '[.[] | select(.scenario == "retail/address-change")] | length == 1 and
 jq -e -s '[.[] | select(.scenario != "retail/address-change")] | length > 0 and all(.status == "completed")' \
   "$WORK/big/results.jsonl" >/dev/null || fail "the other conversations are unharmed"
 pass "a reply past --max-reply-bytes fails its own conversation only"
+
+# URL credentials without a scheme are masked in run.json and report.html too, and a resume
+# asks for the spec again instead of using the masked one.
+expect_exit 0 "$SPAR" run scenarios/retail/address-change.lua -k 1 --history "" --out "$WORK/creds" -q --retries 0 \
+  --agent "openai:model=m,base_url=user:pw-SECRET-42@127.0.0.1:9/v1"
+grep -q '\*\*\*@127.0.0.1:9' "$WORK/creds/run.json" || fail "run.json shows the credentials as ***@"
+if grep -rl "pw-SECRET-42" "$WORK/creds"; then fail "scheme-less URL credentials were written to the file(s) above"; fi
+rm "$WORK/creds/results.jsonl"
+expect_exit 2 "$SPAR" run --resume "$WORK/creds" -q
+grep -q "had URL credentials, which spar does not store" "$WORK/err" || { cat "$WORK/err"; fail "resume asks for the spec again"; }
+pass "scheme-less URL credentials are masked everywhere; resume asks for them again"
