@@ -26,6 +26,7 @@ struct OpenAiConfig {
   std::string api_key;                                 // empty: no Authorization header
   bool stream = false;
   double timeout_s = 120;
+  size_t max_reply_bytes = kDefaultMaxReplyBytes;  // FactoryOptions::max_reply_bytes
   json extra = json::object();  // merged into every request body (temperature, max_tokens)
 };
 std::unique_ptr<AgentClient> make_openai_client(Loop& loop, const OpenAiConfig& config);

@@ -190,7 +190,7 @@ void Cassette::record(const std::string& key, const std::string& role, const Req
                       const Result<Reply>& outcome, std::string_view secret) {
   if (!file_) return;
   ordered_json line = {{"key", key}, {"role", role}, {"session", request.session_id}};
-  if (!request.messages.empty()) line["last"] = internal::redact(internal::one_line(request.messages.back().content, 80), secret);
+  if (!request.messages.empty()) line["last"] = internal::one_line(request.messages.back().content, 80, secret);
   if (outcome.ok()) {
     line["reply"] = reply_to_json(outcome.value(), secret);
   } else {

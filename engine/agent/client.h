@@ -38,15 +38,22 @@ struct AgentSpec {
 // openai, http or exec)".
 Result<AgentSpec> parse_agent_spec(std::string_view text);
 
-// `text` with the credentials of every URL in it (`scheme://user:password@host`) replaced by
+// `text` with the credentials of every URL in it (`scheme://user:password@host`, and the
+// values of `url=` and `base_url=` without a scheme, `user:password@host/v1`) replaced by
 // `***`, for files spar writes (run.json). API keys never appear in a spec: they come from the
 // environment.
 std::string redact_agent_spec(std::string_view text);
 
 class Cassette;  // agent/cassette.h
 
+constexpr size_t kDefaultMaxReplyBytes = 16u << 20;
+
 struct FactoryOptions {
   double request_timeout_s = 120;  // --request-timeout: per attempt
+  // --max-reply-bytes: the most spar reads of one reply, streamed or not (an HTTP body, an
+  // event stream, an exec agent's line); past it the reply is a "protocol" error and the
+  // transfer is aborted at once.
+  size_t max_reply_bytes = kDefaultMaxReplyBytes;
   std::string mock_binary;  // path to spar-mock-agent; empty: next to the running executable
   // Retries (agent/retry.h): attempts after the first for transient failures (--retries).
   int retries = 2;

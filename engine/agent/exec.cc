@@ -3,6 +3,8 @@
 #include <deque>
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
 #include "agent/adapters.h"
 #include "agent/internal.h"
 #include "agent/openai_wire.h"
@@ -13,15 +15,15 @@ namespace spar::agent {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr size_t kMaxLine = 64u << 20;
+constexpr size_t kStderrChunk = 64u << 10;  // read per wake-up; only the tail is kept
 constexpr auto kTimerTick = std::chrono::milliseconds(100);
 
 // The state of one client's process, shared with the loop callbacks (which hold it weakly or
 // pin it while they run, since a `done` callback may destroy the client).
 class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
  public:
-  ExecAgent(Loop& loop, std::string cmd, double timeout_s)
-      : loop_(loop), cmd_(std::move(cmd)), timeout_s_(timeout_s) {}
+  ExecAgent(Loop& loop, std::string cmd, double timeout_s, size_t max_line)
+      : loop_(loop), cmd_(std::move(cmd)), timeout_s_(timeout_s), max_line_(max_line) {}
 
   void send(const Request& request, Done done) {
     json line = {{"session_id", request.session_id},
@@ -29,7 +31,7 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
                  {"messages", to_openai_messages(request)},
                  {"tools", json::array()}};
     for (const ToolSpec& t : request.tools) line["tools"].push_back(to_openai(t));
-    queue_.push_back(Pending{dump_json(line) + "\n", std::move(done)});
+    queue_.push_back(Pending{dump_json(line) + "\n", request.session_id, std::move(done)});
     pump();
   }
 
@@ -43,12 +45,20 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
  private:
   struct Pending {
     std::string line;
+    std::string session_id;
     Done done;
   };
 
   // Starts the front request when none is in flight; (re)starts the process lazily.
   void pump() {
     if (closed_ || in_flight_ || queue_.empty()) return;
+    if (proc_ && !proc_->exited() && stray_output()) {
+      // Output while no request was out answers nothing: the process is out of step with
+      // the protocol, and its next line would be taken as this request's reply.
+      spdlog::warn("exec agent '{}' wrote a line while no request was out; restarting it: {}",
+                   internal::one_line(cmd_, 80), internal::one_line(out_buf_, 80));
+      stop_process(std::chrono::milliseconds(0));
+    }
     if (!proc_ || proc_->exited()) {
       stop_process(std::chrono::milliseconds(0));
       auto started = Subprocess::spawn({"/bin/sh", "-c", cmd_});
@@ -61,6 +71,7 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
         return;
       }
       proc_ = std::move(*started);
+      ++generation_;
     }
     in_flight_ = true;
     uint64_t seq = ++seq_;
@@ -141,7 +152,7 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
   void on_stderr() {
     auto self = shared_from_this();
     std::string chunk;
-    bool open = read_available(proc_->stderr_fd(), chunk);
+    bool open = read_available(proc_->stderr_fd(), chunk, kStderrChunk);
     append_tail(err_tail_, chunk);
     if (!open) {  // a hung-up fd stays readable: stop watching it
       loop_.unwatch(proc_->stderr_fd());
@@ -150,21 +161,42 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
     }
   }
 
+  // True when stdout holds more than blank lines; reads what is waiting there first.
+  bool stray_output() {
+    read_available(proc_->stdout_fd(), out_buf_, max_line_ + 1);
+    return out_buf_.find_first_not_of(" \t\r\n") != std::string::npos;
+  }
+
   void on_stdout() {
     auto self = shared_from_this();
-    bool open = read_available(proc_->stdout_fd(), out_buf_);
+    uint64_t generation = generation_;
+    bool open = read_available(proc_->stdout_fd(), out_buf_, max_line_ + 1);
     size_t eol;
     while (!closed_ && in_flight_ && (eol = out_buf_.find('\n')) != std::string::npos) {
       std::string line = out_buf_.substr(0, eol);
       out_buf_.erase(0, eol + 1);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      finish_front(parse_line(line));
+      bool other_session = false;
+      Result<Reply> reply = parse_line(line, &other_session);
+      if (other_session) {  // a late or extra answer to another request: never this one's
+        spdlog::warn("exec agent '{}' answered another session than the one asked; line ignored: {}",
+                     internal::one_line(cmd_, 80), internal::one_line(line, 80));
+        continue;
+      }
+      if (out_buf_.find_first_not_of(" \t\r\n") != std::string::npos) {
+        // One line per request: more output is already here, so this reply and the next
+        // request's would be out of step. This request fails; the process starts afresh.
+        stop_process(std::chrono::milliseconds(0));
+        reply = make_error("protocol", "exec agent wrote more than one line in answer to one request");
+      }
+      finish_front(std::move(reply));
+      if (generation != generation_ || !proc_) return;  // restarted: the new process has its own events
     }
     if (closed_) return;
-    if (!open || out_buf_.size() > kMaxLine) {
-      if (proc_) read_available(proc_->stderr_fd(), err_tail_);
-      std::string why = open ? "exec agent sent a line longer than 64 MiB" : "";
+    if (!open || out_buf_.size() > max_line_) {
+      if (proc_) read_available(proc_->stderr_fd(), err_tail_, kStderrChunk);
+      std::string why = open ? "exec agent sent a line longer than " + std::to_string(max_line_) + " bytes (--max-reply-bytes)" : "";
       if (open) {
         stop_process(std::chrono::milliseconds(0));
       } else {
@@ -180,10 +212,17 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
     if (!in_flight_ && !closed_) pump();
   }
 
-  Result<Reply> parse_line(const std::string& line) {
-    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  // `*other_session`: the line names a session_id that is not the one of the request in flight.
+  Result<Reply> parse_line(const std::string& line, bool* other_session) {
+    bool too_deep = false;
+    json j = internal::parse_json(line, &too_deep);
+    if (too_deep) return make_error("protocol", internal::too_deep_message("exec agent reply"));
     if (j.is_discarded() || !j.is_object()) {
       return make_error("protocol", "exec agent sent a line that is not a JSON object: " + internal::one_line(line, 80));
+    }
+    if (auto s = j.find("session_id"); s != j.end() && s->is_string() && *s != queue_.front().session_id) {
+      *other_session = true;
+      return make_error("protocol", "reply for another session");
     }
     if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
       return make_error("exec", "exec agent error: " + internal::one_line(e->is_string() ? e->get<std::string>() : dump_json(*e)));
@@ -211,7 +250,9 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
   Loop& loop_;
   std::string cmd_;
   double timeout_s_;
+  size_t max_line_;
   std::unique_ptr<Subprocess> proc_;
+  uint64_t generation_ = 0;  // counts process starts
   std::deque<Pending> queue_;  // the front is in flight when in_flight_
   bool in_flight_ = false;
   bool closed_ = false;
@@ -226,8 +267,8 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
 
 class ExecClient final : public AgentClient {
  public:
-  ExecClient(Loop& loop, const std::string& cmd, double timeout_s)
-      : agent_(std::make_shared<ExecAgent>(loop, cmd, timeout_s)) {}
+  ExecClient(Loop& loop, const std::string& cmd, double timeout_s, size_t max_line)
+      : agent_(std::make_shared<ExecAgent>(loop, cmd, timeout_s, max_line)) {}
   ~ExecClient() override { agent_->shutdown(); }
   void send(Request request, Done done) override { agent_->send(request, std::move(done)); }
   bool streaming() const override { return false; }
@@ -238,22 +279,25 @@ class ExecClient final : public AgentClient {
 
 class ExecFactory final : public AgentFactory {
  public:
-  ExecFactory(std::string cmd, double timeout_s) : cmd_(std::move(cmd)), timeout_s_(timeout_s) {}
+  ExecFactory(std::string cmd, double timeout_s, size_t max_line)
+      : cmd_(std::move(cmd)), timeout_s_(timeout_s), max_line_(max_line) {}
   Result<std::unique_ptr<AgentClient>> make(Loop& loop) override {
-    return std::unique_ptr<AgentClient>(std::make_unique<ExecClient>(loop, cmd_, timeout_s_));
+    return std::unique_ptr<AgentClient>(std::make_unique<ExecClient>(loop, cmd_, timeout_s_, max_line_));
   }
   std::string describe() const override { return "exec cmd=" + cmd_; }
 
  private:
   std::string cmd_;
   double timeout_s_;
+  size_t max_line_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<AgentFactory>> make_exec_factory(const AgentSpec& spec, const FactoryOptions& options) {
   if (Status s = check_spec(spec); !s) return s.error();
-  return std::unique_ptr<AgentFactory>(std::make_unique<ExecFactory>(spec.get("cmd"), options.request_timeout_s));
+  return std::unique_ptr<AgentFactory>(std::make_unique<ExecFactory>(spec.get("cmd"), options.request_timeout_s,
+                                                                           options.max_reply_bytes));
 }
 
 }  // namespace spar::agent

@@ -88,6 +88,7 @@ struct HttpConfig {
   std::string reply_text;  // the pointer as given, for messages
   std::string api_key;
   double timeout_s = 120;
+  size_t max_reply_bytes = kDefaultMaxReplyBytes;
 };
 
 class HttpClient final : public AgentClient {
@@ -114,23 +115,26 @@ class HttpClient final : public AgentClient {
     if (!c.api_key.empty()) o.headers.push_back("Authorization: Bearer " + c.api_key);
     o.timeout_s = c.timeout_s;
     o.secret = c.api_key;
+    o.max_reply_bytes = c.max_reply_bytes;
     return o;
   }
 
   Result<Reply> parse(const std::string& body) const {
     std::string from = "bad reply from " + transport_.shown_url() + ": ";
-    json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return make_error("protocol", from + "not valid JSON: " + internal::one_line(body, 80));
+    bool too_deep = false;
+    json j = internal::parse_json(body, &too_deep);
+    if (too_deep) return make_error("protocol", from + internal::too_deep_message("reply"));
+    if (j.is_discarded()) return make_error("protocol", from + "not valid JSON: " + internal::one_line(body, 80, config_.api_key));
     try {
       if (!j.contains(config_.reply)) {
-        return make_error("protocol", from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120));
+        return make_error("protocol", from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120, config_.api_key));
       }
       const json& v = j.at(config_.reply);
       Reply reply;
       reply.text = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : dump_json(v);
       return reply;
     } catch (const std::exception&) {  // e.g. /a/b through a string
-      return make_error("protocol", from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120));
+      return make_error("protocol", from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120, config_.api_key));
     }
   }
 
@@ -162,6 +166,7 @@ Result<std::unique_ptr<AgentFactory>> make_http_factory(const AgentSpec& spec, c
   HttpConfig c;
   c.url = spec.get("url");
   c.timeout_s = options.request_timeout_s;
+  c.max_reply_bytes = options.max_reply_bytes;
 
   std::string body = spec.get("body");
   std::string text = kDefaultBody;

@@ -15,7 +15,6 @@ namespace spar::agent {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr size_t kMaxBody = 64u << 20;      // a 2xx body collected in memory
 constexpr size_t kMaxErrorBody = 4u << 10;  // what is kept of a non-2xx body
 constexpr size_t kMaxIdleHandles = 256;
 
@@ -51,6 +50,8 @@ struct HttpTransport::Call {
   long status = -1;
   bool stopped = false;
   bool too_big = false;
+  size_t received = 0;
+  size_t max_reply_bytes = 0;  // body bytes so far, for Options::max_reply_bytes
   Clock::time_point start;
   Clock::time_point end;
   curl_slist* headers = nullptr;  // this request's own header list, when it has extra headers
@@ -122,6 +123,7 @@ void HttpTransport::post(std::string body, const std::vector<std::string>& extra
   Call* call = owned.get();
   call->easy = easy;
   call->request_body = std::move(body);
+  call->max_reply_bytes = options_.max_reply_bytes;
   call->on_body = std::move(on_body);
   call->on_done = std::move(on_done);
   call->start = Clock::now();
@@ -147,6 +149,11 @@ size_t HttpTransport::on_write(char* data, size_t size, size_t count, void* user
   auto* call = static_cast<Call*>(user);
   size_t n = size * count;
   if (call->status < 0) curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &call->status);
+  call->received += n;
+  if (call->received > call->max_reply_bytes) {
+    call->too_big = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR): memory stays bounded
+  }
   bool success = call->status >= 200 && call->status < 300;
   if (success && call->on_body) {
     if (call->on_body(std::string_view(data, n))) return n;
@@ -157,10 +164,6 @@ size_t HttpTransport::on_write(char* data, size_t size, size_t count, void* user
   if (!success) {  // keep the start for the error message, drain the rest (keeps the connection)
     if (call->body.size() < kMaxErrorBody) call->body.append(data, std::min(n, kMaxErrorBody - call->body.size()));
     return n;
-  }
-  if (call->body.size() + n > kMaxBody) {
-    call->too_big = true;
-    return 0;
   }
   call->body.append(data, n);
   return n;
@@ -180,25 +183,25 @@ void HttpTransport::finish(Call* call, int curl_code) {
     return make_error(kind, internal::redact(message, options_.secret));
   };
   Result<Response> result = Response{};
-  if (call->stopped) {
+  if (call->too_big) {
+    result = fail("protocol", "reply from " + shown_url_ + " is larger than " + std::to_string(options_.max_reply_bytes) +
+                                  " bytes (--max-reply-bytes)");
+  } else if (call->stopped) {
     result = Response{status, {}, ms_between(call->start, call->end), true};
-  } else if (call->too_big) {
-    result = fail("protocol", "reply from " + shown_url_ + " is larger than " +
-                                  std::to_string(kMaxBody >> 20) + " MiB");
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%g", options_.timeout_s);
     result = fail("timeout", "no complete reply from " + shown_url_ + " within " + secs + " s");
   } else if (code != CURLE_OK) {
     std::string why = call->errbuf[0] ? call->errbuf : curl_easy_strerror(code);
-    result = fail("transport", "POST " + shown_url_ + " failed: " + internal::one_line(why));
+    result = fail("transport", "POST " + shown_url_ + " failed: " + internal::one_line(why, 200, options_.secret));
   } else if (status < 200 || status >= 300) {
     long retry_after = -1;
     curl_header* h = nullptr;
     if (curl_easy_header(call->easy, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value) {
       retry_after = internal::parse_retry_after(h->value, std::time(nullptr));
     }
-    result = fail("http", internal::http_error_message(status, retry_after, shown_url_, call->body));
+    result = fail("http", internal::http_error_message(status, retry_after, shown_url_, call->body, options_.secret));
   } else {
     result = Response{status, std::move(call->body), ms_between(call->start, call->end), false};
   }

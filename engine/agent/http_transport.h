@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "agent/client.h"
 #include "agent/loop.h"
 #include "base/result.h"
 
@@ -40,6 +41,9 @@ class HttpTransport {
     std::vector<std::string> headers;  // besides Content-Type: application/json
     double timeout_s = 120;            // whole transfer; <= 0: none
     std::string secret;                // redacted from every error message (an API key)
+    // Every response body, 2xx or not, streamed to OnBody or collected: past this many bytes
+    // the transfer is aborted and the request fails with kind "protocol".
+    size_t max_reply_bytes = kDefaultMaxReplyBytes;
   };
 
   struct Response {

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -10,7 +11,12 @@
 
 namespace spar::agent::internal {
 
-std::string one_line(std::string_view text, size_t max_chars) {
+std::string one_line(std::string_view text, size_t max_chars, std::string_view secret) {
+  std::string scrubbed;
+  if (!secret.empty()) {
+    scrubbed = redact(std::string(text), secret);
+    text = scrubbed;
+  }
   size_t cut = utf8_prefix_bytes(text, max_chars);
   std::string out(text.substr(0, cut));
   for (char& c : out) {
@@ -23,13 +29,38 @@ std::string one_line(std::string_view text, size_t max_chars) {
   return out;
 }
 
+namespace {
+bool token_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
+}  // namespace
+
 std::string redact(std::string text, std::string_view secret) {
   if (secret.empty()) return text;
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+  bool whole_tokens = secret.size() < kMinSecretChars;
+  for (size_t at = text.find(secret); at != std::string::npos;) {
+    size_t end = at + secret.size();
+    if (whole_tokens && ((at > 0 && token_char(text[at - 1])) || (end < text.size() && token_char(text[end])))) {
+      at = text.find(secret, at + 1);
+      continue;
+    }
     text.replace(at, secret.size(), "***");
+    at = text.find(secret, at + 3);
   }
   return text;
 }
+
+namespace {
+// `text` without a trailing start of `secret` (at least 4 characters of it), for a reply cut
+// before the rest of the key arrived.
+void redact_cut_tail(std::string& text, std::string_view secret) {
+  if (secret.size() < kMinSecretChars) return;
+  for (size_t n = std::min(text.size(), secret.size() - 1); n >= 4; --n) {
+    if (std::string_view(text).substr(text.size() - n) == secret.substr(0, n)) {
+      text.replace(text.size() - n, n, "***");
+      return;
+    }
+  }
+}
+}  // namespace
 
 void redact(Result<Reply>& reply, std::string_view secret) {
   if (secret.empty()) return;
@@ -38,6 +69,7 @@ void redact(Result<Reply>& reply, std::string_view secret) {
     return;
   }
   reply->text = redact(std::move(reply->text), secret);
+  if (reply->truncated) redact_cut_tail(reply->text, secret);
   for (ToolCall& c : reply->tool_calls) {
     c.id = redact(std::move(c.id), secret);
     c.name = redact(std::move(c.name), secret);
@@ -58,12 +90,60 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
-std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body) {
+namespace {
+// Counts nesting and stops the parse at the first array or object past the limit.
+class DepthSax final : public json::json_sax_t {
+ public:
+  explicit DepthSax(int max_depth) : max_(max_depth) {}
+  bool too_deep = false;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return --depth_, true; }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return --depth_, true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool open() {
+    if (++depth_ > max_) too_deep = true;
+    return !too_deep;
+  }
+  int max_;
+  int depth_ = 0;
+};
+}  // namespace
+
+bool json_too_deep(std::string_view text, int max_depth) {
+  DepthSax sax(max_depth);
+  json::sax_parse(text.begin(), text.end(), &sax, json::input_format_t::json, /*strict=*/false);
+  return sax.too_deep;
+}
+
+json parse_json(std::string_view text, bool* too_deep) {
+  bool deep = json_too_deep(text);
+  if (too_deep) *too_deep = deep;
+  if (deep) return json(json::value_t::discarded);
+  return json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string too_deep_message(std::string_view what) {
+  return std::string(what) + " nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+}
+
+std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body,
+                               std::string_view secret) {
   std::string message = "HTTP " + std::to_string(status);
   if (retry_after_s >= 0) message += " (retry after " + std::to_string(retry_after_s) + " s)";
   message += " from ";
   message += shown_url;
-  if (!body.empty()) message += ": " + one_line(body, 200);
+  if (!body.empty()) message += ": " + one_line(body, 200, secret);
   return message;
 }
 

@@ -14,27 +14,54 @@
 
 namespace spar::agent::internal {
 
-// `text` made fit for a one-line error message: at most `max_chars` code points, control
-// characters (newlines included) turned into spaces, surrounding spaces trimmed, "..."
-// appended when cut.
-std::string one_line(std::string_view text, size_t max_chars = 200);
+// `text` made fit for a one-line error message: `secret` scrubbed first (see redact), then at
+// most `max_chars` code points, control characters (newlines included) turned into spaces,
+// surrounding spaces trimmed, "..." appended when cut. Scrubbing before cutting is the point:
+// a cut through the middle of a key would leave most of it unrecognisable, and shown.
+std::string one_line(std::string_view text, size_t max_chars = 200, std::string_view secret = {});
 
-// `text` with every occurrence of `secret` replaced by "***" (no-op for an empty secret).
+// Secrets shorter than this are scrubbed only where they stand as a whole token (not next to a
+// letter, digit, '-' or '_'), so a one-letter key cannot scrub every "e" from a reply.
+constexpr size_t kMinSecretChars = 8;
+
+// `text` with every occurrence of `secret` replaced by "***" (no-op for an empty secret); a
+// secret shorter than kMinSecretChars only where it is a whole token.
 std::string redact(std::string text, std::string_view secret);
 
 // `secret` scrubbed from a reply's text and tool calls (id, name, arguments), or from an error's message:
 // an agent that echoes its API key must not get it written into results (no-op when empty).
+// A reply cut by barge-in may end in the first characters of a key whose rest never arrived:
+// a trailing start of the secret (4 characters or more, for secrets of kMinSecretChars or more)
+// is scrubbed too.
 void redact(Result<Reply>& reply, std::string_view secret);
 
-// `url` without any user:password@ part, for messages and logs.
+// `url` without any user:password@ part, for messages and logs; with or without a scheme.
 std::string redact_url(std::string_view url);
+
+// The deepest nesting of JSON arrays and objects spar accepts from an agent (bodies, stream
+// chunks, exec lines, tool-call arguments). nlohmann's dump() and comparisons recurse, so a
+// deeper value must never become a json value inside spar.
+constexpr int kMaxJsonDepth = 64;
+
+// True when `text` opens more than `max_depth` arrays/objects inside each other. A SAX pass
+// that stops at the limit: no tree is built, memory stays constant. Invalid JSON that is not
+// too deep before its error returns false.
+bool json_too_deep(std::string_view text, int max_depth = kMaxJsonDepth);
+
+// `text` parsed as JSON, or a discarded value when it is invalid or nested deeper than
+// kMaxJsonDepth (then `*too_deep`, when given, is set). The one way agent replies are parsed.
+json parse_json(std::string_view text, bool* too_deep = nullptr);
+// "<what> nests JSON deeper than 64 levels": the one wording of that protocol error.
+std::string too_deep_message(std::string_view what);
 
 // The message of an "http" error, and the one place its shape is defined:
 //   "HTTP <status>[ (retry after <N> s)] from <url>[: <start of body>]"
 // The retry layer reads the status and the Retry-After back with the two functions below, so
 // the message stays the only carrier of that information (Error has just kind and message).
 // `retry_after_s` < 0: the response had no usable Retry-After.
-std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body);
+// `secret` is scrubbed from the body before it is cut.
+std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body,
+                               std::string_view secret = {});
 // The status of an "http" error made by http_error_message, or 0 for any other error.
 int http_status(const Error& error);
 // The Retry-After seconds of an "http" error made by http_error_message, or -1.

@@ -30,7 +30,7 @@ class OpenAiClient final : public AgentClient {
       transport_.post(std::move(body), headers, nullptr,
                       [this, done = std::move(done), with_context](Result<HttpTransport::Response> r) {
                         if (!r) return done(r.error());
-                        Result<Reply> reply = parse_chat_response(std::string_view(r->body));
+                        Result<Reply> reply = parse_chat_response(std::string_view(r->body), config_.api_key);
                         if (!reply) reply = with_context(reply.error());
                         if (reply) reply->latency_ms = r->latency_ms;
                         internal::redact(reply, config_.api_key);
@@ -38,7 +38,7 @@ class OpenAiClient final : public AgentClient {
                       });
       return;
     }
-    auto stream = std::make_shared<ChatStream>(request.cut_after_chars);
+    auto stream = std::make_shared<ChatStream>(request.cut_after_chars, /*tree_only=*/false, config_.api_key);
     transport_.post(
         std::move(body), headers,
         [stream](std::string_view chunk) { return stream->feed(chunk).ok() && !stream->cut(); },
@@ -60,6 +60,7 @@ class OpenAiClient final : public AgentClient {
     if (c.stream) o.headers.push_back("Accept: text/event-stream");
     o.timeout_s = c.timeout_s;
     o.secret = c.api_key;
+    o.max_reply_bytes = c.max_reply_bytes;
     return o;
   }
 
@@ -105,6 +106,7 @@ Result<OpenAiConfig> openai_config_from_spec(const AgentSpec& spec, const Factor
   if (!stream) return stream.error();
   c.stream = *stream;
   c.timeout_s = options.request_timeout_s;
+  c.max_reply_bytes = options.max_reply_bytes;
   if (std::string v = spec.get("temperature"); !v.empty()) {
     char* end = nullptr;
     double t = std::strtod(v.c_str(), &end);

@@ -218,16 +218,25 @@ Status parse_assistant_message(const json& message, Reply& reply) {
     }
     reply.tool_calls.push_back(std::move(out));
   }
+  return check_tool_calls(reply);
+}
+
+Status check_tool_calls(const Reply& reply) {
+  for (const ToolCall& call : reply.tool_calls) {
+    if (internal::json_too_deep(call.arguments)) {
+      return protocol(internal::too_deep_message("the arguments of tool call '" + internal::one_line(call.name, 80) + "'"));
+    }
+  }
   return ok_status();
 }
 
-Result<Reply> parse_chat_response(const json& response) {
+Result<Reply> parse_chat_response(const json& response, std::string_view secret) {
   try {
     if (!response.is_object()) return protocol("reply is not a JSON object");
     if (const json* error = member(response, "error")) {
       const json* msg = member(*error, "message");
       std::string text = msg && msg->is_string() ? msg->get<std::string>() : dump_json(*error);
-      return protocol("agent returned an error: " + internal::one_line(text));
+      return protocol("agent returned an error: " + internal::one_line(text, 200, secret));
     }
     const json* choices = member(response, "choices");
     if (!choices || !choices->is_array() || choices->empty()) {
@@ -244,12 +253,14 @@ Result<Reply> parse_chat_response(const json& response) {
   }
 }
 
-Result<Reply> parse_chat_response(std::string_view body) {
-  json response = json::parse(body, nullptr, /*allow_exceptions=*/false);
+Result<Reply> parse_chat_response(std::string_view body, std::string_view secret) {
+  bool too_deep = false;
+  json response = internal::parse_json(body, &too_deep);
+  if (too_deep) return protocol(internal::too_deep_message("reply"));
   if (response.is_discarded()) {
-    return protocol("reply is not valid JSON: " + internal::one_line(body, 80));
+    return protocol("reply is not valid JSON: " + internal::one_line(body, 80, secret));
   }
-  return parse_chat_response(response);
+  return parse_chat_response(response, secret);
 }
 
 size_t utf8_length(std::string_view text) {

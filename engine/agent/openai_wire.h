@@ -39,14 +39,21 @@ std::string dump_json(const json& value);
 
 // A non-streaming response: `choices[0].message` (content, tool_calls) and `usage`.
 // Errors are kind "protocol" ("no choices in reply", an `error` object, wrong types...).
-Result<Reply> parse_chat_response(const json& response);
-// The same from the raw body text; unparsable JSON is a "protocol" error.
-Result<Reply> parse_chat_response(std::string_view body);
+// `secret` (the API key) is scrubbed from the part of the body an error message quotes
+// before it is cut.
+Result<Reply> parse_chat_response(const json& response, std::string_view secret = {});
+// The same from the raw body text; unparsable JSON, or JSON nested deeper than
+// internal::kMaxJsonDepth, is a "protocol" error.
+Result<Reply> parse_chat_response(std::string_view body, std::string_view secret = {});
 
 // One OpenAI assistant message object ({"content", "tool_calls"}) into `reply`: text and
 // tool calls. Tool-call `arguments` given as a JSON object instead of a string are kept as
 // their JSON text. Also used for the exec adapter's reply lines.
 Status parse_assistant_message(const json& message, Reply& reply);
+
+// A "protocol" error when a tool call's `arguments` nest JSON deeper than
+// internal::kMaxJsonDepth: the conversation parses them, and spar never holds such a value.
+Status check_tool_calls(const Reply& reply);
 
 // `usage` {"prompt_tokens", "completion_tokens"}; absent or null fields count as 0.
 Usage parse_usage(const json& usage);

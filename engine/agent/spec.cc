@@ -1,6 +1,7 @@
 #include <string>
 
 #include "agent/client.h"
+#include "agent/internal.h"
 
 namespace spar::agent {
 
@@ -60,6 +61,16 @@ std::string redact_agent_spec(std::string_view text) {
     text.remove_prefix(start);
   }
   out += text;
+  // The URL keys' values need no scheme (curl assumes http://): user:pw@host/v1 is masked too.
+  for (std::string_view key : {"url=", "base_url="}) {
+    for (size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + 1)) {
+      if (at > 0 && out[at - 1] != ',' && out[at - 1] != ':') continue;  // e.g. the url= of base_url=
+      size_t start = at + key.size();
+      size_t end = out.find(',', start);
+      std::string value = out.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (value.find("://") == std::string::npos) out.replace(start, value.size(), internal::redact_url(value));
+    }
+  }
   return out;
 }
 

@@ -28,6 +28,9 @@ struct CommonChunk {
 };
 
 constexpr size_t kFastMaxBytes = 64u << 10;  // bigger chunks take the tree path
+// Deeper chunks take the tree path, which refuses those past internal::kMaxJsonDepth: below
+// the tree's limit, so that the two paths agree on every depth.
+constexpr size_t kFastMaxDepth = internal::kMaxJsonDepth / 2;
 
 int64_t count_of(simdjson::dom::element value) {
   // nlohmann's is_number_integer covers signed and unsigned; anything else counts 0.
@@ -38,7 +41,13 @@ int64_t count_of(simdjson::dom::element value) {
 
 bool read_common_chunk(std::string_view data, CommonChunk& out) {
   if (data.size() > kFastMaxBytes) return false;
-  thread_local simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser p;
+    if (p.allocate(kFastMaxBytes, kFastMaxDepth) != simdjson::SUCCESS) {
+      // parse() allocates (and reports a failure) itself
+    }
+    return p;
+  }();
   simdjson::dom::element doc;
   if (parser.parse(data.data(), data.size(), /*realloc_if_needed=*/true).get(doc)) return false;
   simdjson::dom::object top;
@@ -233,9 +242,11 @@ Status ChatStream::on_event(const SseEvent& event) {
     if (!common.content.empty()) append_text(common.content);
     return ok_status();
   }
-  json chunk = json::parse(event.data, nullptr, /*allow_exceptions=*/false);
+  bool too_deep = false;
+  json chunk = internal::parse_json(event.data, &too_deep);
+  if (too_deep) return make_error("protocol", internal::too_deep_message("stream chunk"));
   if (chunk.is_discarded()) {
-    return make_error("protocol", "malformed stream chunk: " + internal::one_line(event.data, 80));
+    return make_error("protocol", "malformed stream chunk: " + internal::one_line(event.data, 80, secret_));
   }
   try {
     return on_chunk(chunk);
@@ -250,7 +261,7 @@ Status ChatStream::on_chunk(const json& chunk) {
     std::string text = err->is_object() && err->contains("message") && (*err)["message"].is_string()
                            ? (*err)["message"].get<std::string>()
                            : dump_json(*err);
-    return make_error("protocol", "agent stream error: " + internal::one_line(text));
+    return make_error("protocol", "agent stream error: " + internal::one_line(text, 200, secret_));
   }
   if (auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object()) {
     reply_.usage = parse_usage(*usage);
@@ -326,8 +337,10 @@ Result<Reply> ChatStream::finish() {
   }
   if (chunks_ == 0 && !raw_.empty()) {
     // No event at all: perhaps a server that ignored `stream: true` and sent plain JSON.
-    json body = json::parse(raw_, nullptr, /*allow_exceptions=*/false);
-    if (!body.is_discarded() && body.is_object()) return parse_chat_response(body);
+    bool too_deep = false;
+    json body = internal::parse_json(raw_, &too_deep);
+    if (too_deep) return make_error("protocol", internal::too_deep_message("reply"));
+    if (!body.is_discarded() && body.is_object()) return parse_chat_response(body, secret_);
   }
   if (!done_) {
     return make_error("protocol", chunks_ == 0 ? "empty event stream (expected data: lines)"
@@ -341,6 +354,7 @@ Result<Reply> ChatStream::finish() {
     reply.tool_calls.push_back(std::move(call));
     ++i;
   }
+  if (Status s = check_tool_calls(reply); !s) return s.error();
   return reply;
 }
 

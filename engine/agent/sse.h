@@ -53,6 +53,9 @@ class SseParser {
   std::string error_;
 };
 
+// A chunk nesting JSON deeper than internal::kMaxJsonDepth, or tool-call arguments that do
+// once joined, is a "protocol" error.
+//
 // Accumulates an OpenAI streaming reply: `choices[0].delta.content` text, `delta.tool_calls`
 // merged by `index` (id and name taken when present, `arguments` concatenated), `usage` from
 // the final chunk (stream_options.include_usage), and the `[DONE]` sentinel.
@@ -62,10 +65,11 @@ class SseParser {
 // truncated = true and no tool calls, and cut() turns true so the caller stops reading.
 class ChatStream {
  public:
-  explicit ChatStream(int cut_after_chars = -1) : cut_after_(cut_after_chars) {}
   // `tree_only` turns off the SAX fast path for common chunks and parses every chunk into a
   // JSON tree: the reference the fast path must match (tests and the SSE fuzzer compare them).
-  ChatStream(int cut_after_chars, bool tree_only) : cut_after_(cut_after_chars), tree_only_(tree_only) {}
+  // `secret` (the API key) is scrubbed from what an error message quotes before it is cut.
+  explicit ChatStream(int cut_after_chars = -1, bool tree_only = false, std::string secret = {})
+      : cut_after_(cut_after_chars), tree_only_(tree_only), secret_(std::move(secret)) {}
 
   // Consumes raw body bytes. An Error (kind "protocol") means the stream is unusable;
   // later calls return it again.
@@ -86,6 +90,7 @@ class ChatStream {
 
   int cut_after_;
   bool tree_only_ = false;
+  std::string secret_;
   SseParser sse_;
   std::vector<SseEvent> events_;
   Reply reply_;

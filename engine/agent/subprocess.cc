@@ -40,6 +40,49 @@ std::string resolve(const std::string& program) {
   return program;
 }
 
+// Closes every fd from `first` up, in a child between fork and exec (async-signal-safe).
+void close_from(int first) {
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0u, 0u) == 0) return;
+#endif
+  for (int fd = first; fd < 65536; ++fd) ::close(fd);
+}
+
+// Forks the reaper of process group `pgid` (see subprocess.h): a grandchild of spar in its own
+// session, so no terminal signal reaches it and spar never has to reap it. Returns the write
+// end of its pipe, or -1 when it could not be started (the group then relies on PDEATHSIG).
+int start_reaper(pid_t pgid) {
+  int life[2] = {-1, -1};
+  if (::pipe2(life, O_CLOEXEC)) return -1;
+  pid_t middle = ::fork();
+  if (middle == 0) {
+    // Async-signal-safe calls only, up to _exit.
+    ::setsid();
+    if (::fork() != 0) ::_exit(0);
+    struct sigaction ign = {};
+    ign.sa_handler = SIG_IGN;
+    for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE}) ::sigaction(sig, &ign, nullptr);
+    ::dup2(life[0], 0);  // clears close-on-exec on the copy
+    close_from(1);       // the write end, and every other fd of spar's (other reapers' pipes too)
+    char c = 0;
+    ssize_t n;
+    do {
+      n = ::read(0, &c, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) ::kill(-pgid, SIGKILL);  // spar is gone without standing us down
+    ::_exit(0);
+  }
+  ::close(life[0]);
+  if (middle < 0) {
+    ::close(life[1]);
+    return -1;
+  }
+  int status = 0;
+  while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+  }
+  return life[1];
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Subprocess>> Subprocess::spawn(const std::vector<std::string>& argv) {
@@ -91,6 +134,7 @@ Result<std::unique_ptr<Subprocess>> Subprocess::spawn(const std::vector<std::str
     [[maybe_unused]] ssize_t n = ::write(report[1], &e, sizeof e);
     ::_exit(127);
   }
+  ::setpgid(pid, pid);  // also here, so the group exists before anyone signals it
   close_fd(in[0]);
   close_fd(out[1]);
   close_fd(err[1]);
@@ -113,6 +157,7 @@ Result<std::unique_ptr<Subprocess>> Subprocess::spawn(const std::vector<std::str
   p->out_ = out[0];
   p->err_ = err[0];
   p->running_ = true;
+  p->lifeline_ = start_reaper(pid);
   for (int fd : {p->in_, p->out_, p->err_}) set_nonblocking(fd);
 #ifdef F_SETPIPE_SZ
   ::fcntl(p->in_, F_SETPIPE_SZ, 1 << 20);  // room for big requests; failure is harmless
@@ -129,8 +174,16 @@ Subprocess::~Subprocess() {
 
 void Subprocess::close_stdin() { close_fd(in_); }
 
+void Subprocess::stand_down_reaper() {
+  if (lifeline_ < 0) return;
+  char c = 1;
+  [[maybe_unused]] ssize_t n = write_no_sigpipe(lifeline_, &c, 1);
+  close_fd(lifeline_);
+}
+
 void Subprocess::reaped(int status) {
   running_ = false;
+  stand_down_reaper();
   if (WIFEXITED(status)) {
     status_text_ = "exited with status " + std::to_string(WEXITSTATUS(status));
   } else if (WIFSIGNALED(status)) {
@@ -142,13 +195,20 @@ void Subprocess::reaped(int status) {
 
 bool Subprocess::exited() {
   if (!running_) return true;
-  int status = 0;
-  pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
+  siginfo_t info = {};
+  int r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
+  if (r == 0 && info.si_pid == pid_) {
+    // The child is a zombie, so its pid (the group id) is still taken: kill what it left
+    // behind in its group, then reap it.
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
     reaped(status);
   } else if (r < 0 && errno == ECHILD) {
     running_ = false;
     status_text_ = "ended";
+    stand_down_reaper();
   }
   return !running_;
 }
@@ -202,9 +262,9 @@ ssize_t write_no_sigpipe(int fd, const char* data, size_t size) {
   return result < 0 ? -1 : static_cast<ssize_t>(done);
 }
 
-bool read_available(int fd, std::string& out) {
+bool read_available(int fd, std::string& out, size_t max) {
   char buf[65536];
-  while (true) {
+  while (out.size() < max) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n > 0) {
       out.append(buf, static_cast<size_t>(n));
@@ -214,6 +274,7 @@ bool read_available(int fd, std::string& out) {
     if (errno == EINTR) continue;
     return errno == EAGAIN || errno == EWOULDBLOCK;
   }
+  return true;
 }
 
 void append_tail(std::string& tail, std::string_view more, size_t max) {

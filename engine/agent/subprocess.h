@@ -1,9 +1,16 @@
 // Subprocess: a child process with pipes on stdin, stdout and stderr, for the exec adapter
 // and the spawned spar-mock-agent.
 //
-// The child runs in its own process group and gets PR_SET_PDEATHSIG(SIGKILL), so it dies
-// with spar even when spar is killed. Linux delivers that signal when the *thread* that
-// spawned the child exits, so spawn from a thread that lives as long as the child should.
+// The child runs in its own process group, and no process of that group outlives spar or the
+// child itself:
+// - when the child exits (or is terminated), the rest of its group is killed before the child
+//   is reaped (so the group id cannot have been reused);
+// - a small reaper process, forked beside the child in its own session, holds the read end of
+//   a pipe whose write end only spar holds; when spar ends in any way (exit, SIGTERM, kill -9,
+//   a crash) the pipe closes and the reaper kills the whole group. When spar stops the child
+//   itself, it tells the reaper to stand down first.
+// The child also gets PR_SET_PDEATHSIG(SIGKILL). Linux delivers that signal when the *thread*
+// that spawned the child exits, so spawn from a thread that lives as long as the child should.
 // Our pipe ends are close-on-exec, so children spawned concurrently by other threads never
 // inherit them.
 //
@@ -48,9 +55,11 @@ class Subprocess {
  private:
   Subprocess() = default;
   void reaped(int status);
+  void stand_down_reaper();
 
   pid_t pid_ = -1;
   int in_ = -1, out_ = -1, err_ = -1;
+  int lifeline_ = -1;  // write end of the reaper's pipe; closing it unwritten kills the group
   bool running_ = false;
   std::string status_text_;
 };
@@ -61,7 +70,8 @@ ssize_t write_no_sigpipe(int fd, const char* data, size_t size);
 
 // Reads everything currently available from a non-blocking fd into `out`. Returns false at
 // end of file or on an error other than EAGAIN.
-bool read_available(int fd, std::string& out);
+// Stops early once `out` holds `max` bytes or more (the fd then stays readable).
+bool read_available(int fd, std::string& out, size_t max = static_cast<size_t>(-1));
 
 // Keeps the last `max` bytes of `tail` after appending `more`.
 void append_tail(std::string& tail, std::string_view more, size_t max = 2048);

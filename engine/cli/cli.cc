@@ -159,6 +159,10 @@ void setup_run(CLI::App& app, RunArgs& a) {
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before an agent request times out")
       ->capture_default_str()->check(number_in(0.001, 86400));
+  app.add_option("--max-reply-bytes", o.factory.max_reply_bytes,
+                 "Bytes of one agent reply spar reads at most (streamed or not, HTTP body or exec line); "
+                 "a bigger reply is a protocol error")
+      ->capture_default_str()->check(CLI::Range(size_t{1024}, size_t{1} << 40));
   app.add_option("--retries", o.factory.retries,
                  "Retries of a model request after a 429, 5xx, timeout or connection error (backoff with jitter)")
       ->capture_default_str()->check(CLI::Range(0, 100));

@@ -374,7 +374,7 @@ Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
     return make_error("input", fmt::format("{}/run.json: bad args: {}", dir, e.what()));
   }
   for (const std::string* spec : {&o.agent, &o.user_model, &o.judge}) {
-    if (spec->find("://***@") != std::string::npos) {
+    if (spec->find("***@") != std::string::npos) {
       return make_error("input", fmt::format("{}/run.json: the spec '{}' had URL credentials, which spar does not "
                                              "store; give it again (--agent, --user-model or --judge)", dir, *spec));
     }
