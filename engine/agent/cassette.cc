@@ -10,6 +10,7 @@
 
 #include "agent/internal.h"
 #include "agent/openai_wire.h"
+#include "base/json_depth.h"
 
 namespace spar::agent {
 
@@ -146,7 +147,7 @@ Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, cons
     auto bad = [&](const std::string& why) {
       return make_error("input", fmt::format("{}:{}: {}", name, line_no, why));
     };
-    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    json j = parse_json_bounded(line);  // a hand-edited cassette nested 200,000 deep is malformed, not a crash
     if (j.is_discarded() || !j.is_object()) {
       if (torn) break;  // a crash mid-write: what came before is intact
       return bad("not a JSON object");

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "agent/openai_wire.h"
+#include "base/json_depth.h"
 
 namespace spar::agent::internal {
 
@@ -90,40 +91,8 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
-namespace {
-// Counts nesting and stops the parse at the first array or object past the limit.
-class DepthSax final : public json::json_sax_t {
- public:
-  explicit DepthSax(int max_depth) : max_(max_depth) {}
-  bool too_deep = false;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return open(); }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return --depth_, true; }
-  bool start_array(std::size_t) override { return open(); }
-  bool end_array() override { return --depth_, true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-
- private:
-  bool open() {
-    if (++depth_ > max_) too_deep = true;
-    return !too_deep;
-  }
-  int max_;
-  int depth_ = 0;
-};
-}  // namespace
-
 bool json_too_deep(std::string_view text, int max_depth) {
-  DepthSax sax(max_depth);
-  json::sax_parse(text.begin(), text.end(), &sax, json::input_format_t::json, /*strict=*/false);
-  return sax.too_deep;
+  return json_nests_deeper_than(text, static_cast<size_t>(max_depth));
 }
 
 json parse_json(std::string_view text, bool* too_deep) {
@@ -134,7 +103,7 @@ json parse_json(std::string_view text, bool* too_deep) {
 }
 
 std::string too_deep_message(std::string_view what) {
-  return std::string(what) + " nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+  return std::string(what) + " nests JSON deeper than " + std::to_string(kMaxReplyJsonDepth) + " levels";
 }
 
 std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body,

@@ -41,15 +41,14 @@ std::string redact_url(std::string_view url);
 // The deepest nesting of JSON arrays and objects spar accepts from an agent (bodies, stream
 // chunks, exec lines, tool-call arguments). nlohmann's dump() and comparisons recurse, so a
 // deeper value must never become a json value inside spar.
-constexpr int kMaxJsonDepth = 64;
+constexpr int kMaxReplyJsonDepth = 64;
 
-// True when `text` opens more than `max_depth` arrays/objects inside each other. A SAX pass
-// that stops at the limit: no tree is built, memory stays constant. Invalid JSON that is not
-// too deep before its error returns false.
-bool json_too_deep(std::string_view text, int max_depth = kMaxJsonDepth);
+// True when `text` opens more than `max_depth` arrays/objects inside each other: the linear
+// scan of base/json_depth.h, so no tree is built and memory stays constant.
+bool json_too_deep(std::string_view text, int max_depth = kMaxReplyJsonDepth);
 
 // `text` parsed as JSON, or a discarded value when it is invalid or nested deeper than
-// kMaxJsonDepth (then `*too_deep`, when given, is set). The one way agent replies are parsed.
+// kMaxReplyJsonDepth (then `*too_deep`, when given, is set). The one way agent replies are parsed.
 json parse_json(std::string_view text, bool* too_deep = nullptr);
 // "<what> nests JSON deeper than 64 levels": the one wording of that protocol error.
 std::string too_deep_message(std::string_view what);

@@ -43,7 +43,7 @@ std::string dump_json(const json& value);
 // before it is cut.
 Result<Reply> parse_chat_response(const json& response, std::string_view secret = {});
 // The same from the raw body text; unparsable JSON, or JSON nested deeper than
-// internal::kMaxJsonDepth, is a "protocol" error.
+// internal::kMaxReplyJsonDepth, is a "protocol" error.
 Result<Reply> parse_chat_response(std::string_view body, std::string_view secret = {});
 
 // One OpenAI assistant message object ({"content", "tool_calls"}) into `reply`: text and
@@ -52,7 +52,7 @@ Result<Reply> parse_chat_response(std::string_view body, std::string_view secret
 Status parse_assistant_message(const json& message, Reply& reply);
 
 // A "protocol" error when a tool call's `arguments` nest JSON deeper than
-// internal::kMaxJsonDepth: the conversation parses them, and spar never holds such a value.
+// internal::kMaxReplyJsonDepth: the conversation parses them, and spar never holds such a value.
 Status check_tool_calls(const Reply& reply);
 
 // `usage` {"prompt_tokens", "completion_tokens"}; absent or null fields count as 0.

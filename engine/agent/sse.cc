@@ -28,9 +28,9 @@ struct CommonChunk {
 };
 
 constexpr size_t kFastMaxBytes = 64u << 10;  // bigger chunks take the tree path
-// Deeper chunks take the tree path, which refuses those past internal::kMaxJsonDepth: below
+// Deeper chunks take the tree path, which refuses those past internal::kMaxReplyJsonDepth: below
 // the tree's limit, so that the two paths agree on every depth.
-constexpr size_t kFastMaxDepth = internal::kMaxJsonDepth / 2;
+constexpr size_t kFastMaxDepth = internal::kMaxReplyJsonDepth / 2;
 
 int64_t count_of(simdjson::dom::element value) {
   // nlohmann's is_number_integer covers signed and unsigned; anything else counts 0.

@@ -53,7 +53,7 @@ class SseParser {
   std::string error_;
 };
 
-// A chunk nesting JSON deeper than internal::kMaxJsonDepth, or tool-call arguments that do
+// A chunk nesting JSON deeper than internal::kMaxReplyJsonDepth, or tool-call arguments that do
 // once joined, is a "protocol" error.
 //
 // Accumulates an OpenAI streaming reply: `choices[0].delta.content` text, `delta.tool_calls`

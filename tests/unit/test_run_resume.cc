@@ -31,6 +31,7 @@ TEST_CASE("resume: every argument of the run comes back from run.json") {
   o.conversation.persona.limits.step_cpu_seconds = 0.25;
   o.conversation.persona.limits.memory_bytes = 8u << 20;
   o.factory.request_timeout_s = 7;
+  o.factory.max_reply_bytes = 4096;
   o.factory.retries = 5;
   o.factory.rps = 2.5;
   o.factory.tpm = 1000;
@@ -53,6 +54,7 @@ TEST_CASE("resume: every argument of the run comes back from run.json") {
   CHECK(back->conversation.persona.limits.step_cpu_seconds == 0.25);
   CHECK(back->conversation.persona.limits.memory_bytes == (8u << 20));
   CHECK(back->factory.request_timeout_s == 7);
+  CHECK(back->factory.max_reply_bytes == 4096);
   CHECK(back->factory.retries == 5);
   CHECK(back->factory.rps == 2.5);
   CHECK(back->factory.tpm == 1000);
