@@ -22,7 +22,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -526,24 +525,30 @@ int lua_include(lua_State* L) {
   return 1;
 }
 
+// Where `word` first appears as a whole word (not after a letter, digit or '_') followed, past
+// any characters in `skip`, by one of `next`; npos when it does not. A plain search, not
+// std::regex: this runs for every conversation, and std::regex recurses once per character.
+size_t find_word_before(std::string_view code, std::string_view word, std::string_view skip, std::string_view next) {
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t pos = code.find(word); pos != std::string_view::npos; pos = code.find(word, pos + 1)) {
+    if (pos > 0 && ident(code[pos - 1])) continue;
+    size_t after = pos + word.size();
+    while (after < code.size() && skip.find(code[after]) != std::string_view::npos) ++after;
+    if (after < code.size() && next.find(code[after]) != std::string_view::npos) return pos;
+  }
+  return std::string_view::npos;
+}
+
+int line_at(std::string_view code, size_t pos) {
+  return 1 + static_cast<int>(std::count(code.begin(), code.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+}
+
 // "path:line" of the line that declares `keyword{` (or `keyword(`) in a script's source: where
 // a declaration error is reported when the stack no longer shows the script (`return
 // scenario{...}` is a tail call). The first line when there is no such line.
 std::string declaration_where(const std::string& path, const std::string& code, const char* keyword) {
-  // A plain search, not std::regex: this runs for every conversation.
-  const std::string_view word(keyword);
-  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  int line = 1;
-  for (size_t pos = code.find(word); pos != std::string::npos; pos = code.find(word, pos + 1)) {
-    if (pos > 0 && ident(code[pos - 1])) continue;
-    size_t after = pos + word.size();
-    while (after < code.size() && (code[after] == ' ' || code[after] == '\t')) ++after;
-    if (after < code.size() && (code[after] == '{' || code[after] == '(')) {
-      line += static_cast<int>(std::count(code.begin(), code.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
-      break;
-    }
-  }
-  return fmt::format("{}:{}", path, line);
+  size_t pos = find_word_before(code, keyword, " \t", "{(");
+  return fmt::format("{}:{}", path, pos == std::string_view::npos ? 1 : line_at(code, pos));
 }
 
 std::string default_id(const std::string& path) {
@@ -1322,12 +1327,8 @@ std::vector<std::string> Session::lint() {
     std::string anchor = p.value("anchor", "");
     bool plain = std::all_of(anchor.begin(), anchor.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
     if (!anchor.empty() && plain) {
-      std::regex re("\\b" + anchor + "\\s*=");
-      std::smatch match;
-      if (std::regex_search(m.scenario_code, match, re)) {
-        auto line = 1 + std::count(m.scenario_code.begin(), m.scenario_code.begin() + match.position(0), '\n');
-        where = fmt::format("{}:{}", m.info.path, line);
-      }
+      size_t pos = find_word_before(m.scenario_code, anchor, " \t\n\r\f\v", "=");
+      if (pos != std::string_view::npos) where = fmt::format("{}:{}", m.info.path, line_at(m.scenario_code, pos));
     }
     out.push_back(fmt::format("{}: {}", where, p.value("message", "")));
   }

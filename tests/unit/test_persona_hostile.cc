@@ -306,3 +306,21 @@ TEST_CASE("hostile: a persona cannot rewrite the libraries the scenario's polici
         "s.lua:17: cannot change story.answer: the story library is read-only\n"
         "2 3");
 }
+
+TEST_CASE("hostile: lint points at a tool's line without a regex over the scenario's source") {
+  TempDir dir;
+  // A long run of spaces after the tool's name: std::regex's \s* recursed once per space.
+  write_file("s.lua", "-- cancel" + std::string(300000, ' ') + "x\n"
+                      "return scenario {\n"
+                      "  goal = function(state) return true end,\n"
+                      "  tools = {\n"
+                      "    cancel   = { run = function(state, args) return {} end },\n"
+                      "  },\n"
+                      "  persona = persona { run = function(u) u:say('hi') end },\n"
+                      "}\n");
+  auto s = open_ok("s.lua");
+  auto problems = s->lint();
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0] == "s.lua:2: scenario has tools but no system prompt");
+  CHECK(problems[1] == "s.lua:5: tool 'cancel' has no description");
+}
