@@ -152,8 +152,6 @@ int lua_print(lua_State* L) {
   return 0;
 }
 
-// The message starts with "path:line: " (a path without spaces or colons). A plain scan:
-// std::regex recurses once per character and overflows the stack on a long message.
 // A script's error message as spar keeps it: at most kMaxMessageBytes (a script can raise a
 // string of many megabytes).
 constexpr size_t kMaxMessageBytes = 4096;
@@ -165,6 +163,8 @@ std::string cap_message(std::string_view msg) {
   return fmt::format("{}... ({} bytes in all)", msg.substr(0, cut), msg.size());
 }
 
+// The message starts with "path:line: " (a path without spaces or colons). A plain scan:
+// std::regex recurses once per character and overflows the stack on a long message.
 bool has_position(std::string_view msg) {
   size_t i = 0;
   while (i < msg.size() && msg[i] != ':' && !std::isspace(static_cast<unsigned char>(msg[i]))) ++i;
