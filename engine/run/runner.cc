@@ -324,6 +324,7 @@ json run_args_json(const RunOptions& options) {
           {"lua_memory", options.conversation.persona.limits.memory_bytes},
           {"request_timeout", options.factory.request_timeout_s},
           {"max_reply_bytes", options.factory.max_reply_bytes},
+          {"history", options.history},
           {"retries", options.factory.retries},
           {"rps", options.factory.rps},
           {"tpm", options.factory.tpm},
@@ -367,6 +368,7 @@ Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
     restore(o.conversation.persona.limits.memory_bytes, defaults.conversation.persona.limits.memory_bytes, "lua_memory");
     restore(o.factory.request_timeout_s, defaults.factory.request_timeout_s, "request_timeout");
     restore(o.factory.max_reply_bytes, defaults.factory.max_reply_bytes, "max_reply_bytes");
+    restore(o.history, defaults.history, "history");  // a run kept out of the history stays out when resumed
     restore(o.factory.retries, defaults.factory.retries, "retries");
     restore(o.factory.rps, defaults.factory.rps, "rps");
     restore(o.factory.tpm, defaults.factory.tpm, "tpm");

@@ -70,7 +70,7 @@ grep -qF "spar: error: $WORK/a: was run on other scenarios" "$WORK/err" || { cat
 expect_exit 2 "$SPAR" run "$tiny" scenarios/retail --agent mock -k 2 --seed 7 --resume "$WORK/a"
 grep -qF "was run on other scenarios" "$WORK/err" || { cat "$WORK/err"; fail "extra scenarios refused"; }
 jq -e -s 'length == 2 and all(.scenario == "shop/tiny")' "$WORK/a/results.jsonl" >/dev/null || fail "nothing mixed in"
-expect_exit 0 "$SPAR" run "$tiny" --agent "$agent" -k 2 --seed 7 --resume "$WORK/a" -q
+expect_exit 0 "$SPAR" run "$tiny" --agent "$agent" -k 2 --seed 7 --resume "$WORK/a" --history "" -q
 pass "--resume with other scenario paths exits 2; with the same paths it is accepted"
 
 # A full disk: results.jsonl on /dev/full stops the run with the reason, exit 2.

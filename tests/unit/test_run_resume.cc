@@ -32,6 +32,7 @@ TEST_CASE("resume: every argument of the run comes back from run.json") {
   o.conversation.persona.limits.memory_bytes = 8u << 20;
   o.factory.request_timeout_s = 7;
   o.factory.max_reply_bytes = 4096;
+  o.history = "";  // --history "": the resumed run must not start appending to runs/history.db
   o.factory.retries = 5;
   o.factory.rps = 2.5;
   o.factory.tpm = 1000;
@@ -55,6 +56,7 @@ TEST_CASE("resume: every argument of the run comes back from run.json") {
   CHECK(back->conversation.persona.limits.memory_bytes == (8u << 20));
   CHECK(back->factory.request_timeout_s == 7);
   CHECK(back->factory.max_reply_bytes == 4096);
+  CHECK(back->history.empty());
   CHECK(back->factory.retries == 5);
   CHECK(back->factory.rps == 2.5);
   CHECK(back->factory.tpm == 1000);
