@@ -23,12 +23,12 @@ return persona {
       if r:asks_go_ahead() and not contradicted and r:mentions(c.earlier) then
         contradicted = true
         r = u:contradict{ field = c.field, earlier = c.earlier, now = c.now, text = c.text }
-      elseif r:asks_go_ahead() and r:mentions_all(s.expect) then
+      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         r = u:say(pick{ "Yes, go ahead.", "Yes, please do." })
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
       else
-        r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+        r = story.reply(u, s, r)
       end
     end
 

@@ -19,16 +19,16 @@ return persona {
     r = u:interrupt{ after_chars = 20, prompt = "How long is this going to take?",
                      text = "Look, just take it all: " .. s.rush }
     for _ = 1, 10 do
-      local failed = r:called(s.tool) and string.find(r.text, "couldn't", 1, true) ~= nil
+      local failed = r:called(s.tool) and r:read().kinds.refusal == true
       if r:called(s.tool) and not failed then break end
       if failed then
         r = u:say(s.fallback)
-      elseif r:asks_go_ahead() and r:mentions_all(s.expect) then
+      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         r = u:say(pick{ "Yes, just do it already.", "Yes. Do it." })
       elseif r:asks_go_ahead() then
         r = u:say("No! " .. s.request)
       else
-        r = u:say(story.answer(s, r) or "What else do you need? Hurry up.")
+        r = story.reply(u, s, r)
       end
     end
     u:say(s.questions[1])

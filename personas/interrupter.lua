@@ -27,12 +27,12 @@ return persona {
         corrected = true
         r = u:correct{ field = s.correction.field, from = s.correction.from, to = s.correction.to,
                        text = s.correction.text }
-      elseif r:asks_go_ahead() and r:mentions_all(s.expect) then
+      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s, corrected and s.correction.from)) then
         r = u:say(pick{ "Yes, go ahead.", "Yes, do it." })
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
       else
-        r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+        r = story.reply(u, s, r)
       end
     end
 

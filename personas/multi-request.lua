@@ -24,10 +24,9 @@ return persona {
         if not done[req.tool] and not pending then pending = req end
       end
       if not pending then break end
-      local q = r:question()
       local confirming
       for _, req in ipairs(s.requests) do
-        if not done[req.tool] and r:mentions_all(req.expect) then confirming = req end
+        if not done[req.tool] and r:proposes(req.expect, story.wrong(s, corrected and c.from)) then confirming = req end
       end
       if r:asks_go_ahead() and not corrected and r:mentions(c.from) then
         corrected = true
@@ -36,11 +35,11 @@ return persona {
         r = u:say(pick{ "Yes, go ahead.", "Yes, please." })
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
-      elseif q and not contradicted and string.find(q, k.key, 1, true) then
+      elseif not contradicted and r:asks_for(k.key) then
         contradicted = true
         r = u:contradict{ field = k.field, earlier = k.earlier, now = k.now, text = k.text }
       else
-        r = u:say(story.answer(s, r) or pending.again)
+        r = story.reply(u, s, r, pending.again)
       end
     end
     for _, q in ipairs(s.questions) do

@@ -19,16 +19,16 @@ return persona {
     local retracted = false
     for _ = 1, 10 do
       if r:called(s.tool) then break end
-      if r:asks_go_ahead() and not retracted and r:mentions_all(s.drop_expect) then
+      if r:asks_go_ahead() and not retracted and r:proposes(s.drop_expect) then
         retracted = true
         u:ambiguous{ text = s.never_mind, referent = s.referent }
         r = u:change_intent{ from = s.intent, to = s.alt_intent, text = s.clarify }
-      elseif r:asks_go_ahead() and r:mentions_all(s.expect) then
+      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         r = u:say(pick{ "Yes, go ahead.", "Yes, that's it." })
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
       else
-        r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+        r = story.reply(u, s, r)
       end
     end
     for _, q in ipairs(s.questions) do u:say(q) end

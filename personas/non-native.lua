@@ -26,12 +26,11 @@ return persona {
     local corrected, confused = false, 0
     for _ = 1, 10 do
       if r:called(s.tool) then break end
-      local q = r:question()
-      if r:asks_go_ahead() and r:mentions_all(s.expect) then
+      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         r = careful(pick{ "Yes, please go ahead.", "Yes, is correct." })
       elseif r:asks_go_ahead() then
         r = careful(s.fix)
-      elseif q and not corrected and string.find(q, s.id_label, 1, true) then
+      elseif not corrected and r:asks_for(s.id_label) then
         corrected = true
         u:style{ typos = false }
         r = u:correct{ field = s.id_label, from = s.wrong_id, to = s.id,

@@ -20,7 +20,7 @@ return persona {
     local wandered = false
     for _ = 1, 10 do
       if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:mentions_all(s.expect) then
+      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         r = u:say(pick{ "Yes, go ahead, thank you, you're very kind.", "Yes please, that's right." })
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
@@ -29,7 +29,7 @@ return persona {
         r = u:topic_switch{ text = s.tangents[1].text, back = s.tangents[1].back }
       else
         local a = story.answer(s, r)
-        r = u:say(a and (pick(ASIDES) .. a) or "Sorry, I lost my thread. What did you need from me?")
+        r = a and u:say(pick(ASIDES) .. a) or u:unread(r)
       end
     end
     for i = 1, 2 do u:say(s.questions[i]) end

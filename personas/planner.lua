@@ -6,15 +6,6 @@
 -- Expects facts (top level; it predates the story vocabulary): booking_code, last_name,
 -- new_date, and digression = { text, back } (an off-task question and the return to the
 -- task); and facts.story.late (see personas/README.md), the late second request.
-local function asks(r, word)  -- the agent's text (not its tool calls) asks about `word`
-  return r:asks_question() and string.find(string.lower(r.text), word, 1, true) ~= nil
-end
-
-local function wants_go_ahead(r)
-  return asks(r, "go ahead") or asks(r, "to confirm") or asks(r, "shall i")
-    or asks(r, "would you like me to")
-end
-
 return persona {
   name = "planner",
   summary = "moves a flight a week later, asks about fees and perks, checks the agent remembers the booking code",
@@ -27,25 +18,30 @@ return persona {
 
     local asked_fee = false
     for _ = 1, 5 do
-      if not r:asks_question() or wants_go_ahead(r) then break end
-      if asks(r, "last name") then
+      if not (r:asks_question() or r:read().kinds.slot) or r:asks_go_ahead() then break end
+      if r:asks_for("last name") then
         r = u:say("My last name is " .. facts.last_name .. ".")
-      elseif asks(r, "booking code") then
+      elseif r:asks_for("booking code") then
         r = u:say("It's " .. facts.booking_code .. ".")
-      elseif asks(r, "date") and not asked_fee then
+      elseif r:asks_for("date") and not asked_fee then
         asked_fee = true
         r = u:say("What's the change fee on a standard fare?")
-      elseif asks(r, "date") then
+      elseif r:asks_for("date") then
         r = u:say(fmt("Please move it to %s, one week later.", facts.new_date))
       else
-        r = u:say("Sorry, what do you need from me?")
+        r = u:unread(r)
       end
     end
 
-    if wants_go_ahead(r) then
+    if r:asks_go_ahead() then
       r = u:say("Can I pay the change fee with miles?")
     end
-    if wants_go_ahead(r) then r = u:say(pick{ "Yes, go ahead.", "Okay, do it." }) end
+    if r:asks_go_ahead() and r:proposes({ facts.new_date }) then
+      r = u:say(pick{ "Yes, go ahead.", "Okay, do it." })
+    elseif r:asks_go_ahead() then
+      r = u:say(fmt("No, I want it moved to %s.", facts.new_date))
+      if r:asks_go_ahead() and r:proposes({ facts.new_date }) then r = u:say("Yes, go ahead.") end
+    end
 
     u:say("Will my seat assignment carry over to the new flight?")
     u:say("Does the checked bag allowance stay the same?")
@@ -54,7 +50,7 @@ return persona {
     u:say(pick{ "Great, thanks for your help.", "Perfect, thank you." })
     u:fill_until(14)
     u:probe("booking", "Remind me, what booking code did I give you?")
-    story.late_request(u, facts.story, wants_go_ahead)
+    story.late_request(u, facts.story)
     story.late_recall(u, facts.story)
     u:fill_until(25)
   end,

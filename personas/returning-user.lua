@@ -17,16 +17,15 @@ return persona {
     local picked = false
     for _ = 1, 10 do
       if r:called(s.tool) then break end
-      local q = r:question()
-      if r:asks_go_ahead() and r:mentions_all(s.expect) then
+      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         r = u:say(pick{ "Yes, go ahead.", "Yes, book that one." })
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
-      elseif q and not picked and string.find(q, p.key, 1, true) then
+      elseif not picked and r:asks_for(p.key) then
         picked = true
         r = u:ambiguous{ text = p.text, referent = p.referent, candidates = p.candidates }
       else
-        r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+        r = story.reply(u, s, r)
       end
     end
     for _, q in ipairs(s.questions) do

@@ -20,8 +20,7 @@ return persona {
     local c, corrected, asked = s.second_correction, false, 0
     for _ = 1, 10 do
       if r:called(s.tool) then break end
-      local q = r:question()
-      if r:asks_go_ahead() and r:mentions_all(s.expect) then
+      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s, corrected and c.from)) then
         if asked < #s.questions and asked < 1 then  -- one question while the go-ahead is pending
           asked = asked + 1
           r = u:say(s.questions[asked])
@@ -30,12 +29,12 @@ return persona {
         end
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
-      elseif q and not corrected and string.find(q, c.key, 1, true) then
+      elseif not corrected and r:asks_for(c.key) then
         corrected = true
         r = u:correct{ field = c.field, from = c.from, to = c.to,
                        text = fmt("%s, no, sorry, I mean %s.", c.from, c.to) }
       else
-        r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+        r = story.reply(u, s, r)
       end
     end
 

@@ -15,12 +15,12 @@ local function work(u, s, r, tool, expect, hop)
       local d = hop
       hop = nil
       r = u:topic_switch{ text = d.text, back = d.back, topic = d.topic }
-    elseif r:asks_go_ahead() and r:mentions_all(expect) then
+    elseif r:asks_go_ahead() and r:proposes(expect, story.wrong(s)) then
       r = u:say(pick{ "Yes, go ahead.", "Yes please." })
     elseif r:asks_go_ahead() then
       r = u:say(s.fix)
     else
-      r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+      r = story.reply(u, s, r)
     end
   end
   return r
@@ -33,7 +33,7 @@ return persona {
     local s = facts.story
     local r = u:say(s.request)
     u:plant("id", s.id)
-    r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+    r = story.reply(u, s, r)
     r = work(u, s, r, s.tool, s.expect, s.digressions[1])
     u:say(s.questions[1])
     local d = s.digressions[2]

@@ -14,18 +14,18 @@ return persona {
     local s = facts.story
     local candidates = { s.id, s.other_id }
     local r = u:ambiguous{ text = s.request, referent = s.id, candidates = candidates }
-    if r:question() and string.find(r:question(), s.id_label, 1, true) then
+    if r:asks_for(s.id_label) then
       r = u:ambiguous{ text = s.vague_id, referent = s.id, candidates = candidates }
     end
     u:plant("id", s.id)
     for _ = 1, 8 do
       if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:mentions_all(s.expect) then
+      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         r = u:say(pick{ "Yes, go ahead.", "Yes, that one." })
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
       else
-        r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+        r = story.reply(u, s, r)
       end
     end
     for _, q in ipairs(s.questions) do u:say(q) end

@@ -21,7 +21,7 @@ return persona {
     local interrupted = false
     for _ = 1, 8 do
       if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:mentions_all(s.expect) then
+      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
         if not interrupted then
           -- Cuts in on the agent's answer with a second worry before saying yes.
           interrupted = true
@@ -33,7 +33,7 @@ return persona {
       elseif r:asks_go_ahead() then
         r = u:say(s.fix)
       else
-        r = u:say(story.answer(s, r) or "Sorry, what do you need from me?")
+        r = story.reply(u, s, r)
       end
     end
 

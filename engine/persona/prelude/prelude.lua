@@ -144,6 +144,353 @@ function S.filler(text, rate)
 end
 
 -- ---------------------------------------------------------------------------------------
+-- Reading an agent turn: read(text, expectations) -> reading; consent(reading, right, wrong).
+-- One module, so every persona understands any competent agent the same way, whatever its
+-- wording: it classifies each sentence, never looks for one agent's stock phrases.
+--
+--   reading.kinds    set of: confirm (asks for a go-ahead or to confirm a proposal), yes_no
+--                    (a question answered by yes or no), slot (asks for a value), question
+--                    (any other question), proposal (a confirm or yes_no naming values),
+--                    refusal, handoff (transfer to a human), closing ("anything else?"),
+--                    statement (asks nothing)
+--   reading.kind     the most telling of them, in that order (or "unknown" for an empty turn)
+--   reading.slots    the slots asked for, in order of appearance: canonical names (dob, email,
+--                    phone, order, account, booking, last_name, first_name, name, zip,
+--                    address, date, amount, reason, card) and any expectations.slots key named
+--   reading.values   the values the proposal names: ids, numbers, emails, known names
+--   reading.proposal the proposal's text (the confirmation and the lines that set it out)
+--   reading.question the closing question, lower-cased, or nil
+-- expectations (optional): { slots = {key, ...}, known = {"descaling tablets", ...} }.
+
+local SLOT_WORDS = {  -- canonical slot -> phrases, longest first within each
+  { "dob", { "date of birth", "birth date", "birthdate", "birthday", "born", "birth", "dob", "d.o.b" } },
+  { "email", { "email address", "e-mail address", "email", "e-mail", "mail address", "mailbox" } },
+  { "phone", { "phone number", "telephone number", "mobile number", "cell number", "contact number",
+               "phone", "telephone", "mobile", "cell" } },
+  { "order", { "order number", "order id", "order no", "order #", "order reference", "order" } },
+  { "account", { "account number", "account id", "user id", "user name", "username", "userid",
+                 "customer number", "customer id", "member number", "member id", "membership number",
+                 "login", "account" } },
+  { "booking", { "reservation number", "reservation id", "reservation code", "booking reference",
+                 "booking code", "booking number", "booking id", "confirmation code", "confirmation number",
+                 "record locator", "pnr", "reservation", "booking" } },
+  { "last_name", { "last name", "surname", "family name" } },
+  { "first_name", { "first name", "given name" } },
+  { "name", { "full name", "name" } },
+  { "zip", { "zip code", "zip", "postal code", "postcode", "post code" } },
+  { "address", { "street address", "shipping address", "home address", "address" } },
+  { "card", { "last four digits", "last 4 digits", "last four", "card number", "card" } },
+  { "date", { "which date", "what date", "new date", "travel date", "date" } },
+  { "amount", { "how much", "amount" } },
+  { "reason", { "reason", "why" } },
+}
+
+local function plain_lower(s) return string.lower(tostring(s or "")) end
+
+-- find `needle` in `hay` (both lower-case) as a whole word or phrase; returns its position.
+local function find_word(hay, needle, init)
+  local i = init or 1
+  while true do
+    local a, b = string.find(hay, needle, i, true)
+    if not a then return nil end
+    local before = a > 1 and string.sub(hay, a - 1, a - 1) or " "
+    local after = string.sub(hay, b + 1, b + 1)
+    if not string.find(before, "[%w]") and (after == "" or not string.find(after, "[%w]")) then
+      return a, b
+    end
+    i = a + 1
+  end
+end
+
+-- The canonical slot a phrase names ("born" -> dob, "e-mail" -> email), or nil.
+local function slot_of(phrase)
+  local p = plain_lower(phrase)
+  for _, entry in ipairs(SLOT_WORDS) do
+    for _, w in ipairs(entry[2]) do
+      if find_word(p, w) then return entry[1] end
+    end
+  end
+  return nil
+end
+
+-- Sentences: lines, then sentence ends (. ! ? followed by space). Each {text, lower, ends_q}.
+local function sentences(text)
+  local out = {}
+  for line in string.gmatch(tostring(text or "") .. "\n", "([^\n]*)\n") do
+    local marked = string.gsub(line, "([%.!?])%s+", "%1\1")
+    for part in string.gmatch(marked .. "\1", "([^\1]*)\1") do
+      local t = string.match(part, "^%s*(.-)%s*$")
+      if t ~= "" then
+        out[#out + 1] = { text = t, lower = string.lower(t),
+                          ends_q = string.find(t, "%?[%s%)%*\"']*$") ~= nil or string.find(t, "%?") ~= nil }
+      end
+    end
+  end
+  return out
+end
+
+local AUX = { is = 1, are = 1, am = 1, was = 1, were = 1, ["do"] = 1, does = 1, did = 1, have = 1,
+              has = 1, had = 1, can = 1, could = 1, would = 1, will = 1, shall = 1, should = 1,
+              may = 1, might = 1, must = 1, ["isn't"] = 1, ["aren't"] = 1, ["don't"] = 1, ["won't"] = 1 }
+local WH = { how = 1, what = 1, which = 1, when = 1, where = 1, who = 1, whom = 1, whose = 1, why = 1 }
+
+-- Phrases that ask for a go-ahead or for confirmation of what the agent set out.
+local CONFIRM = { "shall i", "should i", "shall we", "would you like me to", "do you want me to",
+                  "want me to", "like me to", "go ahead", "to confirm", "can you confirm",
+                  "could you confirm", "please confirm", "do you confirm", "confirm that", "confirm if",
+                  "confirm whether", "is that correct", "is this correct", "is that right", "is this right",
+                  "is everything correct", "are these details correct", "correct?", "proceed", "sound good",
+                  "sounds good", "does that work", "does this work", "is that ok", "is that okay",
+                  "is this ok", "is this okay", "are you ok with", "are you okay with", "ok with",
+                  "okay with", "happy for me to", "happy with", "yes/no", "yes or no", "are you sure",
+                  "good to go", "all set", "move forward", "green light", "shall i do", "do i have your",
+                  "may i have your permission", "your approval", "approve", "authorize", "authorise",
+                  "the go-ahead", "let me know if you'd like me to", "let me know if you want me to",
+                  "want to go ahead", "like to go ahead", "ready for me to", "you'd like to proceed" }
+-- Ask for a value without a question mark.
+local REQUEST = { "please provide", "please share", "please give", "please tell", "please send",
+                  "please let me know", "please enter", "please type", "please confirm your",
+                  "please verify", "provide", "share", "let me know", "tell me", "give me",
+                  "i'll need", "i will need", "i need", "i'd need", "i would need", "we need", "we'll need",
+                  "may i have", "can i have", "can i get", "could i get", "could i have", "need your",
+                  "need the", "what is", "what's", "what was", "verify your", "confirm your",
+                  "do you have your", "do you have the", "do you know your", "do you know the" }
+local REFUSAL = { "i can't", "i cannot", "i can not", "i'm unable", "i am unable", "unable to",
+                  "not able to", "i won't be able", "i'm not able", "not possible", "not allowed",
+                  "against our policy", "against policy", "not permitted", "i couldn't", "i could not",
+                  "not eligible", "i'm afraid", "we can't", "we cannot", "i must decline" }
+local HANDOFF = { "transfer you", "transferring you", "human agent", "live agent", "a representative",
+                  "a supervisor", "connect you with", "connecting you", "escalate", "a specialist",
+                  "a colleague", "someone from our team", "transfer_to_human" }
+local CLOSING = { "anything else", "something else i can", "any other questions", "anything more",
+                  "else i can help", "else can i help", "help you with today", "how can i help",
+                  "how may i help", "what can i do for you", "how can i assist", "how may i assist" }
+local REPORT = { "i've checked", "i have checked", "i found", "i see", "i can see", "currently",
+                 "your current", "i've looked", "i have looked", "according to", "on file", "on record" }
+local PROPOSE = { "to confirm", "you want me to", "i'll ", "i will", "i'm going to", "i am going to",
+                  "i would", "i'd ", "i can ", "this will", "that will", "here are", "here is", "here's",
+                  "details", "summary", "summarize", "to recap", "so that's", "that's", "the new",
+                  "following", "proceed", "change", "update", "book" }
+
+local function any_of(s, list)
+  for _, p in ipairs(list) do
+    if string.find(s, p, 1, true) then return true end
+  end
+  return false
+end
+
+local function first_at(s, list)
+  local best
+  for _, p in ipairs(list) do
+    local a = string.find(s, p, 1, true)
+    if a and (best == nil or a < best) then best = a end
+  end
+  return best
+end
+
+-- Request verbs that ask for a value, even in a sentence that also says "proceed".
+local ASK_VALUE = { "provide", "share", "tell me", "give me", "let me know your", "send me", "what is",
+                    "what's", "may i have", "can i have", "can i get", "could i get", "could i have" }
+
+local function first_word(s)
+  return string.match(s, "^[%s%p]*([%a']+)") or ""
+end
+
+local function is_list_line(s)
+  return string.find(s, "^%s*[%-%*•]") ~= nil or string.find(s, "^%s*%d+[%.%)]%s") ~= nil
+end
+
+-- Values a text names: emails, tokens with a digit (ids, amounts, dates, seats), and known
+-- names. Each value once, in order of appearance.
+local function values_in(text, known)
+  local out, seen = {}, {}
+  local function add(v)
+    local k = string.lower(v)
+    if v ~= "" and not seen[k] then seen[k] = true; out[#out + 1] = v end
+  end
+  for e in string.gmatch(text, "[%w%._%%+-]+@[%w%.-]+%.%a+") do add(e) end
+  for tok in string.gmatch(text, "[%w%$#%-/%.:,_]+") do
+    if string.find(tok, "%d") and not string.find(tok, "@") then
+      tok = string.gsub(tok, "^[%$#]+", "")
+      tok = string.gsub(tok, "[%.:,%-/]+$", "")
+      if string.find(tok, "^%d[%d,]*%.?%d*$") then tok = string.gsub(tok, ",", "") end
+      if tok ~= "" then add(tok) end
+    end
+  end
+  local low = string.lower(text)
+  for _, k in ipairs(known or {}) do
+    if find_word(low, string.lower(tostring(k))) then add(tostring(k)) end
+  end
+  return out
+end
+
+function S.read(text, expectations)
+  local opts = expectations or {}
+  if type(opts) ~= "table" then fail("read: expectations must be a table") end
+  local r = { kinds = {}, slots = {}, values = {}, text = tostring(text or "") }
+  local ss = sentences(r.text)
+  if #ss == 0 then r.kind = "unknown"; r.kinds.unknown = true; return r end
+  local confirm_at, question_at
+  local slot_seen = {}
+  for i, s in ipairs(ss) do
+    local l, fw = s.lower, string.lower(first_word(s.lower))
+    local wh = WH[fw] ~= nil
+    local closing = any_of(l, CLOSING)
+    local asks = s.ends_q or any_of(l, REQUEST) or string.find(l, "%f[%w]please%f[%W]") ~= nil
+    if s.ends_q then question_at = i end
+    if closing and s.ends_q then r.kinds.closing = true end
+    -- "Can you confirm your email address?" asks for a value: a slot, not a go-ahead.
+    -- So is "Could you provide your user ID so I can proceed?": a request verb with a slot.
+    local asks_value = (string.find(l, "confirm your", 1, true) or string.find(l, "verify your", 1, true)
+                        or string.find(l, "confirm the", 1, true) or any_of(l, ASK_VALUE))
+                       and slot_of(l) ~= nil and #values_in(s.text) == 0
+    -- "Would you like to proceed, or is there anything else?" still asks for the go-ahead.
+    if closing then
+      local c = first_at(l, CONFIRM)
+      if c and c < first_at(l, CLOSING) then closing = false end
+    end
+    if not closing and not wh and not asks_value and (s.ends_q or string.find(l, "please", 1, true) or string.find(l, "let me know", 1, true)
+        or string.find(l, "yes/no", 1, true) or string.find(l, "confirm", 1, true)) and any_of(l, CONFIRM) then
+      r.kinds.confirm = true
+      confirm_at = i
+    elseif s.ends_q and not closing and AUX[fw] then
+      r.kinds.yes_no = true
+      r._yes_no_at = i
+    elseif s.ends_q and not closing then
+      r.kinds.question = true
+    end
+    -- A yes/no question asks for a value only with a request verb ("Could you tell me ...",
+    -- "Do you have your ..."): "Would you like to use your card?" asks for none.
+    if r._yes_no_at == i and not any_of(l, REQUEST) then asks = false end
+    if asks and (not closing or any_of(l, ASK_VALUE)) and confirm_at ~= i then
+      -- Slots: the persona's own keys named as written, then canonical slot words; a longer
+      -- phrase wins over the words inside it ("email address" is not an address).
+      local found = {}
+      for _, key in ipairs(opts.slots or {}) do
+        local k = string.lower(tostring(key))
+        local a, b = find_word(l, k)
+        if a then found[#found + 1] = { a, b, tostring(key) } end
+      end
+      for _, entry in ipairs(SLOT_WORDS) do
+        for _, w in ipairs(entry[2]) do
+          local a, b = find_word(l, w)
+          if a then found[#found + 1] = { a, b, entry[1] } end
+        end
+      end
+      table.sort(found, function(x, y)
+        if x[2] - x[1] ~= y[2] - y[1] then return x[2] - x[1] > y[2] - y[1] end
+        return x[1] < y[1]
+      end)
+      local kept = {}
+      for _, f in ipairs(found) do
+        local free = true
+        for _, k in ipairs(kept) do
+          if f[1] <= k[2] and k[1] <= f[2] and f[3] ~= k[3] then free = false end
+        end
+        if free then kept[#kept + 1] = f end
+      end
+      table.sort(kept, function(x, y) return x[1] < y[1] or (x[1] == y[1] and x[3] < y[3]) end)
+      for _, f in ipairs(kept) do
+        if not slot_seen[f[3]] then slot_seen[f[3]] = true; r.slots[#r.slots + 1] = f[3] end
+      end
+    end
+    if any_of(l, REFUSAL) then r.kinds.refusal = true end
+    if any_of(l, HANDOFF) then r.kinds.handoff = true end
+  end
+  -- "Could you tell me your email?" is a slot request, not a yes/no question.
+  if #r.slots > 0 then
+    r.kinds.slot = true
+    if r._yes_no_at and not r.kinds.confirm then
+      local l = ss[r._yes_no_at].lower
+      if any_of(l, REQUEST) and slot_of(l) ~= nil then r.kinds.yes_no = nil end
+    end
+  end
+  -- The proposal: the confirmation (or a yes/no question) and the lines that set it out,
+  -- back to the first line that reports rather than proposes.
+  local at = confirm_at or r._yes_no_at
+  if at then
+    local parts = { ss[at].text }
+    local own = #values_in(ss[at].text, opts.known) > 0
+    local i = at - 1
+    while i >= 1 and at - i <= 8 do
+      local l = ss[i].lower
+      if ss[i].ends_q or any_of(l, REPORT) then break end
+      if not (is_list_line(ss[i].text) or any_of(l, PROPOSE) or string.find(l, "^[%w%s]+:") or not own) then break end
+      table.insert(parts, 1, ss[i].text)
+      own = true
+      i = i - 1
+    end
+    local j = at + 1
+    while j <= #ss and is_list_line(ss[j].text) do parts[#parts + 1] = ss[j].text; j = j + 1 end
+    r.proposal = table.concat(parts, " ")
+    r.values = values_in(r.proposal, opts.known)
+    if #r.values > 0 then r.kinds.proposal = true end
+  end
+  r._yes_no_at = nil
+  if question_at then
+    r.question = string.lower(string.match(r.text, "([^%.!?\n]*%?)[^?]*$") or ss[question_at].text)
+  end
+  local any = false
+  for _ in pairs(r.kinds) do any = true end
+  if not any then r.kinds.statement = true end
+  for _, k in ipairs { "confirm", "slot", "yes_no", "question", "handoff", "refusal", "closing", "statement" } do
+    if r.kinds[k] then r.kind = k; break end
+  end
+  return r
+end
+
+-- Whether the text (lower-case) names a value: numbers compare as numbers ("64.5" names
+-- 64.50), anything else as a whole word or phrase, case-insensitive.
+local function names_value(reading, value)
+  local v = tostring(value)
+  local low = string.lower(reading.proposal or "")
+  if string.find(v, "^%d+%.%d+$") then
+    local n = tonumber(v)
+    for _, x in ipairs(reading.values or {}) do
+      if tonumber(x) == n then return true end
+    end
+    for num in string.gmatch(low, "%d+%.?%d*") do
+      if tonumber(num) == n then return true end
+    end
+    return false
+  end
+  return find_word(low, string.lower(v)) ~= nil
+end
+
+-- consent(reading, right, wrong) -> yes, why: yes only to a proposal (or confirmation) that
+-- names every right value and none of the wrong ones. Otherwise why = { missing = {...},
+-- wrong = {...}, correction = "..." } says what to correct.
+function S.consent(reading, right, wrong)
+  if type(reading) ~= "table" or type(reading.kinds) ~= "table" then fail("consent: expected a reading from read()") end
+  local why = { missing = {}, wrong = {} }
+  if not (reading.kinds.confirm or reading.kinds.yes_no) or not reading.proposal then
+    why.correction = nil
+    why.no_proposal = true
+    return false, why
+  end
+  for _, v in ipairs(right or {}) do
+    if not names_value(reading, v) then why.missing[#why.missing + 1] = tostring(v) end
+  end
+  for _, v in ipairs(wrong or {}) do
+    local ok = true
+    for _, rv in ipairs(right or {}) do
+      if string.lower(tostring(rv)) == string.lower(tostring(v)) then ok = false end
+    end
+    if ok and names_value(reading, v) then why.wrong[#why.wrong + 1] = tostring(v) end
+  end
+  if #why.missing == 0 and #why.wrong == 0 then return true, nil end
+  local want = table.concat(right or {}, ", ")
+  if #why.wrong > 0 then
+    why.correction = "No, not " .. table.concat(why.wrong, " or ") .. ": " .. want .. "."
+  else
+    why.correction = "No, that's not it: " .. want .. "."
+  end
+  return false, why
+end
+
+S.slot_of = slot_of
+
+-- ---------------------------------------------------------------------------------------
 -- Replies
 
 local Reply = {}
@@ -180,10 +527,39 @@ function Reply:question()
   return string.lower(string.match(self.text, "([^%.!?]*%?)%s*$") or self.text)
 end
 
--- r:asks_go_ahead(): the closing question asks to go ahead or to confirm.
+-- r:read(expectations?): the reading of the agent's text (see read() above).
+function Reply:read(expectations)
+  if expectations ~= nil then return S.read(self.text, expectations) end
+  self._reading = self._reading or S.read(self.text)
+  return self._reading
+end
+
+-- r:asks_go_ahead(): the agent asks for a go-ahead or to confirm what it set out, however it
+-- words it ("Shall I go ahead?", "Would you like me to proceed?", "Is that correct?").
 function Reply:asks_go_ahead()
+  return self:read().kinds.confirm == true
+end
+
+-- r:asks_for(key): the agent asks for the value `key` names, as written or by a synonym
+-- ("date of birth" is asked by "When were you born?").
+function Reply:asks_for(key)
+  local k = string.lower(tostring(key))
   local q = self:question()
-  return q ~= nil and (string.find(q, "go ahead", 1, true) or string.find(q, "to confirm", 1, true)) ~= nil
+  if q and find_word(q, k) then return true end
+  local canon = S.slot_of(k)
+  for _, s in ipairs(self:read{ slots = { k } }.slots) do
+    if s == k or (canon ~= nil and s == canon) then return true end
+  end
+  return false
+end
+
+-- r:proposes(right, wrong?) -> yes, why: consent by values (see consent() above): the
+-- agent's confirmation names every right value and none of the wrong ones.
+function Reply:proposes(right, wrong)
+  local known = {}
+  for _, v in ipairs(right or {}) do known[#known + 1] = v end
+  for _, v in ipairs(wrong or {}) do known[#known + 1] = v end
+  return S.consent(self:read{ known = known }, right, wrong)
 end
 
 -- r:mentions_all(list): r:mentions(x) for every x in list.
@@ -364,6 +740,23 @@ function User:llm(spec)
   return self:_send(fallback, nil, { llm = { instructions = instructions } })
 end
 
+-- u:unread(r): the persona could not tell what the agent's turn `r` wants. The next message
+-- is written by --user-model (answering from the facts, or asking the agent to rephrase);
+-- without one, a neutral request to say it again. Raises an `unread` event naming how the
+-- turn read, so the record shows which turns the persona did not understand.
+local NEUTRAL = { "Sorry, could you say that again?", "Sorry, I'm not sure what you need from me.",
+                  "Sorry, I didn't follow. Could you put that another way?",
+                  "Hmm, I'm not sure I understand. What do you need me to do?" }
+function User:unread(r)
+  local rd = type(r) == "table" and type(r.read) == "function" and r:read() or S.read("")
+  local ev = { type = "unread", reading = rd.kind }
+  if rd.question then ev.question = string.sub(rd.question, 1, 200) end
+  return self:_send(S.pick(NEUTRAL), ev, { llm = { instructions =
+    "You did not understand the agent's last message. Reply in one or two short sentences as the "
+    .. "user: answer what it asked from your facts if you can, otherwise ask it to rephrase. Never agree "
+    .. "to an action you did not ask for." } })
+end
+
 -- u:fill_until(turn): keeps the conversation plausible until `turn` turns are complete, with
 -- seeded follow-ups and small talk drawn from the scenario's facts.
 local FOLLOW_UPS = {
@@ -432,15 +825,55 @@ end
 local story = {}
 S.story = story
 
--- story.answer(s, r): the answer in s.answers whose key the agent's closing question names
--- (the longest such key), or nil.
+-- story.answer(s, r): the answer to what the agent asks for. The entry of s.answers whose key
+-- the agent's closing question names (the longest such key); else every entry whose key, or
+-- the slot it names ("birth" is a date of birth, and "When were you born?" asks for one), the
+-- agent asks for anywhere in its turn, in the order it asks; or nil.
 function story.answer(s, r)
   local q, best = r:question(), nil
-  if not q then return nil end
-  for key in S.spairs(s.answers) do
-    if string.find(q, key, 1, true) and (best == nil or #key > #best) then best = key end
+  if q then
+    for key in S.spairs(s.answers) do
+      if find_word(q, string.lower(key)) and (best == nil or #key > #best) then best = key end
+    end
+    if best then return s.answers[best] end
   end
-  return best and s.answers[best]
+  local keys = {}
+  for key in S.spairs(s.answers) do keys[#keys + 1] = key end
+  local rd = r:read{ slots = keys }
+  if not (rd.kinds.slot or rd.kinds.question or rd.kinds.yes_no) then return nil end
+  local out, used = {}, {}
+  for _, slot in ipairs(rd.slots) do
+    for _, key in ipairs(keys) do
+      if not used[key] and (key == slot or slot_of(key) == slot) then
+        used[key] = true
+        out[#out + 1] = s.answers[key]
+        break
+      end
+    end
+  end
+  if #out == 0 then return nil end
+  return table.concat(out, " ")
+end
+
+-- story.wrong(s, ...): the values a confirmation of the story's action must not name: the
+-- other customer's id, the user's other record, and any value given (a superseded one).
+function story.wrong(s, ...)
+  local out = {}
+  for _, v in ipairs { s.wrong_id, s.other_id } do out[#out + 1] = v end
+  for i = 1, select("#", ...) do
+    local v = select(i, ...)
+    if type(v) == "string" or type(v) == "number" then out[#out + 1] = tostring(v) end
+  end
+  return out
+end
+
+-- story.reply(u, s, r [, default]): answers what the agent asked (story.answer); when the
+-- agent asked nothing the persona can answer, sends `default` if given, else an unread turn.
+function story.reply(u, s, r, default)
+  local a = story.answer(s, r)
+  if a then return u:say(a) end
+  if default then return u:say(default) end
+  return u:unread(r)
 end
 
 -- story.late_request(u, s [, go_ahead]): the late second request (`s.late`). The user comes
@@ -468,7 +901,7 @@ function story.late_request(u, s, go_ahead)
                        text = L.question.text, expect = L.question.expect }
     elseif done then
       break
-    elseif go_ahead(r) and r:mentions_all(L.expect) then
+    elseif go_ahead(r) and r:proposes(L.expect, corrected and { c.from } or nil) then
       r = u:say(S.pick{ "Yes, go ahead.", "Yes, please do that." })
     elseif go_ahead(r) or r:called(L.tool) then
       r = u:say(L.fix)
