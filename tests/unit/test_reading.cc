@@ -94,7 +94,8 @@ TEST_CASE("reading: a slot request is read by its synonyms, not one key word") {
   CHECK(r.read("Could I get your DOB, please?")["slots"] == "dob");
   CHECK(r.read("And what's your birth date?")["slots"] == "dob");
   CHECK(r.read("What e-mail should I send it to?")["slots"] == "email");
-  CHECK(r.read("Please share the email address on the account.")["slots"] == "email,account");
+  CHECK(r.read("Please share the email address on the account.")["slots"] == "email");
+  CHECK(r.read("Please give me your user ID and the reservation ID.")["slots"] == "account,booking");
   CHECK(r.read("What's the best mobile number to reach you on?")["slots"] == "phone");
   CHECK(r.read("Can you give me the order ID?")["slots"] == "order");
   CHECK(r.read("I'll need your user ID to pull up your profile.")["slots"] == "account");
@@ -201,4 +202,36 @@ TEST_CASE("reading: real gpt-4o airline turns (tau-bench) read as their labels s
     CHECK(acc[label].second >= 8);
     CHECK(static_cast<double>(acc[label].first) / acc[label].second >= min);
   }
+}
+
+TEST_CASE("reading: story.answer answers a slot asked by a synonym or without a question mark") {
+  TempDir dir;
+  write_file("s.lua", R"LUA(
+return scenario {
+  id = 't/answer', system = 'x', goal = function() return true end,
+  persona = persona { name = 'answerer', run = function(u, facts)
+    local s = { answers = { birth = "It's 1990-04-05.", digits = "The last four are 4417.", card = "The card ends in 4417.",
+                            address = "12 Elm St.", email = "It's a@b.co." } }
+    local r = u:say('ready')
+    while true do r = u:say(story.answer(s, r) or "nil") end
+  end },
+}
+)LUA");
+  auto s = Session::open("s.lua", Options{});
+  REQUIRE(s.ok());
+  auto& session = *s.value();
+  REQUIRE(session.start(1).ok());
+  int turn = 0;
+  auto answer = [&](const std::string& text) {
+    auto a = session.resume({{"text", text}, {"tool_calls", json::array()}, {"turn", ++turn}});
+    REQUIRE(a.ok());
+    return a->text;
+  };
+  CHECK(answer("Thanks! When were you born?") == "It's 1990-04-05.");
+  CHECK(answer("Please share the last four digits of the card.") == "The last four are 4417.");
+  CHECK(answer("Thank you, you're verified. Could you tell me the last four digits of the card?") == "The last four are 4417.");
+  CHECK(answer("And which e-mail address is on the order?") == "It's a@b.co.");
+  CHECK(answer("Please send me your email address and your date of birth.") == "It's a@b.co. It's 1990-04-05.");
+  CHECK(answer("Could you give me the email address on the order?") == "It's a@b.co.");
+  CHECK(answer("Your order has shipped.") == "nil");
 }

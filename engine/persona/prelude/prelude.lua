@@ -364,12 +364,14 @@ function S.read(text, expectations)
     if r._yes_no_at == i and not any_of(l, REQUEST) then asks = false end
     if asks and (not closing or any_of(l, ASK_VALUE)) and confirm_at ~= i then
       -- Slots: the persona's own keys named as written, then canonical slot words; a longer
-      -- phrase wins over the words inside it ("email address" is not an address).
+      -- phrase wins over the words inside it ("email address" is not an address), except
+      -- over a key of the persona's that no slot word names.
       local found = {}
       for _, key in ipairs(opts.slots or {}) do
         local k = string.lower(tostring(key))
         local a, b = find_word(l, k)
-        if a then found[#found + 1] = { a, b, tostring(key) } end
+        -- a key no slot word names ("digits") is the persona's own and never gives way
+        if a then found[#found + 1] = { a, b, tostring(key), slot_of(k) == nil } end
       end
       for _, entry in ipairs(SLOT_WORDS) do
         for _, w in ipairs(entry[2]) do
@@ -384,12 +386,33 @@ function S.read(text, expectations)
       local kept = {}
       for _, f in ipairs(found) do
         local free = true
-        for _, k in ipairs(kept) do
-          if f[1] <= k[2] and k[1] <= f[2] and f[3] ~= k[3] then free = false end
+        for _, k in ipairs(f[4] and {} or kept) do
+          if f[1] <= k[2] and k[1] <= f[2] and (f[3] ~= k[3] or (k[1] <= f[1] and f[2] <= k[2])) then
+            free = false
+          end
         end
         if free then kept[#kept + 1] = f end
       end
+      -- The persona's own key stands for the slot phrase around it (one request, one answer).
+      for n = #kept, 1, -1 do
+        for _, k in ipairs(kept) do
+          if k[4] and k ~= kept[n] and not kept[n][4] and kept[n][1] <= k[2] and k[1] <= kept[n][2] then
+            table.remove(kept, n)
+            break
+          end
+        end
+      end
       table.sort(kept, function(x, y) return x[1] < y[1] or (x[1] == y[1] and x[3] < y[3]) end)
+      -- "the email address on the order", "the last four digits of the card": after the first
+      -- slot, one that only says whose value it is, is not asked for.
+      for n = #kept, 2, -1 do
+        local before = string.sub(l, math.max(1, kept[n][1] - 24), kept[n][1] - 1)
+        if string.find(before, "%f[%w]on %a+ $") or string.find(before, "%f[%w]of %a+ $")
+            or string.find(before, "%f[%w]for %a+ $") or string.find(before, "%f[%w]from %a+ $")
+            or string.find(before, "%f[%w]with %a+ $") or string.find(before, "%f[%w]in %a+ $") then
+          table.remove(kept, n)
+        end
+      end
       for _, f in ipairs(kept) do
         if not slot_seen[f[3]] then slot_seen[f[3]] = true; r.slots[#r.slots + 1] = f[3] end
       end
@@ -825,22 +848,14 @@ end
 local story = {}
 S.story = story
 
--- story.answer(s, r): the answer to what the agent asks for. The entry of s.answers whose key
--- the agent's closing question names (the longest such key); else every entry whose key, or
--- the slot it names ("birth" is a date of birth, and "When were you born?" asks for one), the
--- agent asks for anywhere in its turn, in the order it asks; or nil.
+-- story.answer(s, r): the answer to what the agent asks for: every entry of s.answers whose
+-- key, or the slot it names ("birth" is a date of birth, and "When were you born?" asks for
+-- one), the agent asks for in its turn, in the order it asks (a longer phrase wins over a key
+-- inside it: "email address" does not ask for the `address`); or nil.
 function story.answer(s, r)
-  local q, best = r:question(), nil
-  if q then
-    for key in S.spairs(s.answers) do
-      if find_word(q, string.lower(key)) and (best == nil or #key > #best) then best = key end
-    end
-    if best then return s.answers[best] end
-  end
   local keys = {}
   for key in S.spairs(s.answers) do keys[#keys + 1] = key end
   local rd = r:read{ slots = keys }
-  if not (rd.kinds.slot or rd.kinds.question or rd.kinds.yes_no) then return nil end
   local out, used = {}, {}
   for _, slot in ipairs(rd.slots) do
     for _, key in ipairs(keys) do
