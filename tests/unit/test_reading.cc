@@ -235,3 +235,16 @@ return scenario {
   CHECK(answer("Could you give me the email address on the order?") == "It's a@b.co.");
   CHECK(answer("Your order has shipped.") == "nil");
 }
+
+TEST_CASE("reading: a turn is read from its last 16 KiB") {
+  TempDir dir;
+  Reader r;
+  std::string filler;
+  while (filler.size() < 200 * 1024) filler += "Here is some background about your account.\n";
+  auto rd = r.read(filler + "I'll cancel order 4471. Would you like me to proceed?");
+  CHECK(rd["kind"] == "confirm");
+  CHECK(rd["values"] == "4471");
+  // A request at the start of a megabyte-sized turn is beyond the limit (docs/security.md).
+  CHECK(r.read("What is your email address?\n" + filler)["kind"] == "statement");
+  CHECK(r.read("What is your email address?\n" + filler.substr(0, 8 * 1024))["kind"] == "slot");
+}

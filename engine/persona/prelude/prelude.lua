@@ -324,10 +324,18 @@ local function values_in(text, known)
   return out
 end
 
+-- A turn is read from its last READ_LIMIT bytes (from a line start within them): what it asks
+-- is at its end, and a hostile reply of megabytes must not spend the persona's CPU budget.
+local READ_LIMIT = 16384
+
 function S.read(text, expectations)
   local opts = expectations or {}
   if type(opts) ~= "table" then fail("read: expectations must be a table") end
   local r = { kinds = {}, slots = {}, values = {}, text = tostring(text or "") }
+  if #r.text > READ_LIMIT then
+    local tail = string.sub(r.text, -READ_LIMIT)
+    r.text = string.match(tail, "\n(.*)$") or tail
+  end
   local ss = sentences(r.text)
   if #ss == 0 then r.kind = "unknown"; r.kinds.unknown = true; return r end
   local confirm_at, question_at
