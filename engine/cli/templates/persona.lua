@@ -4,7 +4,8 @@
 --
 -- A persona is a story told one message at a time. Every u:... call that sends text waits
 -- for the agent's complete reply and returns it as `r` (r.text, r.tool_calls, r.turn,
--- r:mentions(x), r:asks_question(), r:called(tool)). See docs/personas.md for the full API.
+-- r:mentions(x), r:asks_go_ahead(), r:asks_for(key), r:proposes(right, wrong), r:called(tool)).
+-- See docs/personas.md for the full API.
 return persona {
   name = "{{name}}",
   summary = "<what this user does, in one line>",
@@ -24,8 +25,8 @@ return persona {
     r = u:correct{ field = "id", from = facts.wrong_id or "4417", to = facts.id or "4471",
                    text = "It's " .. (facts.wrong_id or "4417") .. ", sorry, no: " .. (facts.id or "4471") .. "." }
 
-    -- Branch on what the agent said: answer a confirmation question with a clear yes.
-    if r:asks_question() and r:mentions("confirm") then
+    -- Branch on what the agent said: a clear yes only to a confirmation naming the right id.
+    if r:asks_go_ahead() and r:proposes({ facts.id or "4471" }, { facts.wrong_id or "4417" }) then
       r = u:say("Yes, please go ahead.")
     end
 
