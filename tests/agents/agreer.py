@@ -22,6 +22,6 @@ for line in sys.stdin:
     if not line.strip():
         continue
     req = json.loads(line)
-    key = f"{req.get('session_id', '')}#{len(req.get('messages', []))}"
+    key = f"{req.get('seed', 0)}#{len(req.get('messages', []))}"  # a seed replays the same words
     pick = LINES[int(hashlib.sha256(key.encode()).hexdigest(), 16) % len(LINES)]
     print(json.dumps({"session_id": req.get("session_id", ""), "content": pick}), flush=True)

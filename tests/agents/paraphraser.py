@@ -9,8 +9,10 @@ for a go-ahead and every request for a value is reworded, in several phrasings p
 ahead", "to confirm", "Could you tell me"). The mock sees its own wording in the history, so
 rewording never changes what it does.
 
-Usage: spar run scenarios/ --agent 'exec:cmd=python3 tests/agents/paraphraser.py'
-Needs $SPAR_MOCK_AGENT (the spar-mock-agent binary) or spar-mock-agent on PATH.
+Usage: spar run scenarios/ --agent 'exec:cmd=python3 tests/agents/paraphraser.py [KNOB=VALUE ...]'
+Needs $SPAR_MOCK_AGENT (the spar-mock-agent binary) or spar-mock-agent on PATH. Knobs go to the
+mock and give the paraphraser a known flaw in the same words: correction_rate=0 makes the
+correction-ignorer (tests/agents/README.md).
 """
 import hashlib
 import json
@@ -79,9 +81,9 @@ def reword(text, key):
     return text
 
 
-def start_mock():
+def start_mock(knobs):
     binary = os.environ.get("SPAR_MOCK_AGENT", "spar-mock-agent")
-    proc = subprocess.Popen([binary, "--port", "0", "--host", "127.0.0.1", "--threads", "4"],
+    proc = subprocess.Popen([binary, "--port", "0", "--host", "127.0.0.1", "--threads", "4"] + knobs,
                             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
     m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
@@ -90,37 +92,66 @@ def start_mock():
     return proc, m.group(1)
 
 
+class Paraphraser:
+    def __init__(self, base):
+        self.base = base
+        self.original = {}  # (session, reworded text) -> the mock's own text
+
+    def mock(self, messages, tools, seed):
+        body = {"model": "paraphraser", "messages": messages, "seed": seed}
+        if tools:
+            body["tools"] = tools
+        http = urllib.request.Request(self.base + "/v1/chat/completions", data=json.dumps(body).encode(),
+                                      headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(http, timeout=60) as resp:
+            return json.load(resp)["choices"][0]["message"]
+
+    def restore(self, session, messages, tools, seed):
+        """The history as the mock wrote it. A reworded message this process has not seen (it
+        was restarted) is recovered by asking the mock again for that turn: it is a pure
+        function of the request."""
+        out = []
+        for msg in messages:
+            msg = dict(msg)
+            text = msg.get("content")
+            if msg.get("role") == "assistant" and isinstance(text, str) and text:
+                if (session, text) not in self.original:
+                    mine = self.mock(out, tools, seed).get("content") or ""
+                    ok = self.reword(session, seed, len(out), mine) == text
+                    self.original[(session, text)] = mine if ok else text
+                    print(f"paraphraser: {'recovered' if ok else 'could not recover'} message {len(out)} of {session}",
+                          file=sys.stderr)
+                msg["content"] = self.original[(session, text)]
+            out.append(msg)
+        return out
+
+    def reword(self, session, seed, n, content):
+        # Keyed by the conversation's seed (not the session id, which names the run): a seed
+        # replays the same wording.
+        return reword(content, f"{seed}#{n}")
+
+    def answer(self, req):
+        session, seed, tools = req.get("session_id", ""), req.get("seed", 0), req.get("tools") or []
+        messages = self.restore(session, req.get("messages", []), tools, seed)
+        reply = self.mock(messages, tools, seed)
+        out = {"session_id": session}
+        content = reply.get("content")
+        if content:
+            new = self.reword(session, seed, len(messages), content)
+            self.original[(session, new)] = content
+            out["content"] = new
+        if reply.get("tool_calls"):
+            out["tool_calls"] = reply["tool_calls"]
+        return out
+
+
 def main():
-    proc, base = start_mock()
-    original = {}  # (session, reworded text) -> the mock's own text
+    proc, base = start_mock(sys.argv[1:])
+    agent = Paraphraser(base)
     try:
         for line in sys.stdin:
-            if not line.strip():
-                continue
-            req = json.loads(line)
-            session = req.get("session_id", "")
-            messages = []
-            for msg in req.get("messages", []):
-                msg = dict(msg)
-                if msg.get("role") == "assistant" and isinstance(msg.get("content"), str):
-                    msg["content"] = original.get((session, msg["content"]), msg["content"])
-                messages.append(msg)
-            body = {"model": "paraphraser", "messages": messages, "seed": req.get("seed", 0)}
-            if req.get("tools"):
-                body["tools"] = req["tools"]
-            http = urllib.request.Request(base + "/v1/chat/completions", data=json.dumps(body).encode(),
-                                          headers={"Content-Type": "application/json"})
-            with urllib.request.urlopen(http, timeout=60) as resp:
-                reply = json.load(resp)["choices"][0]["message"]
-            out = {"session_id": session}
-            content = reply.get("content")
-            if content:
-                new = reword(content, f"{session}#{req.get('seed', 0)}#{len(messages)}")
-                original[(session, new)] = content
-                out["content"] = new
-            if reply.get("tool_calls"):
-                out["tool_calls"] = reply["tool_calls"]
-            print(json.dumps(out), flush=True)
+            if line.strip():
+                print(json.dumps(agent.answer(json.loads(line))), flush=True)
     finally:
         proc.terminate()
 

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
 AGENTS="$SPAR_ROOT/tests/agents"
-run() {  # run NAME AGENT_SCRIPT SEED: the library, k=2, summary at $WORK/NAME/summary.json
+run() {  # run NAME "AGENT_SCRIPT [ARGS]" SEED: the library, k=2, summary at $WORK/NAME/summary.json
   expect_exit 0 "$SPAR" run scenarios/ --agent "exec:cmd=python3 $AGENTS/$2" -k 2 --seed "$3" \
     --out "$WORK/$1" -q --history ""
 }
@@ -38,3 +38,11 @@ jq -e '.errors == 0 and .pass_hat_k["1"] == 0' "$WORK/agree/summary.json" >/dev/
 u=$(jq -s '[.[].events[] | select(.type == "unread")] | length' "$WORK/agree/results.jsonl")
 [ "$u" -gt 0 ] || fail "the personas raised no unread event against the agreer"
 pass "agreer: no scenario passes ($u unread turns)"
+
+# The correction-ignorer words things like the paraphraser but keeps the first value it heard.
+# Every bundled story corrects a value the goal depends on, and a persona says yes only to a
+# proposal naming the corrected value: it passes none, and no correction counts as recovered.
+run ignore "paraphraser.py correction_rate=0" 3
+jq -e '.errors == 0 and .pass_hat_k["1"] == 0 and .recovery.correction.rate == 0' "$WORK/ignore/summary.json" >/dev/null \
+  || fail "correction-ignorer: $(jq -c '{errors, pass_hat_k, correction: .recovery.correction}' "$WORK/ignore/summary.json")"
+pass "correction-ignorer: no scenario passes, correction recovery 0"

@@ -882,7 +882,8 @@ end
 -- other customer's id, the user's other record, and any value given (a superseded one).
 function story.wrong(s, ...)
   local out = {}
-  for _, v in ipairs { s.wrong_id, s.other_id } do out[#out + 1] = v end
+  if s.wrong_id ~= nil then out[#out + 1] = tostring(s.wrong_id) end
+  if s.other_id ~= nil then out[#out + 1] = tostring(s.other_id) end
   for i = 1, select("#", ...) do
     local v = select(i, ...)
     if type(v) == "string" or type(v) == "number" then out[#out + 1] = tostring(v) end
