@@ -248,3 +248,37 @@ TEST_CASE("reading: a turn is read from its last 16 KiB") {
   CHECK(r.read("What is your email address?\n" + filler)["kind"] == "statement");
   CHECK(r.read("What is your email address?\n" + filler.substr(0, 8 * 1024))["kind"] == "slot");
 }
+
+TEST_CASE("reading: an unread turn gets a neutral reply, a user-model request and an unread event") {
+  TempDir dir;
+  write_file("s.lua", R"LUA(
+return scenario {
+  id = 't/unread', system = 'x', goal = function() return true end,
+  persona = persona { name = 'puzzled', run = function(u, facts)
+    local s = { answers = { email = "It's a@b.co." } }
+    local r = u:say('ready')
+    r = story.reply(u, s, r)
+    r = story.reply(u, s, r)
+  end },
+}
+)LUA");
+  auto s = Session::open("s.lua", Options{});
+  REQUIRE(s.ok());
+  auto& session = *s.value();
+  REQUIRE(session.start(1).ok());
+  auto a = session.resume({{"text", "Which colour would you like the widget in?"}, {"turn", 1}});
+  REQUIRE(a.ok());
+  CHECK((a->text.rfind("Sorry", 0) == 0 || a->text.rfind("Hmm", 0) == 0));
+  REQUIRE(a->events.size() == 1);
+  CHECK(a->events[0]["type"] == "unread");
+  CHECK(a->events[0]["reading"] == "question");
+  CHECK(a->events[0]["question"] == "which colour would you like the widget in?");
+  REQUIRE(a->llm.is_object());
+  CHECK(a->llm["instructions"].get<std::string>().find("did not understand") != std::string::npos);
+  // A turn it can answer is answered, with no event.
+  a = session.resume({{"text", "What e-mail address is on file?"}, {"turn", 2}});
+  REQUIRE(a.ok());
+  CHECK(a->text == "It's a@b.co.");
+  CHECK(a->events.empty());
+  CHECK(a->llm.is_null());
+}
