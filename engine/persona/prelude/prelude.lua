@@ -338,7 +338,7 @@ function S.read(text, expectations)
   end
   local ss = sentences(r.text)
   if #ss == 0 then r.kind = "unknown"; r.kinds.unknown = true; return r end
-  local confirm_at, question_at
+  local confirm_at, question_at, yes_no_at
   local slot_seen = {}
   for i, s in ipairs(ss) do
     local l, fw = s.lower, string.lower(first_word(s.lower))
@@ -363,13 +363,13 @@ function S.read(text, expectations)
       confirm_at = i
     elseif s.ends_q and not closing and AUX[fw] then
       r.kinds.yes_no = true
-      r._yes_no_at = i
+      yes_no_at = i
     elseif s.ends_q and not closing then
       r.kinds.question = true
     end
     -- A yes/no question asks for a value only with a request verb ("Could you tell me ...",
     -- "Do you have your ..."): "Would you like to use your card?" asks for none.
-    if r._yes_no_at == i and not any_of(l, REQUEST) then asks = false end
+    if yes_no_at == i and not any_of(l, REQUEST) then asks = false end
     if asks and (not closing or any_of(l, ASK_VALUE)) and confirm_at ~= i then
       -- Slots: the persona's own keys named as written, then canonical slot words; a longer
       -- phrase wins over the words inside it ("email address" is not an address), except
@@ -431,14 +431,14 @@ function S.read(text, expectations)
   -- "Could you tell me your email?" is a slot request, not a yes/no question.
   if #r.slots > 0 then
     r.kinds.slot = true
-    if r._yes_no_at and not r.kinds.confirm then
-      local l = ss[r._yes_no_at].lower
+    if yes_no_at and not r.kinds.confirm then
+      local l = ss[yes_no_at].lower
       if any_of(l, REQUEST) and slot_of(l) ~= nil then r.kinds.yes_no = nil end
     end
   end
   -- The proposal: the confirmation (or a yes/no question) and the lines that set it out,
   -- back to the first line that reports rather than proposes.
-  local at = confirm_at or r._yes_no_at
+  local at = confirm_at or yes_no_at
   if at then
     local parts = { ss[at].text }
     local own = #values_in(ss[at].text, opts.known) > 0
@@ -457,7 +457,6 @@ function S.read(text, expectations)
     r.values = values_in(r.proposal, opts.known)
     if #r.values > 0 then r.kinds.proposal = true end
   end
-  r._yes_no_at = nil
   if question_at then
     r.question = string.lower(string.match(r.text, "([^%.!?\n]*%?)[^?]*$") or ss[question_at].text)
   end
@@ -495,7 +494,6 @@ function S.consent(reading, right, wrong)
   if type(reading) ~= "table" or type(reading.kinds) ~= "table" then fail("consent: expected a reading from read()") end
   local why = { missing = {}, wrong = {} }
   if not (reading.kinds.confirm or reading.kinds.yes_no) or not reading.proposal then
-    why.correction = nil
     why.no_proposal = true
     return false, why
   end
@@ -519,7 +517,6 @@ function S.consent(reading, right, wrong)
   return false, why
 end
 
-S.slot_of = slot_of
 
 -- ---------------------------------------------------------------------------------------
 -- Replies
@@ -577,7 +574,7 @@ function Reply:asks_for(key)
   local k = string.lower(tostring(key))
   local q = self:question()
   if q and find_word(q, k) then return true end
-  local canon = S.slot_of(k)
+  local canon = slot_of(k)
   for _, s in ipairs(self:read{ slots = { k } }.slots) do
     if s == k or (canon ~= nil and s == canon) then return true end
   end
