@@ -203,6 +203,15 @@ Status each_line(const std::string& path, const std::function<Status(std::string
 
 }  // namespace
 
+std::string locate(const SourceConversation& c, const ImportOptions& options, const std::string& message) {
+  // A messages file is one array of messages: the place is the message's index.
+  if (options.format == ImportFormat::messages && message.rfind("messages[", 0) == 0) {
+    size_t close = message.find("]: ");
+    if (close != std::string::npos) return fmt::format("{}:{}: {}", c.file, message.substr(9, close - 9), message.substr(close + 3));
+  }
+  return c.where() + message;
+}
+
 std::string SourceConversation::where() const { return fmt::format("{}:{}: ", file, position); }
 
 Result<ImportFormat> parse_import_format(std::string_view name) {
@@ -268,6 +277,7 @@ Result<json> transcript_of(const json& messages, int* turns_out, int* calls_out,
   json out = json::array();
   int turn = 0, calls = 0, assistant = 0;
   std::map<std::string, std::string> call_names;  // tool_call_id -> tool name
+  std::vector<std::pair<std::string, std::string>> unanswered;  // (id, name) of calls without a result yet
   for (size_t i = 0; i < messages.size(); ++i) {
     const json& m = messages[i];
     std::string at = fmt::format("messages[{}]", i);
@@ -302,12 +312,23 @@ Result<json> transcript_of(const json& messages, int* turns_out, int* calls_out,
       for (auto& c : tool_calls) {
         if (c["id"].get<std::string>().empty()) c["id"] = fmt::format("call_{}", calls + 1);
         call_names[c["id"].get<std::string>()] = c["name"].get<std::string>();
+        unanswered.emplace_back(c["id"], c["name"]);
         ++calls;
       }
       if (!tool_calls.empty()) entry["tool_calls"] = std::move(tool_calls);
     } else if (role == "tool") {
       std::string id = m.contains("tool_call_id") ? text_of(m["tool_call_id"]) : "";
       std::string name = m.contains("name") && m["name"].is_string() ? m["name"].get<std::string>() : "";
+      if (id.empty()) {
+        // A legacy `function` message names no call: it answers the oldest unanswered one (of its name).
+        for (const auto& [pending, pending_name] : unanswered) {
+          if (name.empty() || name == pending_name) {
+            id = pending;
+            break;
+          }
+        }
+      }
+      std::erase_if(unanswered, [&id](const auto& p) { return p.first == id; });
       if (name.empty() && call_names.count(id)) name = call_names[id];
       if (!id.empty()) entry["tool_call_id"] = id;
       if (!name.empty()) entry["name"] = name;
@@ -329,7 +350,7 @@ std::string default_scenario_id(const SourceConversation& c, const ImportOptions
 Result<json> to_record(const SourceConversation& c, const ImportOptions& options, int trial) {
   int turns = 0, calls = 0, assistant = 0;
   auto transcript = transcript_of(c.messages, &turns, &calls, &assistant);
-  if (!transcript.ok()) return input(c.where() + transcript.error().message);
+  if (!transcript.ok()) return input(locate(c, options, transcript.error().message));
   json record = {
       {"schema_version", 1},
       {"run_id", options.run_id},

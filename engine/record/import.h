@@ -67,6 +67,10 @@ Status read_conversations(const std::string& path, const ImportOptions& options,
 Result<json> transcript_of(const json& messages, int* turns = nullptr, int* tool_calls = nullptr,
                            int* assistant_messages = nullptr);
 
+// "path:line: message" for a problem of one conversation; in a messages file the place is the
+// index of the message that `message` names ("messages[3]: ...").
+std::string locate(const SourceConversation& c, const ImportOptions& options, const std::string& message);
+
 // The scenario id a conversation is imported under (before --scenario-id).
 std::string default_scenario_id(const SourceConversation& c, const ImportOptions& options);
 

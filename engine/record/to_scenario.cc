@@ -191,7 +191,7 @@ Result<CallPin> parse_call_pin(std::string_view text, const char* flag) {
 Result<std::string> to_scenario(const SourceConversation& c, const ImportOptions& options,
                                 const std::string& scenario_id, const ScenarioPins& pins) {
   auto transcript = transcript_of(c.messages);
-  if (!transcript.ok()) return input(c.where() + transcript.error().message);
+  if (!transcript.ok()) return input(locate(c, options, transcript.error().message));
 
   std::vector<std::string> users, systems;
   json recorded = json::array();            // {tool, args, result} in transcript order
