@@ -291,7 +291,7 @@ void add_pins(CLI::App& app, const std::string& flag, std::vector<record::CallPi
          [&pins, flag](const std::vector<std::string>& texts) {
            for (const auto& t : texts) {
              auto pin = record::parse_call_pin(t, flag.c_str());
-             if (!pin.ok()) throw CLI::ValidationError(flag, pin.error().message);
+             if (!pin.ok()) throw CLI::ValidationError(pin.error().message);
              pins.push_back(*pin);
            }
          },
@@ -321,6 +321,9 @@ int do_import(ImportArgs& a) {
   a.options.format = record::parse_import_format(a.format).value();
   static const std::regex domain("^[a-z0-9][a-z0-9_-]*$");
   if (!std::regex_match(a.options.domain, domain)) return input_error("--domain: use lowercase letters, digits, '-' and '_'");
+  if (a.options.scenario_id.find_first_of("\r\n\t") != std::string::npos) {
+    return input_error("--scenario-id: no newlines or tabs");
+  }
   if (!a.to_scenario.empty()) {
     auto id = record::import_to_scenario(a.files, a.options, a.id, a.pins, a.to_scenario, a.force);
     if (!id.ok()) return input_error(id.error().message);

@@ -174,7 +174,8 @@ Result<CallPin> parse_call_pin(std::string_view text, const char* flag) {
   }
   if (space != std::string_view::npos) {
     std::string_view rest = text.substr(space);
-    if (rest.find_first_not_of(" \t") != std::string_view::npos) {
+    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t")));
+    if (!rest.empty()) {
       pin.args = parse_json_bounded(rest);
       if (pin.args.is_discarded() || !pin.args.is_object()) {
         return input(fmt::format("{}: the arguments of '{}' are not a JSON object: {}", flag, pin.tool, rest));

@@ -75,7 +75,7 @@ TEST_CASE("parse_call_pin: a tool, optionally with a JSON object of arguments") 
   REQUIRE(with.ok());
   CHECK(with->args == json{{"id", "A-1"}});
   CHECK(record::parse_call_pin("cancel_order [1]", "--expect-call").error().message ==
-        "--expect-call: the arguments of 'cancel_order' are not a JSON object:  [1]");
+        "--expect-call: the arguments of 'cancel_order' are not a JSON object: [1]");
   CHECK(record::parse_call_pin("", "--expect-call").error().message ==
         "--expect-call: expected 'TOOL' or 'TOOL {json arguments}', got ''");
   CHECK(record::parse_call_pin("rm;ls", "--forbid-call").error().message ==
