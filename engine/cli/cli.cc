@@ -19,6 +19,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "record/import.h"
+#include "record/to_scenario.h"
 #include "report/diff.h"
 #include "report/history.h"
 #include "report/report.h"
@@ -271,6 +273,70 @@ int do_report(ReportArgs& a) {
   return report_gates(*summary, a.gates);
 }
 
+// ---- spar import ---------------------------------------------------------------------------
+
+struct ImportArgs {
+  std::vector<std::string> files;
+  std::string format, out = "runs/import", to_scenario, id;
+  record::ImportOptions options;
+  record::ScenarioPins pins;
+  bool force = false;
+};
+
+// --expect-call / --forbid-call 'TOOL {json args}', repeatable, parsed as given.
+void add_pins(CLI::App& app, const std::string& flag, std::vector<record::CallPin>& pins, CLI::Option* needs,
+              const std::string& help) {
+  app.add_option_function<std::vector<std::string>>(
+         flag,
+         [&pins, flag](const std::vector<std::string>& texts) {
+           for (const auto& t : texts) {
+             auto pin = record::parse_call_pin(t, flag.c_str());
+             if (!pin.ok()) throw CLI::ValidationError(pin.error().message);
+             pins.push_back(*pin);
+           }
+         },
+         help)
+      ->needs(needs);
+}
+
+void setup_import(CLI::App& app, ImportArgs& a) {
+  app.add_option("files", a.files, "Transcript files")->required();
+  app.add_option("--format", a.format, "openai (JSON lines) | messages (a {role, content} list) | tau-bench")
+      ->required()->check(CLI::IsMember({"openai", "messages", "tau-bench"}));
+  app.add_option("--out", a.out, "Folder for results.jsonl (replaced)")->capture_default_str();
+  app.add_option("--scenario-id", a.options.scenario_id, "Import every conversation as a trial of this scenario");
+  app.add_option("--domain", a.options.domain, "tau-bench: the domain in scenario ids tau-bench/DOMAIN/task-N")
+      ->capture_default_str();
+  auto* to = app.add_option("--to-scenario", a.to_scenario,
+                            "Write one conversation as a regression scenario (Lua) instead of records");
+  app.add_option("--id", a.id, "With --to-scenario: the conversation's id in the source")->needs(to);
+  add_pins(app, "--expect-call", a.pins.expect, to,
+           "With --to-scenario: 'TOOL {json args}' must be called (the goal); repeatable");
+  add_pins(app, "--forbid-call", a.pins.forbid, to,
+           "With --to-scenario: 'TOOL' or 'TOOL {json args}' must not be called (a critical rule); repeatable");
+  app.add_flag("--force", a.force, "With --to-scenario: overwrite an existing file")->needs(to);
+}
+
+int do_import(ImportArgs& a) {
+  a.options.format = record::parse_import_format(a.format).value();
+  static const std::regex domain("^[a-z0-9][a-z0-9_-]*$");
+  if (!std::regex_match(a.options.domain, domain)) return input_error("--domain: use lowercase letters, digits, '-' and '_'");
+  if (a.options.scenario_id.find_first_of("\r\n\t") != std::string::npos) {
+    return input_error("--scenario-id: no newlines or tabs");
+  }
+  if (!a.to_scenario.empty()) {
+    auto id = record::import_to_scenario(a.files, a.options, a.id, a.pins, a.to_scenario, a.force);
+    if (!id.ok()) return input_error(id.error().message);
+    fmt::print("wrote {} (scenario {})\n", a.to_scenario, report::printable(*id));
+    return kExitOk;
+  }
+  a.options.run_id = run::new_run_id();
+  auto outcome = record::import_files(a.files, a.options, a.out);
+  if (!outcome.ok()) return input_error(outcome.error().message);
+  fmt::print("imported {} conversations into {}\n", outcome->records, outcome->results_path);
+  return kExitOk;
+}
+
 // ---- spar merge ----------------------------------------------------------------------------
 
 struct MergeArgs {
@@ -466,6 +532,7 @@ int main(int argc, char** argv) {
   DiffArgs diff_args;
   HistoryArgs history_args;
   MergeArgs merge_args;
+  ImportArgs import_args;
   LintArgs lint_args;
   NewArgs new_args;
   struct Command {
@@ -481,6 +548,8 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_report(c, report_args); }, [&] { return do_report(report_args); }},
       {"diff", "Compare two runs per scenario and overall; exit 1 on a regression",
        [&](CLI::App& c) { setup_diff(c, diff_args); }, [&] { return do_diff(diff_args); }},
+      {"import", "Turn transcripts spar did not play into records (or --to-scenario: a regression scenario)",
+       [&](CLI::App& c) { setup_import(c, import_args); }, [&] { return do_import(import_args); }},
       {"merge", "Combine shards (spar run --shard i/n) into one run: spar merge OUT DIR...",
        [&](CLI::App& c) { setup_merge(c, merge_args); }, [&] { return do_merge(merge_args); }},
       {"history", "Show trends per scenario and per metric across recorded runs",

@@ -47,3 +47,13 @@ expect_exit() {
   set -e
   [ "$got" -eq "$want" ] || { cat "$WORK/err" >&2; fail "exit $got, expected $want: $*"; }
 }
+
+# validate_records FILE...: every record in each results.jsonl is a record v1 by
+# docs/record.schema.json (checked with python3-jsonschema, see docs/record.md); a broken record
+# fails the suite, naming file:line and the field.
+validate_records() {
+  python3 "$SPAR_ROOT/tests/e2e/validate_records.py" "$SPAR_ROOT/docs/record.schema.json" "$@" >"$WORK/validate.out" 2>&1 || {
+    head -40 "$WORK/validate.out" >&2
+    fail "records do not match docs/record.schema.json: $*"
+  }
+}
