@@ -75,7 +75,7 @@ Result<std::map<std::string, std::string>> scenarios_by_id(const std::string& fo
 
 Result<RescoreOutcome> rescore(const RescoreOptions& o) {
   std::error_code ec;
-  bool is_dir = fs::is_directory(o.input, ec);
+  bool is_dir = !fs::is_regular_file(o.input, ec);  // a folder, or a path that is neither
   std::string results = is_dir ? (fs::path(o.input) / "results.jsonl").string() : o.input;
   std::string in_dir = is_dir ? o.input : fs::path(o.input).parent_path().string();
   if (in_dir.empty()) in_dir = ".";
