@@ -247,7 +247,8 @@ json upgrade_v0(json v0) {
   score["pass"] = pass.is_boolean() ? pass : json(false);
   bool errored = ended == ended::kAgentError || ended == ended::kScriptError;
   score["decided_by"] = errored ? "error" : "goal";
-  score["goal_met"] = errored || !goal_met.is_boolean() ? json(nullptr) : goal_met;
+  // A record too old to say goal_met was decided by its goal alone (no violations then).
+  score["goal_met"] = errored ? json(nullptr) : goal_met.is_boolean() ? goal_met : pass.is_boolean() ? pass : json(nullptr);
   json violations = take("violations");
   score["violations"] = violations.is_array() ? violations : json::array();
   json verdicts = json::array();
