@@ -17,7 +17,8 @@ namespace spar::conversation {
 // ctx a live conversation had: {turn, kind, tool?, args?, text, calls (the earlier tool calls
 // with their recorded results), last_user, last_agent, state}; each tool call then runs through
 // the scenario's tool, so the state at every action is the state it had live, and the goal is
-// evaluated on the state that replay leaves (for an import: the state its tool calls build).
+// evaluated on the state that replay leaves (for an import: the state its tool calls build). A
+// replayed state that differs from the recorded final_state adds a "state_replay" warning.
 // Errors: the goal failed with a Lua error (kind "script").
 Result<score::ScenarioChecks> check_scenario(const record::Record& record, persona::Session& session);
 

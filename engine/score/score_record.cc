@@ -20,6 +20,8 @@ ScenarioChecks carried_checks(const json& old_score) {
 
 Score score_record(const record::Record& record, const ScenarioChecks& checks, const RecordScoreOptions& options) {
   // score_conversation() works over the observations in the layout it was written for.
+  std::vector<int> checkpoints = options.checkpoints ? *options.checkpoints : record.checkpoint_turns;
+  if (checkpoints.empty()) checkpoints = {3, 8, 15, 25};  // the defaults of a record that names none
   json work = {{"turns", record.turns},
                {"transcript", record.transcript},
                {"events", record.events},
@@ -27,8 +29,7 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
                {"progress", record.progress},
                {"policy_count", checks.policy_count},
                {"violations", checks.violations},
-               {"checkpoint_turns", options.checkpoints ? *options.checkpoints : record.checkpoint_turns}};
-  if (work["checkpoint_turns"].empty()) work.erase("checkpoint_turns");  // the defaults
+               {"checkpoint_turns", checkpoints}};
   if (checks.judgements.is_object()) work["judgements"] = checks.judgements;
   score_conversation(work, {options.recovery_turns});
 
@@ -37,7 +38,7 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
                  {"schema_version", record::kSchemaVersion},
                  {"options",
                   {{"recovery_turns", options.recovery_turns},
-                   {"checkpoints", options.checkpoints ? json(*options.checkpoints) : json(nullptr)},
+                   {"checkpoints", checkpoints},
                    {"judge", options.judge ? json(*options.judge) : json(nullptr)},
                    {"scenario", options.scenario ? json(*options.scenario) : json(nullptr)}}}};
   bool critical = false;

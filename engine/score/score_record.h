@@ -33,6 +33,7 @@ ScenarioChecks carried_checks(const json& old_score);
 struct RecordScoreOptions {
   int recovery_turns = 2;                      // R (docs/metrics.md)
   std::optional<std::vector<int>> checkpoints;  // overrides the record's checkpoint_turns
+                                                // (the checkpoints used are stamped either way)
   std::optional<std::string> judge;            // the judge spec the judgements came from
   std::optional<std::string> scenario;         // the scenario file the checks came from
 };

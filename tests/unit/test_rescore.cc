@@ -126,6 +126,20 @@ TEST_CASE("rescore: spar score gives the live verdicts byte for byte, and a chan
   json goal = first_record("goal/results.jsonl");
   CHECK(goal["score"]["goal_met"] == false);
   CHECK(goal["score"]["pass"] == false);
+  CHECK(goal["score"]["warnings"].empty());  // same tools: the replay rebuilt the recorded state
+
+  // A changed tool rebuilds another state than the one recorded: said, and the goal is checked
+  // on the replayed state.
+  std::string doubled = scenario("major", "state.amount == 100");
+  doubled.replace(doubled.find("state.amount = args.amount"), 26, "state.amount = args.amount * 2");
+  write_file("tool.lua", doubled);
+  o.setup.scenario = "tool.lua";
+  o.out = "tool";
+  REQUIRE(run::rescore(o).ok());
+  json tool = first_record("tool/results.jsonl");
+  CHECK(tool["score"]["goal_met"] == true);
+  REQUIRE(tool["score"]["warnings"].size() == 1);
+  CHECK(tool["score"]["warnings"][0]["kind"] == "state_replay");
 }
 
 TEST_CASE("rescore: without its scenario a record keeps its Lua verdicts, and scorer options still apply") {
