@@ -28,6 +28,7 @@
 #include "score/metrics.h"
 #include "run/lint.h"
 #include "run/merge.h"
+#include "run/rescore.h"
 #include "run/runner.h"
 
 namespace spar::cli {
@@ -69,6 +70,20 @@ std::optional<uint64_t> whole_number(std::string_view text, uint64_t lo, uint64_
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty() || v < lo || v > hi) return std::nullopt;
   return v;
+}
+
+// "3,8,15,25": increasing turn numbers from 1 to 100000; nullopt otherwise.
+std::optional<std::vector<int>> parse_checkpoints(const std::string& text) {
+  std::vector<int> turns;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, ',')) {
+    auto t = whole_number(part, 1, 100000);
+    if (!t || (!turns.empty() && static_cast<int>(*t) <= turns.back())) return std::nullopt;
+    turns.push_back(static_cast<int>(*t));
+  }
+  if (turns.empty()) return std::nullopt;
+  return turns;
 }
 
 CLI::Validator whole_number_in(uint64_t lo, uint64_t hi) {
@@ -187,19 +202,12 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option_function<std::string>(
          "--checkpoints",
          [&o](const std::string& text) {
-           std::vector<int> turns;
-           std::stringstream ss(text);
-           std::string part;
-           while (std::getline(ss, part, ',')) {
-             auto t = whole_number(part, 1, 100000);
-             if (!t || (!turns.empty() && static_cast<int>(*t) <= turns.back())) {
-               throw CLI::ValidationError("--checkpoints", "expected increasing turn numbers from 1 to 100000 like "
-                                                           "3,8,15,25, got '" + text + "'");
-             }
-             turns.push_back(static_cast<int>(*t));
+           auto turns = parse_checkpoints(text);
+           if (!turns) {
+             throw CLI::ValidationError("--checkpoints", "expected increasing turn numbers from 1 to 100000 like "
+                                                         "3,8,15,25, got '" + text + "'");
            }
-           if (turns.empty()) throw CLI::ValidationError("--checkpoints", "expected turn numbers like 3,8,15,25");
-           o.conversation.checkpoints = turns;
+           o.conversation.checkpoints = *turns;
          },
          "Checkpoint turns (default 3,8,15,25); a scenario's own checkpoints win");
   app.add_option("--recovery-turns", o.conversation.recovery_turns,
@@ -266,6 +274,12 @@ void setup_report(CLI::App& app, ReportArgs& a) {
 }
 
 int do_report(ReportArgs& a) {
+  // Records without a score (imports) are scored first, by their scenario when it is there.
+  run::RescoreOptions unscored;
+  unscored.input = a.dir;
+  unscored.only_unscored = true;
+  auto scored = run::rescore(unscored);
+  if (!scored.ok()) return input_error(scored.error().message);
   auto summary = report::write_report(a.dir, a.options);
   if (!summary.ok()) return input_error(summary.error().message);
   report::print_table(*summary, stdout);
@@ -335,6 +349,45 @@ int do_import(ImportArgs& a) {
   if (!outcome.ok()) return input_error(outcome.error().message);
   fmt::print("imported {} conversations into {}\n", outcome->records, outcome->results_path);
   return kExitOk;
+// ---- spar score ----------------------------------------------------------------------------
+
+struct ScoreArgs {
+  run::RescoreOptions options;
+  std::vector<score::Gate> gates;
+};
+
+void setup_score(CLI::App& app, ScoreArgs& a) {
+  auto& o = a.options;
+  app.add_option("input", o.input, "A run folder (its results.jsonl) or a results file")->required();
+  app.add_option("--out", o.out, "Write results.jsonl and the reports here (default: in place)");
+  app.add_option("--scenario", o.setup.scenario,
+                 "Scenario file or folder to check policies and goals with (default: each record's scenario_path)");
+  app.add_option("--recovery-turns", o.setup.options.recovery_turns,
+                 "R: turns within which a corrected value must be used")
+      ->capture_default_str()->check(CLI::Range(0, 1000));
+  app.add_option_function<std::string>(
+      "--checkpoints",
+      [&o](const std::string& text) {
+        auto turns = parse_checkpoints(text);
+        if (!turns) throw CLI::ValidationError("--checkpoints", "expected increasing turn numbers from 1 to 100000 "
+                                                                "like 3,8,15,25, got '" + text + "'");
+        o.setup.options.checkpoints = *turns;
+      },
+      "Checkpoint turns, overriding those recorded");
+  app.add_option("--personas", o.setup.persona.personas_dir, "Persona folder for --scenario");
+  add_gates(app, a.gates);
+}
+
+int do_score(ScoreArgs& a) {
+  auto done = run::rescore(a.options);
+  if (!done.ok()) return input_error(done.error().message);
+  for (const auto& n : done->notes) fmt::print(stderr, "spar: note: {}\n", report::printable(n));
+  auto summary = report::write_report(done->dir);
+  if (!summary.ok()) return input_error(summary.error().message);
+  report::print_table(*summary, stdout);
+  fmt::print("\nscored {} records; wrote {}/results.jsonl, summary.json, report.html and junit.xml\n", done->rescored,
+             done->dir);
+  return report_gates(*summary, a.gates);
 }
 
 // ---- spar merge ----------------------------------------------------------------------------
@@ -533,6 +586,7 @@ int main(int argc, char** argv) {
   HistoryArgs history_args;
   MergeArgs merge_args;
   ImportArgs import_args;
+  ScoreArgs score_args;
   LintArgs lint_args;
   NewArgs new_args;
   struct Command {
@@ -546,6 +600,8 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_run(c, run_args); }, [&] { return do_run(run_args); }},
       {"report", "Recompute summary.json from a run folder's results.jsonl",
        [&](CLI::App& c) { setup_report(c, report_args); }, [&] { return do_report(report_args); }},
+      {"score", "Recompute the verdicts of recorded conversations (no agent is contacted), then the reports",
+       [&](CLI::App& c) { setup_score(c, score_args); }, [&] { return do_score(score_args); }},
       {"diff", "Compare two runs per scenario and overall; exit 1 on a regression",
        [&](CLI::App& c) { setup_diff(c, diff_args); }, [&] { return do_diff(diff_args); }},
       {"import", "Turn transcripts spar did not play into records (or --to-scenario: a regression scenario)",

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "base/json_depth.h"
-#include "score/recovery.h"
 
 namespace spar::conversation {
 
@@ -30,22 +28,25 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
       user_model_(user_model),
       judge_(judge) {
   record_ = {
+      {"schema_version", record::kSchemaVersion},
+      {"run_id", plan_.run_id},
+      {"source", {{"kind", "spar"}}},
+      {"agent", {{"spec", plan_.agent_spec.empty() ? json(nullptr) : json(plan_.agent_spec)}}},
       {"scenario", plan_.scenario_id},
+      {"scenario_path", plan_.scenario_path},
       {"persona", nullptr},
       {"trial", plan_.trial},
-      {"run_id", plan_.run_id},
       {"seed", plan_.seed},
-      {"status", "completed"},
-      {"pass", false},
-      {"goal_met", false},
+      {"ended", nullptr},
+      {"error", nullptr},
       {"turns", 0},
-      {"end_reason", nullptr},
+      {"max_turns", nullptr},
+      {"checkpoint_turns", options_.checkpoints},
       {"transcript", json::array()},
       {"events", json::array()},
       {"probes", json::array()},
-      {"violations", json::array()},
+      {"progress", json::object()},
       {"warnings", json::array()},
-      {"checkpoints", json::object()},
       {"usage",
        {{"prompt_tokens", 0},
         {"completion_tokens", 0},
@@ -53,10 +54,10 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
         {"tool_calls", 0},
         {"tool_errors", 0},
         {"user_model_requests", 0},
+        {"judge_requests", 0},
         {"retries", 0},
         {"turn_latency_ms", json::array()}}},
       {"duration_ms", 0},
-      {"error", nullptr},
   };
 }
 
@@ -77,7 +78,6 @@ void Conversation::start() {
   const auto& info = session_->info();
   record_["persona"] = info.persona;
   record_["checkpoint_turns"] = info.checkpoints.empty() ? options_.checkpoints : info.checkpoints;
-  record_["policy_count"] = info.policies;
   record_["max_turns"] = info.max_turns;
   if (!info.system.empty()) history_.push_back(agent::Message{"system", info.system, {}, "", ""});
   on_action(session_->start(plan_.seed));
@@ -91,7 +91,7 @@ void Conversation::on_action(Result<persona::Action> action) {
       event["turn"] = turn_;
       record_["events"].push_back(std::move(event));
     }
-    return finish("persona_stopped");
+    return finish(record::ended::kPersonaDone);
   }
   if (!a.llm.is_null() && user_model_ != nullptr) return write_with_user_model(std::move(a));
   begin_turn(std::move(a), false);
@@ -136,7 +136,6 @@ void Conversation::open_turn() {
 }
 
 void Conversation::add_user_message(const std::string& text, bool generated) {
-  last_user_ = text;
   history_.push_back(agent::Message{"user", text, {}, "", ""});
   json entry = {{"turn", turn_}, {"role", "user"}, {"content", text}};
   if (generated) entry["generated"] = true;
@@ -209,16 +208,7 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", r.text}, {"tool_calls", tool_calls_json(r.tool_calls)}};
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
-    // Arguments nested past the limit are read as {} like unparsable ones: the tree would be
-    // copied (recursively) into every policy check.
-    json args = json_nests_deeper_than(call.arguments)
-                    ? json::object()
-                    : json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false);
-    if (args.is_discarded() || !args.is_object()) args = json::object();
-    check_policies({{"kind", "tool_call"}, {"tool", call.name}, {"args", args}, {"text", r.text}});
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);
-    bool ok = !outcome.error && !(outcome.result.is_object() && outcome.result.value("ok", true) == false);
-    calls_.push_back({{"name", call.name}, {"args", args}, {"result", outcome.result}, {"ok", ok}, {"turn", turn_}});
     std::string content = outcome.result.dump(-1, ' ', false, json::error_handler_t::replace);
     history_.push_back(agent::Message{"tool", content, {}, call.id, call.name});
     json tool_entry = {{"turn", turn_}, {"role", "tool"}, {"tool_call_id", call.id}, {"name", call.name}, {"content", content}};
@@ -238,32 +228,8 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   send_to_agent();
 }
 
-// Runs the scenario's policies on one agent action and records what they find.
-void Conversation::check_policies(json ctx) {
-  if (session_->info().policies == 0) return;
-  ctx["turn"] = turn_;
-  ctx["calls"] = calls_;
-  ctx["last_user"] = last_user_;
-  ctx["last_agent"] = last_agent_;
-  json found = session_->check_policies(ctx);
-  for (json v : found["violations"]) {
-    v["turn"] = turn_;
-    v["action"] = ctx["kind"];
-    if (ctx.contains("tool")) v["tool"] = ctx["tool"];
-    record_["violations"].push_back(std::move(v));
-  }
-  for (const auto& e : found["errors"]) {
-    record_["warnings"].push_back({{"turn", turn_},
-                                   {"kind", "policy_error"},
-                                   {"message", fmt::format("policy '{}' failed: {}", e.value("rule", "?"),
-                                                           e.value("message", ""))}});
-  }
-}
-
 void Conversation::complete_turn(const std::string& text, bool truncated) {
   record_["usage"]["turn_latency_ms"].push_back(ms_since(turn_started_));
-  if (!text.empty()) check_policies({{"kind", "text"}, {"text", text}});
-  last_agent_ = text;
   history_.push_back(agent::Message{"assistant", text, {}, "", ""});
   json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", text}};
   if (truncated) entry["truncated"] = true;
@@ -298,7 +264,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
   int repeats = std::max(1, judge_->repeats);
   pending->results.assign(static_cast<size_t>(repeats), Result<json>(make_error("judge", "not judged")));
   auto finish_window = [this, checkpoint, pending, then] {
-    record_["judgements"][std::to_string(checkpoint)] =
+    judgements_[std::to_string(checkpoint)] =
         combine_judgements(pending->results, pending->cached, judge_->flaky_spread);
     then();
   };
@@ -317,7 +283,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
   }
   if (to_send.empty()) return finish_window();
   pending->waiting = static_cast<int>(to_send.size());
-  record_["usage"]["judge_requests"] = record_["usage"].value("judge_requests", 0) + pending->waiting;
+  record_["usage"]["judge_requests"] = record_["usage"]["judge_requests"].get<int64_t>() + pending->waiting;
   for (auto& [i, req] : to_send) {
     std::string key = judge_cache_key(judge_->identity, req);
     judge_->client->send(std::move(req), [this, i = i, key, pending, finish_window](Result<agent::Reply> reply) {
@@ -334,7 +300,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
 }
 
 void Conversation::after_turn(const std::string& text, bool truncated) {
-  if (turn_ >= session_->info().max_turns) return finish("max_turns");
+  if (turn_ >= session_->info().max_turns) return finish(record::ended::kMaxTurns);
 
   if (!pending_interrupt_.is_null()) {
     // Barge-in: the user cuts in as soon as the agent's reply was cut; the persona waits for
@@ -354,32 +320,27 @@ void Conversation::after_turn(const std::string& text, bool truncated) {
   on_action(session_->resume(reply));
 }
 
-void Conversation::finish(const std::string& end_reason) {
+void Conversation::finish(const std::string& ended) {
   if (done_) return;
-  record_["end_reason"] = end_reason;
-  auto goal = session_->goal();
-  if (!goal.ok()) return fail(goal.error());
-  record_["goal_met"] = goal.value();
-  bool critical = false;
-  for (const auto& v : record_["violations"]) critical = critical || v.value("severity", "") == "critical";
-  record_["pass"] = goal.value() && !critical;
-  record_["final_state"] = session_->state();
-  score::score_conversation(record_, {options_.recovery_turns});
   done_ = true;
-  record_["duration_ms"] = ms_since(started_);
-  finished_(std::move(record_));
+  record_["ended"] = ended;
+  record_["final_state"] = session_->state();
+  hand_over();
 }
 
 void Conversation::fail(const Error& error) {
   if (done_) return;
   done_ = true;
-  record_["status"] = "error";
-  record_["pass"] = false;
-  record_["end_reason"] = "error";
+  record_["ended"] = record::ended_for_error(error.kind);
   record_["error"] = {{"kind", error.kind}, {"message", error.message}};
-  score::score_conversation(record_, {options_.recovery_turns});
+  hand_over();
+}
+
+// The observations, typed, to the owner; the verdicts are drawn from them there.
+void Conversation::hand_over() {
   record_["duration_ms"] = ms_since(started_);
-  finished_(std::move(record_));
+  record::Record out = record_.get<record::Record>();
+  finished_(std::move(out), std::move(judgements_));
 }
 
 }  // namespace spar::conversation

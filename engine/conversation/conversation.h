@@ -1,7 +1,8 @@
 // Conversation: one simulated user talking to one agent, as a state machine driven by the
 // agent's replies. It resumes the persona coroutine with each complete reply, runs the
 // scenario's tools for the agent's tool calls (a bounded number of rounds per turn), and
-// builds the conversation's record (DESIGN.md §8) as it goes.
+// builds the conversation's record of observations (record/record.h) as it goes: what
+// happened, never a verdict.
 //
 // Thread-safety: a Conversation lives on the thread of the Loop its AgentClient is bound to.
 // `finished` is called exactly once, possibly from inside start(); the owner may destroy the
@@ -20,6 +21,7 @@
 #include "agent/client.h"
 #include "conversation/judge.h"
 #include "persona/runtime.h"
+#include "record/record.h"
 
 namespace spar::conversation {
 
@@ -31,6 +33,7 @@ struct Plan {
   int trial = 1;      // 1-based
   uint64_t seed = 0;  // from base/seed.h conversation_seed()
   std::string run_id;  // the run's random id: in the record and in every session id sent to a model
+  std::string agent_spec;  // --agent, URL credentials masked: the record's agent.spec
 };
 
 struct Options {
@@ -42,7 +45,10 @@ struct Options {
 
 class Conversation {
  public:
-  using Finished = std::function<void(json record)>;
+  // The observations (record/record.h) and the judge's judgements of the checkpoint windows
+  // (null without a judge). No verdicts: those are drawn from the record afterwards
+  // (conversation/checks.h, score/score_record.h).
+  using Finished = std::function<void(record::Record record, json judgements)>;
   // `user_model`, when not null, writes the persona's u:llm{} turns (--user-model); `judge`,
   // when not null, scores each checkpoint window of a scenario that has a judge rubric.
   Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished,
@@ -62,9 +68,9 @@ class Conversation {
   void complete_turn(const std::string& text, bool truncated);
   void after_turn(const std::string& text, bool truncated);
   void judge_window(int checkpoint, std::function<void()> then);
-  void check_policies(json ctx);
-  void finish(const std::string& end_reason);
+  void finish(const std::string& ended);
   void fail(const Error& error);
+  void hand_over();
   // "S#N-SEED-RUNID" + suffix: unique to this run, so a stateful agent cannot carry one run's
   // state into the next run with the same --seed. Cassette keys never include it.
   std::string session_id(std::string_view suffix = "") const;
@@ -82,9 +88,7 @@ class Conversation {
   int turn_ = 0;            // the turn in progress (1-based) or the last completed one
   int tool_steps_ = 0;      // tool-call rounds within the current turn
   json turn_tool_calls_;    // every tool call of the current turn, for the persona's reply
-  json calls_ = json::array();  // every tool call so far: {name, args, result, ok, turn}
-  std::string last_user_;       // the latest user message
-  std::string last_agent_;      // the agent's latest complete text reply
+  json judgements_;         // {"<checkpoint>": judgement}, or null without a judge
   int cut_after_ = -1;      // barge-in: cut the agent's streamed reply after this many chars
   json pending_interrupt_;  // {text, event}: the interrupting message to send after the cut
   std::chrono::steady_clock::time_point started_;

@@ -33,7 +33,7 @@ std::string xml_escape(const std::string& s) {
 }  // namespace
 
 std::string why_failed(const json& r) {
-  if (r.value("status", "") != "completed") {
+  if (!member(r, "error").is_null()) {
     std::string kind = "error", message;
     if (r.contains("error") && r["error"].is_object()) {
       kind = r["error"].value("kind", kind);
@@ -41,12 +41,16 @@ std::string why_failed(const json& r) {
     }
     return fmt::format("error ({}): {}", kind, message);
   }
-  for (const auto& v : r.value("violations", json::array())) {
+  const json& score = member(r, "score");
+  if (!score.is_object()) return "not scored";
+  for (const auto& v : score.value("violations", json::array())) {
     if (v.value("severity", "") == "critical") {
       return fmt::format("critical violation at turn {}: {}", v.value("turn", 0), v.value("rule", "?"));
     }
   }
-  if (!r.value("goal_met", true)) return "goal not met";
+  if (score.value("decided_by", "") == "label") return "failed by its label";
+  if (score.value("decided_by", "") == "unscored") return "not scored";
+  if (score.value("goal_met", json(true)) == false) return "goal not met";
   return "failed";
 }
 
@@ -66,8 +70,8 @@ std::string render_junit(const json& summary, const std::vector<json>& records) 
     for (const json* r : trials) {
       time += r->value("duration_ms", 0.0) / 1000.0;
       int trial = r->value("trial", 0);
-      bool completed = r->value("status", "") == "completed";
-      bool passed = completed && r->value("pass", false);
+      bool completed = member(*r, "error").is_null();
+      bool passed = completed && member(*r, "score").value("pass", false);
       std::string verdict = passed ? "pass" : completed ? "fail" : "error";
       out += fmt::format("trial {}: {} ({} turns, seed {}){}\n", trial, verdict, r->value("turns", 0),
                          r->value("seed", json(0)).dump(), passed ? "" : " - " + why_failed(*r));

@@ -73,7 +73,8 @@ void embed_transcripts(std::string_view content, ReadResults& read, size_t max_t
   std::vector<size_t> order;
   for (size_t pass = 0; pass < 2; ++pass) {
     for (size_t i = 0; i < read.records.size(); ++i) {
-      bool failed = read.records[i].value("status", "") != "completed" || !read.records[i].value("pass", false);
+      const json& r = read.records[i];
+      bool failed = !r["error"].is_null() || !(r["score"].is_object() && r["score"].value("pass", false));
       if (failed == (pass == 0)) order.push_back(i);
     }
   }

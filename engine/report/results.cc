@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/json_depth.h"
+#include "record/record.h"
 
 namespace spar::report {
 
@@ -64,6 +65,10 @@ const char* wrong_type(const json& r) {
       {"checkpoints", &json::is_object, "\"checkpoints\" is not an object"},
       {"events", &json::is_array, "\"events\" is not an array"},
       {"violations", &json::is_array, "\"violations\" is not an array"},
+      {"ended", &json::is_string, "\"ended\" is not a string"},
+      {"score", &json::is_object, "\"score\" is not an object"},
+      {"transcript", &json::is_array, "\"transcript\" is not an array"},
+      {"probes", &json::is_array, "\"probes\" is not an array"},
   };
   for (const Field& f : fields) {
     auto it = r.find(f.name);
@@ -106,6 +111,11 @@ Result<ReadResults> parse_results(std::string_view content, const std::string& n
     }
     if (const char* why = wrong_type(record)) {
       return make_error("input", fmt::format("{}:{}: malformed record: {}", name, line_no, why));
+    }
+    // Records an older spar wrote are read in today's layout (verdicts under "score").
+    record = record::upgrade_v0(std::move(record));
+    if (record.contains("score") && !record["score"].is_null() && !record["score"].value("pass", json()).is_boolean()) {
+      return make_error("input", fmt::format("{}:{}: malformed record: \"score.pass\" is not true or false", name, line_no));
     }
     if (drop_transcripts) record.erase("transcript");
     out.records.push_back(std::move(record));

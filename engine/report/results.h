@@ -45,7 +45,8 @@ struct ReadResults {
 
 // Parses results.jsonl content; `name` is the path used in messages. A torn last line (a crash
 // mid-write) is dropped and reported; any other malformed line is an input error
-// "path:line: malformed record: ...". With `drop_transcripts`, each record's "transcript" is
+// "path:line: malformed record: ...". Records without schema_version (an older spar's) are
+// upgraded to today's layout (record::upgrade_v0). With `drop_transcripts`, each record's "transcript" is
 // erased as it is read: transcripts are most of a record's memory, and summaries, JUnit and
 // diffs do not read them. Pure.
 Result<ReadResults> parse_results(std::string_view content, const std::string& name,

@@ -7,6 +7,7 @@
 
 #include "agent/fake.h"
 #include "conversation/conversation.h"
+#include "run/rescore.h"
 
 namespace spar::run {
 
@@ -50,14 +51,19 @@ std::vector<std::string> dry_run(const std::string& path, const persona::Options
   json record;
   conversation::Options conv_options;
   conv_options.persona = options;
-  conversation::Conversation conv({path, "lint", 1, 1}, conv_options, agent, [&](json r) { record = std::move(r); });
+  ScoreSetup setup;
+  setup.persona = options;
+  setup.live = true;
+  conversation::Conversation conv({path, "lint", 1, 1}, conv_options, agent, [&](record::Record r, json judgements) {
+    record = score_one(std::move(r), judgements, setup, path);
+  });
   loop.post([&] { conv.start(); });
   loop.run();
   std::vector<std::string> out;
-  if (record.value("status", "") == "error" && record["error"].is_object()) {
+  if (record["error"].is_object()) {
     out.push_back(record["error"].value("message", "dry run failed"));
   }
-  for (const auto& w : record.value("warnings", json::array())) {
+  for (const auto& w : record["score"].value("warnings", json::array())) {
     if (w.value("kind", "") == "policy_error") out.push_back(fmt::format("{}: {}", path, w.value("message", "")));
   }
   return out;

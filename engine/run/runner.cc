@@ -27,6 +27,7 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "report/terminal.h"
+#include "run/rescore.h"
 
 namespace spar::run {
 
@@ -93,6 +94,7 @@ class Worker {
     judge_.identity = options.judge;
     judge_.repeats = options.judge_repeats;
     judge_.flaky_spread = options.judge_flaky;
+    score_setup_ = live_score_setup(options);
   }
 
   Status run() {
@@ -123,14 +125,18 @@ class Worker {
     size_t slot = next_++;
     auto conv = std::make_unique<conversation::Conversation>(
         plans_[slot], options_.conversation, *client_,
-        [this, slot](json record) { on_finished(slot, std::move(record)); }, user_client_.get(),
+        [this, slot](record::Record record, json judgements) {
+          on_finished(slot, score_one(std::move(record), judgements, score_setup_, plans_[slot].scenario_path));
+        },
+        user_client_.get(),
         judge_.client ? &judge_ : nullptr);
     auto* raw = conv.get();
     live_[slot] = std::move(conv);
     raw->start();
   }
 
-  void on_finished(size_t slot, json record) {
+  void on_finished(size_t slot, record::Record scored) {
+    json record = scored;
     auto st = writer_.append(record);
     if (!st.ok()) {
       if (write_status_.ok()) write_status_ = st;
@@ -153,6 +159,7 @@ class Worker {
   agent::AgentFactory* user_factory_;
   agent::AgentFactory* judge_factory_;
   conversation::Judge judge_;
+  ScoreSetup score_setup_;
   report::ResultsWriter& writer_;
   std::function<void(const json&)> on_record_;
   std::atomic<bool>& stop_;
@@ -173,9 +180,9 @@ class Progress {
   void finished(const json& record, RunOutcome& outcome) {
     std::lock_guard<std::mutex> lock(mu_);
     ++outcome.conversations;
-    bool completed = record.value("status", "") == "completed";
+    bool completed = record["error"].is_null();
     completed ? ++outcome.completed : ++outcome.errors;
-    bool passed = completed && record.value("pass", false);
+    bool passed = completed && record["score"].value("pass", false);
     passes_ += passed;
     if (quiet_) return;
     std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
@@ -215,7 +222,7 @@ Result<std::set<std::pair<std::string, int>>> recorded_pairs(const std::string& 
   std::vector<json> keep;
   std::set<std::pair<std::string, int>> done;
   for (auto& r : read->records) {
-    if (retry_errors && r.value("status", "") != "completed") continue;
+    if (retry_errors && !r["error"].is_null()) continue;
     if (!done.insert({r.value("scenario", ""), r.value("trial", 0)}).second) continue;  // keep the first
     keep.push_back(std::move(r));
   }
@@ -285,6 +292,15 @@ Status check_same_run(const json& before, const RunOptions& options, const std::
 constexpr int kMockMaxConcurrency = 4096 - 16;
 
 }  // namespace
+
+ScoreSetup live_score_setup(const RunOptions& options) {
+  ScoreSetup setup;
+  setup.persona = options.conversation.persona;
+  setup.options.recovery_turns = options.conversation.recovery_turns;
+  if (!options.judge.empty()) setup.options.judge = agent::redact_agent_spec(options.judge);
+  setup.live = true;
+  return setup;
+}
 
 std::string new_run_id() {
   std::random_device rd;
@@ -497,6 +513,7 @@ Result<RunOutcome> run(const RunOptions& options) {
                                        options.shard_count)) {
     if (done.count({plan.scenario_id, plan.trial})) continue;
     plan.run_id = run_id;
+    plan.agent_spec = agent::redact_agent_spec(options.agent);
     assigned[index++ % static_cast<size_t>(jobs)].push_back(std::move(plan));
   }
   const int total = static_cast<int>(index);

@@ -76,6 +76,10 @@ std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEnt
 // missing (scenario, trial) pairs.
 Result<RunOutcome> run(const RunOptions& options);
 
+struct ScoreSetup;
+// How a live run scores each conversation (run/rescore.h): its --recovery-turns and judge.
+ScoreSetup live_score_setup(const RunOptions& options);
+
 // A fresh random run id: 16 hex characters from std::random_device.
 std::string new_run_id();
 

@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include "base/json_util.h"
+#include "record/record.h"
 #include "score/passk.h"
 
 namespace spar::score {
@@ -33,15 +35,23 @@ double t95(size_t df) {
   return 1.96;
 }
 
-bool completed(const json& r) { return r.value("status", std::string()) == "completed"; }
+bool errored(const json& r) { return !member(r, "error").is_null(); }
+
+// A record's verdicts ("score"), or null when it has none.
+const json& verdicts(const json& r) { return member(r, "score"); }
+
+bool has_verdict(const json& r) {
+  const json& s = verdicts(r);
+  return s.is_object() && s.value("decided_by", std::string()) != "unscored";
+}
 
 // Checkpoint curves over a set of records: {"3": {dim: {mean, ci95, n}}, ...} in checkpoint order.
 json curves(const std::vector<const json*>& records, std::vector<int>& order) {
   std::map<int, std::map<std::string, std::vector<double>>> values;
   for (const json* r : records) {
-    auto cps = r->find("checkpoints");
-    if (cps == r->end() || !cps->is_object()) continue;
-    for (const auto& [key, w] : cps->items()) {
+    const json& cps = member(verdicts(*r), "checkpoints");
+    if (!cps.is_object()) continue;
+    for (const auto& [key, w] : cps.items()) {
       int c = std::atoi(key.c_str());
       auto& slot = values[c];
       if (!w.is_object()) continue;
@@ -80,8 +90,8 @@ json degradation(const json& curve, const std::vector<int>& order) {
 json reliability(const std::vector<const json*>& records) {
   std::vector<double> finals;
   for (const json* r : records) {
-    auto f = r->find("final_quality");
-    if (f != r->end() && f->is_number()) finals.push_back(f->get<double>());
+    const json& f = member(verdicts(*r), "final_quality");
+    if (f.is_number()) finals.push_back(f.get<double>());
   }
   if (finals.empty()) return nullptr;
   double p90 = percentile(finals, 90), p10 = percentile(finals, 10);
@@ -116,7 +126,15 @@ json mean_ci95(const std::vector<double>& values, double lo_clip, double hi_clip
           {"n", values.size()}};
 }
 
-json summarize(const std::vector<json>& records, const SummaryOptions& options) {
+json summarize(const std::vector<json>& given, const SummaryOptions& options) {
+  // Records an older spar wrote are read in today's layout.
+  std::vector<json> upgraded;
+  for (const auto& r : given) {
+    if (!r.contains("schema_version")) upgraded.push_back(record::upgrade_v0(r));
+  }
+  std::vector<const json*> records;
+  size_t next_upgraded = 0;
+  for (const auto& r : given) records.push_back(r.contains("schema_version") ? &r : &upgraded[next_upgraded++]);
   struct Tally {
     int n = 0, passes = 0, errors = 0;
     std::vector<const json*> done;
@@ -124,17 +142,20 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
   std::map<std::string, Tally> tallies;
   std::map<std::string, int> error_kinds;
   std::vector<const json*> done;
-  int conversations = 0, errors = 0;
+  int conversations = 0, errors = 0, unscored = 0;
   int64_t prompt = 0, completion = 0, requests = 0, tool_calls = 0, turns = 0, user_requests = 0, judge_requests = 0;
   int with_usage = 0;
   std::vector<double> latencies;
 
-  for (const auto& r : records) {
+  for (const json* rp : records) {
+    const json& r = *rp;
     ++conversations;
     Tally& t = tallies[r.value("scenario", std::string("?"))];
-    if (completed(r)) {
+    if (!errored(r) && !has_verdict(r)) {
+      ++unscored;  // an import before `spar score`: neither a pass nor a failure
+    } else if (!errored(r)) {
       ++t.n;
-      if (r.value("pass", false)) ++t.passes;
+      if (verdicts(r).value("pass", false)) ++t.passes;
       t.done.push_back(&r);
       done.push_back(&r);
     } else {
@@ -203,9 +224,13 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
     int events = 0, scored = 0, recovered = 0, leaks = 0;
     std::vector<double> ttr;
     for (const json* r : done) {
-      for (const auto& e : r->value("events", json::array())) {
-        if (e.value("type", "") != type) continue;
+      const json& observed = member(*r, "events");
+      const json& judged = member(verdicts(*r), "events");
+      for (size_t i = 0; i < observed.size(); ++i) {
+        if (!observed[i].is_object() || observed[i].value("type", "") != type) continue;
         ++events;
+        static const json kNoVerdict = json::object();
+        const json& e = i < judged.size() ? judged[i] : kNoVerdict;
         if (!e.contains("recovered") || !e["recovered"].is_boolean()) continue;
         ++scored;
         if (e["recovered"].get<bool>()) {
@@ -232,9 +257,9 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
   std::map<std::string, int> by_rule, by_severity;
   int with_violation = 0, with_critical = 0, violations = 0, governed = 0;
   for (const json* r : done) {
-    if (r->value("policy_count", 0) > 0) ++governed;
+    if (verdicts(*r).value("policy_count", 0) > 0) ++governed;
     bool any = false, critical = false;
-    for (const auto& v : r->value("violations", json::array())) {
+    for (const auto& v : member(verdicts(*r), "violations")) {
       ++violations;
       any = true;
       ++by_rule[v.value("rule", "?")];
@@ -275,9 +300,9 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
     int windows = 0, flaky = 0, cached = 0, failed = 0;
     std::vector<double> agreement;
     for (const json* r : done) {
-      auto js = r->find("judgements");
-      if (js == r->end() || !js->is_object()) continue;
-      for (const auto& [key, j] : js->items()) {
+      const json& js = member(verdicts(*r), "judgements");
+      if (!js.is_object()) continue;
+      for (const auto& [key, j] : js.items()) {
         ++windows;
         flaky += j.value("flaky", false) ? 1 : 0;
         cached += j.value("cached", 0);
@@ -321,7 +346,7 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
     }
   }
 
-  return json{{"conversations", conversations},
+  json out{{"conversations", conversations},
               {"completed", static_cast<int>(done.size())},
               {"errors", errors},
               {"error_kinds", error_kinds},
@@ -338,6 +363,8 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options) 
               {"judge", judge},
               {"usage", usage},
               {"per_scenario", per_scenario}};
+  if (unscored > 0) out["unscored"] = unscored;
+  return out;
 }
 
 }  // namespace spar::score

@@ -1,9 +1,12 @@
 // summarize(): the numbers of a run, computed from its conversation records. Pure: no I/O.
 // Every number is defined in docs/metrics.md.
 //
-// Works on full records and on minimal ones that carry only scenario, trial, status and pass.
-// Records whose status is not "completed" are infrastructure errors: they are left out of n and
-// counted separately, per scenario and overall (as tau2-bench does).
+// Works on v1 records (docs/record.md: verdicts under "score") and on minimal ones that carry
+// only scenario, trial, ended/error and score.pass; a record without schema_version (an older
+// spar's: status and pass) is read through record::upgrade_v0. Records with an error are
+// infrastructure errors: they are left out of n and counted separately, per scenario and
+// overall (as tau2-bench does). Records without a verdict (unscored imports) are left out of n
+// and counted as "unscored".
 #pragma once
 
 #include <optional>

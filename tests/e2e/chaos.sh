@@ -23,17 +23,17 @@ set -e
 r="$WORK/chaos/results.jsonl"
 [ "$(wc -l <"$r")" -eq "$total" ] || fail "expected $total records, got $(wc -l <"$r")"
 jq -e -s --argjson n "$total" '[.[] | [.scenario, .trial]] | unique | length == $n' "$r" >/dev/null || fail "duplicate records"
-jq -e -s 'all(.[]; .status == "completed" or (.status == "error" and (.error.kind | IN("transport", "timeout", "http", "protocol"))))' \
-  "$r" >/dev/null || { jq -c 'select(.status != "completed") | .error' "$r" | sort | uniq -c | head; fail "unexpected statuses"; }
-errors=$(jq -s '[.[] | select(.status == "error")] | length' "$r")
+jq -e -s 'all(.[]; .error == null or (.error != null and (.error.kind | IN("transport", "timeout", "http", "protocol"))))' \
+  "$r" >/dev/null || { jq -c 'select(.error != null) | .error' "$r" | sort | uniq -c | head; fail "unexpected statuses"; }
+errors=$(jq -s '[.[] | select(.error != null)] | length' "$r")
 completed=$((total - errors))
 s="$WORK/chaos/summary.json"
 jq -e --argjson e "$errors" --argjson c "$completed" '.errors == $e and .completed == $c' "$s" >/dev/null \
   || fail "summary counts"
 # Per scenario, n counts only completed conversations; errors are counted apart.
 jq -e -s --slurpfile s "$s" 'group_by(.scenario) | all(.[]; . as $g | $s[0].per_scenario[$g[0].scenario] as $p
-      | $p.n == ([$g[] | select(.status == "completed")] | length)
-      and $p.errors == ([$g[] | select(.status != "completed")] | length))' "$r" >/dev/null \
+      | $p.n == ([$g[] | select(.error == null)] | length)
+      and $p.errors == ([$g[] | select(.error != null)] | length))' "$r" >/dev/null \
   || fail "pass^k is computed from completed conversations only"
 pass "$total conversations under 10% chaos: $completed completed, $errors errors with a kind, exit 0, no crash"
 jq -r '.error_kinds | to_entries | map("\(.key)=\(.value)") | join(" ")' "$s"

@@ -35,7 +35,7 @@ r="$WORK/crash/results.jsonl"
 [ "$(wc -l <"$r")" -eq "$total" ] || fail "expected $total records after resume, got $(wc -l <"$r")"
 jq -e -s --argjson n "$total" '[.[] | [.scenario, .trial]] | unique | length == $n' "$r" >/dev/null || fail "duplicates"
 # The same conversations as the uninterrupted run: same seeds, same words, same outcomes.
-key() { jq -c '[.scenario, .trial, .seed, .status, .pass, .turns, [.transcript[].content]]' "$1" | sort; }
+key() { jq -c '[.scenario, .trial, .seed, .ended, .score.pass, .turns, [.transcript[].content]]' "$1" | sort; }
 diff <(key "$WORK/ref/results.jsonl") <(key "$r") >/dev/null || fail "resumed conversations differ from an uninterrupted run"
 diff <(jq -S 'del(.usage.turn_latency_ms)' "$WORK/ref/summary.json") \
      <(jq -S 'del(.usage.turn_latency_ms, .dropped_torn_line)' "$WORK/crash/summary.json") >/dev/null \
@@ -52,9 +52,9 @@ pass "resume is idempotent and refuses a different run"
 
 # --retry-errors plays errored conversations again and replaces their records.
 expect_exit 0 "$SPAR" run scenarios/retail --agent mock:fail_rate=0.5 -k 2 --out "$WORK/flaky" -q --history ""
-errs=$(jq -s '[.[] | select(.status == "error")] | length' "$WORK/flaky/results.jsonl")
+errs=$(jq -s '[.[] | select(.error != null)] | length' "$WORK/flaky/results.jsonl")
 [ "$errs" -gt 0 ] || fail "fail_rate=0.5 should leave errored conversations to retry"
 expect_exit 0 "$SPAR" run scenarios/retail --agent mock -k 2 --out "$WORK/flaky" --resume "$WORK/flaky" --retry-errors -q --history ""
-jq -e -s 'length == 8 and all(.status == "completed")' "$WORK/flaky/results.jsonl" >/dev/null \
+jq -e -s 'length == 8 and all(.error == null)' "$WORK/flaky/results.jsonl" >/dev/null \
   || fail "retry-errors replaced the $errs errored records"
 pass "--retry-errors replaced $errs errored conversations"

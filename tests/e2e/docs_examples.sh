@@ -36,14 +36,14 @@ pass "every example lints clean"
 
 for agent in mock mock:stream=0; do
   expect_exit 0 "$SPAR" run scenarios --agent "$agent" -k 2 --out "run-$agent" -q
-  jq -e -s 'all(.[]; .status == "completed")' "run-$agent/results.jsonl" >/dev/null \
-    || { jq -c 'select(.status != "completed") | .error' "run-$agent/results.jsonl"; fail "an example errored ($agent)"; }
+  jq -e -s 'all(.[]; .error == null)' "run-$agent/results.jsonl" >/dev/null \
+    || { jq -c 'select(.error != null) | .error' "run-$agent/results.jsonl"; fail "an example errored ($agent)"; }
   pass "every example runs against $agent"
 done
-jq -e -s '[.[] | select(.scenario == "shop/cancel-order" or .scenario == "bank/card-freeze")] | length == 4 and all(.pass)' \
+jq -e -s '[.[] | select(.scenario == "shop/cancel-order" or .scenario == "bank/card-freeze")] | length == 4 and all(.score.pass)' \
   run-mock/results.jsonl >/dev/null || fail "the guides' complete scenarios pass against the mock agent"
-jq -e -s '[.[] | select(.scenario == "bank/card-freeze")] | all(.turns == 25 and (.violations | length) == 0
-          and (.checkpoints["25"].progress == 1) and ([.events[] | select(.type == "correction")] | length) == 1)' \
+jq -e -s '[.[] | select(.scenario == "bank/card-freeze")] | all(.turns == 25 and (.score.violations | length) == 0
+          and (.score.checkpoints["25"].progress == 1) and ([.events[] | select(.type == "correction")] | length) == 1)' \
   run-mock/results.jsonl >/dev/null || fail "the scenario guide's example runs 25 clean turns with its correction"
 jq -e -s '[.[] | select(.persona == "interrupter") | .transcript[] | select(.truncated)] | length > 0' \
   run-mock/results.jsonl >/dev/null || fail "the interrupter example cuts a streamed reply"
@@ -52,7 +52,7 @@ pass "the first example passes; the barge-in example cuts a reply"
 # u:llm against a real OpenAI-compatible server: the mock agent plays the user model.
 imp=$(grep -l 'persona = "improviser"' scenarios/*/*.lua)
 expect_exit 0 "$SPAR" run "$imp" --agent mock --user-model mock -k 2 --out run-llm -q
-jq -e -s 'all(.[]; .status == "completed" and .usage.user_model_requests == 1
+jq -e -s 'all(.[]; .error == null and .usage.user_model_requests == 1
           and ([.transcript[] | select(.generated == true)] | length) == 1)' run-llm/results.jsonl >/dev/null \
   || fail "--user-model writes the u:llm turn"
 gen=$(jq -r -s '.[0].transcript[] | select(.generated == true) | .content' run-llm/results.jsonl)

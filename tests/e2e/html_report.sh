@@ -60,17 +60,17 @@ expect_exit 0 "$SPAR" run "$SPAR_ROOT/scenarios/retail/exchange-size.lua" --agen
 jq -c '.trial = 4' errs/results.jsonl >>run/results.jsonl
 expect_exit 0 "$SPAR" report run
 R=run/results.jsonl
-jq -e -s 'any(.[]; .status == "error") and any(.[]; .status == "completed" and .pass == false)
-          and any(.[]; (.violations | length) > 0)' $R >/dev/null || fail "the run should hold errors, failures and violations"
+jq -e -s 'any(.[]; .error != null) and any(.[]; .error == null and .score.pass == false)
+          and any(.[]; (.score.violations | length) > 0)' $R >/dev/null || fail "the run should hold errors, failures and violations"
 
 # The completed conversation with the most to show (violations, unrecovered events, cut-off
 # replies, probes), opened by its #conv=N (N is the line in results.jsonl, whose order varies with
 # concurrency); every badge must match the record.
-i=$(jq -s 'to_entries | map(select(.value.status == "completed") | {key, score: ([
-          ((.value.violations | length) > 0), any(.value.events[]; .recovered == false),
+i=$(jq -s 'to_entries | map(select(.value.error == null) | {key, score: ([
+          ((.value.score.violations | length) > 0), any(.value.score.events[]; .recovered == false),
           any(.value.transcript[]; .truncated == true), ((.value.probes | length) > 0)] | map(select(.)) | length)})
         | max_by(.score) | .key' $R)
-jq -e -s ".[$i] | (.violations | length) > 0 and any(.events[]; .recovered == false)" $R >/dev/null \
+jq -e -s ".[$i] | (.score.violations | length) > 0 and any(.score.events[]; .recovered == false)" $R >/dev/null \
   || fail "no conversation has both a violation and an unrecovered event (did the mock's knobs change?)"
 render "$PWD/run/report.html" "#conv=$i"
 page_ok "report"
@@ -92,9 +92,9 @@ grep -Eq 'id="conversation" data-record="[0-9]+"' "$WORK/dom" || fail "the trans
 [ "$(count '<tr class="click[^"]*" data-index="')" -eq "$(wc -l <$R)" ] || fail "the conversation list has one row per record"
 pass "charts per dimension with data, pass^k, one table row per scenario, a conversation shown"
 grep -q "id=\"conversation\" data-record=\"$i\"" "$WORK/dom" || fail "#conv=$i did not open conversation $i"
-nv=$(jq -s ".[$i].violations | length" $R)
+nv=$(jq -s ".[$i].score.violations | length" $R)
 [ "$(count 'data-note="violation"')" -eq "$nv" ] || fail "conversation $i: expected $nv violation badges"
-[ "$(count 'data-recovered="false"')" -eq "$(jq -s "[.[$i].events[] | select(.recovered == false)] | length" $R)" ] \
+[ "$(count 'data-recovered="false"')" -eq "$(jq -s "[.[$i].score.events[] | select(.recovered == false)] | length" $R)" ] \
   || fail "conversation $i: unrecovered events are not all marked"
 [ "$(count 'data-note="cut"')" -eq "$(jq -s "[.[$i].transcript[] | select(.truncated == true)] | length" $R)" ] \
   || fail "conversation $i: cut-off replies are not all marked"
@@ -153,7 +153,7 @@ cat >>probe.html <<'EOF'
 EOF
 render "$PWD/probe.html"
 page_ok "probe"
-failures=$(jq -s '[.[] | select(.pass != true)] | length' $R)
+failures=$(jq -s '[.[] | select(.score.pass != true)] | length' $R)
 probe=$(grep -o 'data-probe="[^"]*"' "$WORK/dom") || fail "the probe script did not run"
 [ "$probe" = "data-probe=\"failures=$failures\"" ] || fail "interaction: $probe (expected failures=$failures)"
 pass "the scenario table sorts both ways with nulls last; the list filters; an error record shows its error"

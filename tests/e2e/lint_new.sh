@@ -12,7 +12,7 @@ grep -q '^lint: 1 personas, 1 scenarios, 0 problems$' "$WORK/err" || fail "lint 
 pass "templates lint clean"
 
 expect_exit 0 "$SPAR" run scenarios --agent mock -k 2 --out run -q
-jq -e -s 'all(.[]; .pass == true and .turns == 25)' run/results.jsonl >/dev/null || fail "template scenario runs 25 turns and passes"
+jq -e -s 'all(.[]; .score.pass == true and .turns == 25)' run/results.jsonl >/dev/null || fail "template scenario runs 25 turns and passes"
 pass "template scenario runs against the mock agent"
 
 expect_exit 2 "$SPAR" new persona skeptic

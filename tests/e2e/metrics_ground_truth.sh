@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 # a. pass^k: 50 scenarios x 4 trials with tau-bench's gpt-4o airline distribution of success
 #    counts (14 with 0, 12 with 1, 10 with 2, 4 with 3, 10 with 4). Records carry only scenario,
-#    trial, status and pass. tau-bench's published row: pass^1..4 = 0.420, 0.273, 0.220, 0.200.
+#    trial, how they ended and their verdict. tau-bench's published row: pass^1..4 = 0.420, 0.273, 0.220, 0.200.
 mkdir -p "$WORK/tau"
 s=0
 for spec in 14:0 12:1 10:2 4:3 10:4; do
@@ -13,12 +13,13 @@ for spec in 14:0 12:1 10:2 4:3 10:4; do
     s=$((s + 1))
     for trial in 1 2 3 4; do
       pass=false; [ "$trial" -le "$c" ] && pass=true
-      printf '{"scenario":"airline/%02d","trial":%d,"status":"completed","pass":%s}\n' "$s" "$trial" "$pass"
+      printf '{"schema_version":1,"scenario":"airline/%02d","trial":%d,"ended":"persona_done","error":null,"score":{"pass":%s,"decided_by":"goal","goal_met":%s,"violations":[]}}\n' \
+        "$s" "$trial" "$pass" "$pass"
     done
   done
 done >"$WORK/tau/results.jsonl"
 # Infrastructure errors are left out of n: an extra errored trial changes nothing but the count.
-echo '{"scenario":"airline/01","trial":5,"status":"error","pass":false,"error":{"kind":"timeout","message":"x"}}' >>"$WORK/tau/results.jsonl"
+echo '{"schema_version":1,"scenario":"airline/01","trial":5,"ended":"agent_error","error":{"kind":"timeout","message":"x"},"score":{"pass":false,"decided_by":"error"}}' >>"$WORK/tau/results.jsonl"
 expect_exit 0 "$SPAR" report "$WORK/tau"
 got=$(jq -r '[.pass_hat_k["1","2","3","4"] | . * 1000 | round / 1000 | tostring] | join(" ")' "$WORK/tau/summary.json")
 [ "$got" = "0.42 0.273 0.22 0.2" ] || fail "pass^1..4 = $got, expected tau-bench's 0.420 0.273 0.220 0.200"
@@ -65,3 +66,16 @@ c=$(jq '.policy.conversations_with_violations' "$WORK/slip/summary.json")
 jq -e '.policy.by_rule | keys | any(startswith("require_confirmation")) and any(startswith("require_before"))' \
   "$WORK/slip/summary.json" >/dev/null || fail "both kinds of skipped step are caught"
 pass "policy_slip=0.5: $v violations in $c conversations"
+
+# c. The same figures recomputed by `spar score` from the records alone: every summary above
+#    comes out the same, so every check above holds on it too. (a's records carry no turns and no usage: once
+#    scored, each has its checkpoints, all unreached, and zero usage where it had none.)
+for name in tau clean tired corr0 corr0.5 corr1 slip; do
+  expect_exit 0 "$SPAR" score "$WORK/$name" --out "$WORK/$name-rescored"
+  strip='.'; [ "$name" = tau ] && strip='del(.checkpoints, .per_scenario[].checkpoints, .usage)'
+  cmp -s <(jq -S "$strip" "$WORK/$name/summary.json") <(jq -S "$strip" "$WORK/$name-rescored/summary.json") \
+    || { diff <(jq -S "$strip" "$WORK/$name/summary.json") <(jq -S "$strip" "$WORK/$name-rescored/summary.json") | head; fail "spar score changed $name's figures"; }
+done
+got=$(jq -r '[.pass_hat_k["1","2","3","4"] | . * 1000 | round / 1000 | tostring] | join(" ")' "$WORK/tau-rescored/summary.json")
+[ "$got" = "0.42 0.273 0.22 0.2" ] || fail "re-scored pass^1..4 = $got"
+pass "spar score recomputes every figure above from the records"

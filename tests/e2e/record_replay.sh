@@ -22,9 +22,9 @@ models=(--agent mock --judge mock --user-model mock)
 expect_exit 0 "$SPAR" run "${suite[@]}" "${models[@]}" -k 2 --seed 5 --record "$cas" \
   --judge-cache "$WORK/rec-judge.jsonl" --out "$WORK/rec" --history ""
 rec="$WORK/rec/results.jsonl"
-jq -e -s 'all(.[]; .status == "completed")' "$rec" >/dev/null || fail "the recorded run completes"
+jq -e -s 'all(.[]; .error == null)' "$rec" >/dev/null || fail "the recorded run completes"
 jq -e -s '[.[] | select(.scenario == "shop/judged")] | length == 2 and all(.usage.user_model_requests == 1
-          and (.judgements | length) == 4)' "$rec" >/dev/null || fail "the judged scenario used the user model and the judge"
+          and (.score.judgements | length) == 4)' "$rec" >/dev/null || fail "the judged scenario used the user model and the judge"
 head -1 "$cas" | jq -e '.spar_cassette == 1' >/dev/null || fail "cassette header"
 for role in agent user judge; do
   jq -e -s --arg r "$role" '[.[] | select(.role == $r)] | length > 0' <(tail -n +2 "$cas") >/dev/null \
@@ -71,7 +71,7 @@ pass "replay gives identical results.jsonl with no process, no network socket${i
 # The same cassette serves an openai spec pointing nowhere only if the model identity matches:
 # here it does not, so the run misses -- clearly, with exit 2 and a hint.
 expect_exit 2 "$SPAR" run scenarios/retail --agent mock -k 1 --seed 6 --replay "$cas" --out "$WORK/miss" --history ""
-jq -e -s 'length == 4 and all(.status == "error" and .error.kind == "replay_miss")' "$WORK/miss/results.jsonl" >/dev/null \
+jq -e -s 'length == 4 and all(.error != null and .error.kind == "replay_miss")' "$WORK/miss/results.jsonl" >/dev/null \
   || fail "misses are replay_miss errors"
 jq -r -s '.[0].error.message' "$WORK/miss/results.jsonl" | grep -Eq '^no recorded agent reply for scenario retail/[a-z-]+, trial 1 \(request [0-9a-f]{12}\) in .*cassette.jsonl' \
   || fail "the miss names the scenario, trial and request: $(jq -r -s '.[0].error.message' "$WORK/miss/results.jsonl")"

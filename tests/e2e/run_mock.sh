@@ -12,7 +12,7 @@ scenarios=$(find scenarios -name '*.lua' | wc -l)
 pass "one record per conversation"
 
 # Every record is complete, passes, and runs at least 10 turns.
-jq -e -s 'all(.[]; .status == "completed" and .pass == true and .turns == 25 and (.violations | length) == 0)' "$results" \
+jq -e -s 'all(.[]; .error == null and .score.pass == true and .turns == 25 and (.score.violations | length) == 0)' "$results" \
   >/dev/null || fail "with every flaw off, every scenario should pass all 25 turns without a violation"
 jq -e -s --argjson n $((scenarios * 3)) '[.[] | [.scenario, .trial]] | unique | length == $n' "$results" >/dev/null \
   || fail "duplicate (scenario, trial)"

@@ -33,9 +33,9 @@ expect_exit 0 "$SPAR" run scenarios --agent mock -k 1 --out run --step-cpu 0.2 -
 [ "$(msg spin-pcall)" = "scenarios/evil/spin-pcall.lua:6: CPU budget of 0.2s per step exceeded" ] || fail "pcall: $(msg spin-pcall)"
 msg finalizer | grep -q "^scenarios/evil/finalizer.lua:5: setmetatable: __gc finalizers are not allowed" || fail "gc: $(msg finalizer)"
 [ ! -e "$WORK/pwned" ] || fail "a script started a process"
-jq -e -s '[.[] | select(.scenario != "evil/ok")] | length == 8 and all(.status == "error" and .error.kind == "script")' "$r" >/dev/null \
+jq -e -s '[.[] | select(.scenario != "evil/ok")] | length == 8 and all(.error != null and .error.kind == "script")' "$r" >/dev/null \
   || fail "every attack ends its conversation as a script error"
-jq -e -s '[.[] | select(.scenario == "evil/ok")] | length == 1 and .[0].status == "completed" and .[0].pass' "$r" >/dev/null \
+jq -e -s '[.[] | select(.scenario == "evil/ok")] | length == 1 and .[0].error == null and .[0].score.pass' "$r" >/dev/null \
   || fail "the well-behaved scenario still runs to completion"
 pass "files, processes, bytecode, debug and CPU are all refused with path:line; the run goes on"
 
@@ -49,7 +49,7 @@ attack memory '    local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 4096) e
 expect_exit 0 "$SPAR" run scenarios --agent mock -k 1 --out run --step-cpu 1000 --lua-memory 16 --history "" -q
 [ "$(msg huge)" = "scenarios/evil/huge.lua:5: memory budget of 16 MiB exceeded" ] || fail "huge: $(msg huge)"
 [ "$(msg memory)" = "scenarios/evil/memory.lua:5: memory budget of 16 MiB exceeded" ] || fail "memory: $(msg memory)"
-jq -e -s 'length == 3 and ([.[] | select(.scenario == "evil/ok")] | length == 1 and .[0].status == "completed" and .[0].pass)' \
+jq -e -s 'length == 3 and ([.[] | select(.scenario == "evil/ok")] | length == 1 and .[0].error == null and .[0].score.pass)' \
   "$r" >/dev/null || fail "the well-behaved scenario completes beside the memory attacks"
 pass "memory bombs end their own conversations with path:line; the run goes on"
 
@@ -63,7 +63,7 @@ return scenario {
 }
 LUA
 expect_exit 0 "$SPAR" run scenarios/evil/tool.lua --agent mock -k 1 --out run2 --history "" -q
-jq -e '.status == "completed"' run2/results.jsonl >/dev/null || fail "a tool's error does not end the conversation"
+jq -e '.error == null' run2/results.jsonl >/dev/null || fail "a tool's error does not end the conversation"
 # The agent did call the hostile tool, and got the sandbox's refusal back as the tool's result.
 jq -e '[.transcript[] | .tool_calls // [] | .[] | select(.name == "peek")] | length >= 1' run2/results.jsonl >/dev/null \
   || fail "the agent never called the hostile tool: $(jq -c '[.transcript[] | {role, content, tool_calls}]' run2/results.jsonl)"

@@ -36,9 +36,9 @@ msg long-error | grep -q '^scenarios/evil/long-error.lua:5: xxxx*\.\.\. (60033 b
 [ "$(msg rep)" = "scenarios/evil/rep.lua:6: table.move: a range of more than 1048576 elements (the memory budget's worth)" ] \
   || fail "rep: $(msg rep)"
 [ "$(msg tamper)" = "scenarios/evil/tamper.lua:5: cannot change string.find: the string library is read-only" ] || fail "tamper: $(msg tamper)"
-jq -e -s '[.[] | select(.scenario != "evil/ok")] | length == 7 and all(.status == "error" and .error.kind == "script")' $r >/dev/null \
+jq -e -s '[.[] | select(.scenario != "evil/ok")] | length == 7 and all(.error != null and .error.kind == "script")' $r >/dev/null \
   || fail "every attack ends its own conversation as a script error"
-jq -e -s '[.[] | select(.scenario == "evil/ok")] | .[0].status == "completed" and .[0].pass' $r >/dev/null \
+jq -e -s '[.[] | select(.scenario == "evil/ok")] | .[0].error == null and .[0].score.pass' $r >/dev/null \
   || fail "the well-behaved scenario still runs to completion"
 pass "long errors, raw yields, bad fields, hostile error objects, __close, C loops and tampering stay one conversation's error"
 

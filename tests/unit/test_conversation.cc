@@ -3,6 +3,7 @@
 #include "agent/fake.h"
 #include "conversation/conversation.h"
 #include "support.h"
+#include "scored.h"
 
 using namespace spar;
 using json = nlohmann::json;
@@ -42,7 +43,7 @@ json run_one(agent::FakeAgent::Responder responder, conversation::Options option
   agent::FakeAgent fake(loop, std::move(responder));
   json record;
   conversation::Plan plan{"s.lua", "retail/cancel", 1, 99};
-  conversation::Conversation conv(plan, options, fake, [&](json r) { record = std::move(r); });
+  conversation::Conversation conv(plan, options, fake, [&](record::Record r, json j) { record = test::scored(std::move(r), j, "s.lua"); });
   loop.post([&] { conv.start(); });
   loop.run();
   return record;
@@ -83,11 +84,11 @@ TEST_CASE("conversation: tool calls run over the scenario state until the agent 
   CHECK(tool_msg.tool_call_id == "call_1");
   CHECK(json::parse(tool_msg.content) == json{{"ok", true}});
 
-  CHECK(rec["status"] == "completed");
+  CHECK(rec["error"].is_null());
   CHECK(rec["turns"] == 3);
-  CHECK(rec["goal_met"] == true);
-  CHECK(rec["pass"] == true);
-  CHECK(rec["end_reason"] == "persona_stopped");
+  CHECK(rec["score"]["goal_met"] == true);
+  CHECK(rec["score"]["pass"] == true);
+  CHECK(rec["ended"] == "persona_done");
   CHECK(rec["final_state"]["orders"]["4471"]["status"] == "cancelled");
   CHECK(rec["usage"]["agent_requests"] == 4);
   CHECK(rec["usage"]["tool_calls"] == 1);
@@ -113,11 +114,11 @@ TEST_CASE("conversation: the tool-call loop is bounded per turn") {
         return r;
       },
       options);
-  CHECK(rec["status"] == "completed");
+  CHECK(rec["error"].is_null());
   CHECK(rec["warnings"][0]["kind"] == "tool_loop");
   CHECK(rec["usage"]["tool_errors"] == 3 * 2);  // two turns, three rounds each
   CHECK(calls == 6);
-  CHECK(rec["pass"] == false);
+  CHECK(rec["score"]["pass"] == false);
 }
 
 TEST_CASE("conversation: an agent error ends it as status error with the error kind") {
@@ -126,8 +127,8 @@ TEST_CASE("conversation: an agent error ends it as status error with the error k
   json rec = run_one([](const agent::Request&) -> Result<agent::Reply> {
     return make_error("http", "HTTP 503 from http://127.0.0.1:1/v1/chat/completions");
   });
-  CHECK(rec["status"] == "error");
-  CHECK(rec["pass"] == false);
+  CHECK(rec["error"].is_object());
+  CHECK(rec["score"]["pass"] == false);
   CHECK(rec["error"]["kind"] == "http");
   CHECK(rec["turns"] == 0);
   CHECK(rec["transcript"].size() == 1);  // the user's message is kept
@@ -142,17 +143,17 @@ TEST_CASE("conversation: max_turns ends the conversation") {
     r.text = "ok";
     return r;
   });
-  CHECK(rec["status"] == "completed");
+  CHECK(rec["error"].is_null());
   CHECK(rec["turns"] == 4);
-  CHECK(rec["end_reason"] == "max_turns");
-  CHECK(rec["pass"] == true);  // no goal declared
+  CHECK(rec["ended"] == "max_turns");
+  CHECK(rec["score"]["pass"] == true);  // no goal declared
 }
 
 TEST_CASE("conversation: a persona script error is recorded with its path and line") {
   TempDir dir;
   write_file("s.lua", "return scenario { persona = persona { run = function(u)\n  u:say('a')\n  u:nonsense()\nend } }\n");
   json rec = run_one([](const agent::Request&) -> Result<agent::Reply> { return agent::Reply{}; });
-  CHECK(rec["status"] == "error");
+  CHECK(rec["error"].is_object());
   CHECK(rec["error"]["kind"] == "script");
   CHECK(rec["error"]["message"] == "s.lua:3: attempt to call a nil value (method 'nonsense')");
 }

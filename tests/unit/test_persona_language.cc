@@ -8,6 +8,7 @@
 #include "conversation/conversation.h"
 #include "persona/runtime.h"
 #include "support.h"
+#include "scored.h"
 
 using namespace spar;
 using json = nlohmann::json;
@@ -51,7 +52,7 @@ Run run(const std::string& body, bool streaming, bool with_user_model = false, u
     r.text = "  \"Generated: I still need help with order 4471.\"\n";
     return r;
   });
-  conversation::Conversation conv({"s.lua", "t", 1, seed}, {}, fake, [&](json r) { out.record = std::move(r); },
+  conversation::Conversation conv({"s.lua", "t", 1, seed}, {}, fake, [&](record::Record r, json j) { out.record = test::scored(std::move(r), j, "s.lua"); },
                                   with_user_model ? &user_model : nullptr);
   loop.post([&] { conv.start(); });
   loop.run();
@@ -74,7 +75,7 @@ TEST_CASE("interrupt: a streaming reply is cut after N characters and the user c
               "    u:say('reply was: ' .. reply.text .. ' turn ' .. u:turn())\n",
               /*streaming=*/true);
   json rec = r.record;
-  REQUIRE(rec["status"] == "completed");
+  REQUIRE(rec["error"].is_null());
   CHECK(rec["turns"] == 3);
   json agent = messages(rec, "assistant");
   CHECK(agent[0]["content"] == std::string(kLongAnswer).substr(0, 20));
@@ -126,16 +127,20 @@ TEST_CASE("typed events: ambiguity, contradiction and topic_switch are recorded 
       "    u:say(back.text)\n",
       false);
   json ev = r.record["events"];
+  json verdict = r.record["score"]["events"];
   REQUIRE(ev.size() == 3);
-  // Scoring adds recovered/turns_to_recover/leaked: the echoing agent neither asks about nor
-  // resolves the ambiguity, never acknowledges the contradiction, but does echo the return.
-  CHECK(ev[0] == json::parse(R"({"type":"ambiguity","referent":"order 4417","candidates":["4471","4417"],"turn":2,
-                                 "recovered":false,"turns_to_recover":null,"leaked":null})"));
+  REQUIRE(verdict.size() == 3);
+  // The events as raised; scoring's recovered/turns_to_recover/leaked sit in score.events: the
+  // echoing agent neither asks about nor resolves the ambiguity, never acknowledges the
+  // contradiction, but does echo the return.
+  CHECK(ev[0] == json::parse(R"({"type":"ambiguity","referent":"order 4417","candidates":["4471","4417"],"turn":2})"));
+  CHECK(verdict[0] == json::parse(R"({"recovered":false,"turns_to_recover":null,"leaked":null,"leak_turn":null})"));
   CHECK(ev[1] == json::parse(R"({"type":"contradiction","field":"delivery","earlier":"never arrived","now":"arrived damaged",
-                                 "turn":3,"recovered":false,"turns_to_recover":null,"leaked":null})"));
+                                 "turn":3})"));
+  CHECK(verdict[1] == json::parse(R"({"recovered":false,"turns_to_recover":null,"leaked":null,"leak_turn":null})"));
   CHECK(ev[2] == json::parse(R"({"type":"topic_switch","digression":"Do you sell gift cards?","back":"Anyway, my order.",
-                                 "topic":"gift cards","digression_turn":4,"turn":5,
-                                 "recovered":true,"turns_to_recover":0,"leaked":null})"));
+                                 "topic":"gift cards","digression_turn":4,"turn":5})"));
+  CHECK(verdict[2] == json::parse(R"({"recovered":true,"turns_to_recover":0,"leaked":null,"leak_turn":null})"));
   CHECK(messages(r.record, "user")[5]["content"] == "You said: Anyway, my order.");
 }
 

@@ -5,6 +5,7 @@
 #include "conversation/conversation.h"
 #include "persona/runtime.h"
 #include "support.h"
+#include "scored.h"
 
 using namespace spar;
 using json = nlohmann::json;
@@ -159,17 +160,17 @@ TEST_CASE("conversation: violations are recorded with turn and action; a critica
     return r;
   });
   json rec;
-  conversation::Conversation conv({"s.lua", "t", 1, 1}, {}, fake, [&](json r) { rec = std::move(r); });
+  conversation::Conversation conv({"s.lua", "t", 1, 1}, {}, fake, [&](record::Record r, json j) { rec = test::scored(std::move(r), j, "s.lua"); });
   loop.post([&] { conv.start(); });
   loop.run();
-  REQUIRE(rec["violations"].size() == 3);
-  CHECK(rec["violations"][0]["rule"] == "require_confirmation(refund)");
-  CHECK(rec["violations"][0]["turn"] == 1);
-  CHECK(rec["violations"][0]["action"] == "tool_call");
-  CHECK(rec["violations"][0]["tool"] == "refund");
-  CHECK(rec["violations"][1]["rule"] == "max_value(refund, amount, 100)");
-  CHECK(rec["violations"][2]["rule"] == "never say secret");
-  CHECK(rec["violations"][2]["action"] == "text");
-  CHECK(rec["goal_met"] == true);
-  CHECK(rec["pass"] == false);  // the goal was met, but with a critical violation
+  REQUIRE(rec["score"]["violations"].size() == 3);
+  CHECK(rec["score"]["violations"][0]["rule"] == "require_confirmation(refund)");
+  CHECK(rec["score"]["violations"][0]["turn"] == 1);
+  CHECK(rec["score"]["violations"][0]["action"] == "tool_call");
+  CHECK(rec["score"]["violations"][0]["tool"] == "refund");
+  CHECK(rec["score"]["violations"][1]["rule"] == "max_value(refund, amount, 100)");
+  CHECK(rec["score"]["violations"][2]["rule"] == "never say secret");
+  CHECK(rec["score"]["violations"][2]["action"] == "text");
+  CHECK(rec["score"]["goal_met"] == true);
+  CHECK(rec["score"]["pass"] == false);  // the goal was met, but with a critical violation
 }

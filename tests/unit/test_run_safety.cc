@@ -12,6 +12,7 @@
 #include "report/results.h"
 #include "report/terminal.h"
 #include "support.h"
+#include "scored.h"
 
 using namespace spar;
 using spar::test::TempDir;
@@ -131,7 +132,7 @@ json play_tiny(agent::FakeAgent::Responder responder, std::vector<agent::Request
   agent::FakeAgent fake(loop, std::move(responder));
   json record;
   conversation::Plan plan{"s.lua", "shop/tiny", 2, 0x63, "r1d"};
-  conversation::Conversation conv(plan, {}, fake, [&](json r) { record = std::move(r); });
+  conversation::Conversation conv(plan, {}, fake, [&](record::Record r, json j) { record = test::scored(std::move(r), j, "s.lua"); });
   loop.post([&] { conv.start(); });
   loop.run();
   if (seen) *seen = fake.requests();
@@ -144,7 +145,7 @@ TEST_CASE("run safety: session ids carry the run id, and the record names it") {
   write_file("s.lua", kTinyScenario);
   std::vector<agent::Request> seen;
   json rec = play_tiny([](const agent::Request&) -> Result<agent::Reply> { return agent::Reply{"ok"}; }, &seen);
-  REQUIRE(rec["status"] == "completed");
+  REQUIRE(rec["error"].is_null());
   CHECK(rec["run_id"] == "r1d");
   REQUIRE(seen.size() == 2);
   for (const auto& r : seen) CHECK(r.session_id == "shop/tiny#2-63-r1d");
@@ -164,7 +165,7 @@ TEST_CASE("run safety: tool-call arguments nested 200,000 deep end as {} for pol
     }
     return r;
   });
-  REQUIRE(rec["status"] == "completed");
+  REQUIRE(rec["error"].is_null());
   CHECK(rec["usage"]["tool_calls"] == 1);
   CHECK(rec["transcript"][1]["tool_calls"][0]["arguments"] == arguments);  // the record keeps the text
 }

@@ -1,0 +1,121 @@
+#include "conversation/checks.h"
+
+#include <fmt/format.h>
+
+#include "base/json_depth.h"
+
+namespace spar::conversation {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Arguments nested past the limit are read as {} like unparsable ones: the tree would be
+// copied (recursively) into every policy check.
+json parse_arguments(const std::string& text) {
+  if (json_nests_deeper_than(text)) return json::object();
+  json args = json::parse(text.empty() ? "{}" : text, nullptr, false);
+  return args.is_discarded() || !args.is_object() ? json::object() : args;
+}
+
+class Checker {
+ public:
+  Checker(persona::Session& session, score::ScenarioChecks& out) : session_(session), out_(out) {}
+
+  void tool_call(const record::Entry& entry, const record::ToolCall& call, const record::Entry* result) {
+    json args = parse_arguments(call.arguments);
+    check(entry.turn, {{"kind", "tool_call"}, {"tool", call.name}, {"args", args}, {"text", entry.content}});
+    persona::ToolOutcome live = session_.call_tool(call.name, call.arguments);
+    // The result the agent was given, as recorded; without one (an import), the replayed one.
+    json value = live.result;
+    bool error = live.error;
+    if (result != nullptr) {
+      value = parse_json_bounded(result->content);
+      if (value.is_discarded()) value = result->content;
+      error = result->error;
+    }
+    bool ok = !error && !(value.is_object() && value.value("ok", true) == false);
+    calls_.push_back({{"name", call.name}, {"args", std::move(args)}, {"result", std::move(value)}, {"ok", ok},
+                      {"turn", entry.turn}});
+  }
+
+  void text(const record::Entry& entry) {
+    if (!entry.content.empty()) check(entry.turn, {{"kind", "text"}, {"text", entry.content}});
+    last_agent_ = entry.content;
+  }
+
+  void user(const record::Entry& entry) { last_user_ = entry.content; }
+
+ private:
+  void check(int turn, json ctx) {
+    if (out_.policy_count == 0) return;
+    ctx["turn"] = turn;
+    ctx["calls"] = calls_;
+    ctx["last_user"] = last_user_;
+    ctx["last_agent"] = last_agent_;
+    json found = session_.check_policies(ctx);
+    for (json v : found["violations"]) {
+      v["turn"] = turn;
+      v["action"] = ctx["kind"];
+      if (ctx.contains("tool")) v["tool"] = ctx["tool"];
+      out_.violations.push_back(std::move(v));
+    }
+    for (const auto& e : found["errors"]) {
+      out_.warnings.push_back({{"turn", turn},
+                               {"kind", "policy_error"},
+                               {"message", fmt::format("policy '{}' failed: {}", e.value("rule", "?"),
+                                                       e.value("message", ""))}});
+    }
+  }
+
+  persona::Session& session_;
+  score::ScenarioChecks& out_;
+  json calls_ = json::array();
+  std::string last_user_, last_agent_;
+};
+
+}  // namespace
+
+Result<score::ScenarioChecks> check_scenario(const record::Record& record, persona::Session& session) {
+  score::ScenarioChecks out;
+  out.checked = true;
+  out.policy_count = session.info().policies;
+  Checker checker(session, out);
+  const auto& t = record.transcript;
+  for (size_t i = 0; i < t.size(); ++i) {
+    const record::Entry& e = t[i];
+    if (e.role == "user") checker.user(e);
+    if (e.role != "assistant") continue;
+    if (!e.tool_calls) {
+      checker.text(e);
+      continue;
+    }
+    // The tool results follow their calls, in order.
+    size_t next = i + 1;
+    for (const auto& call : *e.tool_calls) {
+      const record::Entry* result = next < t.size() && t[next].role == "tool" ? &t[next++] : nullptr;
+      checker.tool_call(e, call, result);
+    }
+  }
+  if (record.errored()) return out;  // no goal for a conversation that did not finish
+  auto goal = session.goal();
+  if (!goal.ok()) return goal.error();
+  out.goal_met = *goal;
+  if (record.final_state && session.state() != *record.final_state) {
+    out.warnings.push_back({{"turn", record.turns},
+                            {"kind", "state_replay"},
+                            {"message", "replaying the recorded tool calls did not rebuild the recorded final_state "
+                                        "(the scenario's tools changed, or are not deterministic); the goal was "
+                                        "checked on the replayed state"}});
+  }
+  return out;
+}
+
+Result<score::ScenarioChecks> check_scenario_file(const record::Record& record, const std::string& scenario_path,
+                                                  const persona::Options& options) {
+  auto session = persona::Session::open(scenario_path, options);
+  if (!session.ok()) return session.error();
+  return check_scenario(record, **session);
+}
+
+}  // namespace spar::conversation

@@ -1,0 +1,86 @@
+#include "score/score_record.h"
+
+namespace spar::score {
+
+ScenarioChecks carried_checks(const json& old_score) {
+  ScenarioChecks c;
+  if (!old_score.is_object() || old_score.value("decided_by", std::string()) == "unscored") return c;
+  c.checked = true;
+  if (old_score.contains("goal_met") && old_score["goal_met"].is_boolean()) c.goal_met = old_score["goal_met"].get<bool>();
+  c.policy_count = old_score.value("policy_count", 0);
+  if (old_score.contains("violations") && old_score["violations"].is_array()) c.violations = old_score["violations"];
+  if (old_score.contains("warnings") && old_score["warnings"].is_array()) {
+    for (const auto& w : old_score["warnings"]) {
+      if (w.is_object() && w.value("kind", std::string()) == "policy_error") c.warnings.push_back(w);
+    }
+  }
+  if (old_score.contains("judgements")) c.judgements = old_score["judgements"];
+  return c;
+}
+
+Score score_record(const record::Record& record, const ScenarioChecks& checks, const RecordScoreOptions& options) {
+  // score_conversation() works over the observations in the layout it was written for.
+  std::vector<int> checkpoints = options.checkpoints ? *options.checkpoints : record.checkpoint_turns;
+  if (checkpoints.empty()) checkpoints = {3, 8, 15, 25};  // the defaults of a record that names none
+  json work = {{"turns", record.turns},
+               {"transcript", record.transcript},
+               {"events", record.events},
+               {"probes", record.probes},
+               {"progress", record.progress},
+               {"policy_count", checks.policy_count},
+               {"violations", checks.violations},
+               {"checkpoint_turns", checkpoints}};
+  if (checks.judgements.is_object()) work["judgements"] = checks.judgements;
+  score_conversation(work, {options.recovery_turns});
+
+  json s;
+  s["scorer"] = {{"version", kScorerVersion},
+                 {"schema_version", record::kSchemaVersion},
+                 {"options",
+                  {{"recovery_turns", options.recovery_turns},
+                   {"checkpoints", checkpoints},
+                   {"judge", options.judge ? json(*options.judge) : json(nullptr)},
+                   {"scenario", options.scenario ? json(*options.scenario) : json(nullptr)}}}};
+  bool critical = false;
+  for (const auto& v : checks.violations) critical = critical || v.value("severity", "") == "critical";
+  if (record.errored()) {
+    s["pass"] = false;
+    s["decided_by"] = "error";
+    s["goal_met"] = nullptr;
+  } else if (checks.checked) {
+    s["goal_met"] = checks.goal_met ? json(*checks.goal_met) : json(nullptr);
+    s["pass"] = checks.goal_met.value_or(false) && !critical;
+    s["decided_by"] = "goal";
+  } else if (record.label && record.label->is_object() && (*record.label)["pass"].is_boolean()) {
+    s["goal_met"] = nullptr;
+    s["pass"] = (*record.label)["pass"];
+    s["decided_by"] = "label";
+  } else {
+    s["goal_met"] = nullptr;
+    s["pass"] = false;
+    s["decided_by"] = "unscored";
+  }
+  s["policy_count"] = checks.policy_count;
+  s["violations"] = checks.violations;
+  json events = json::array();
+  for (const auto& e : work["events"]) {
+    json v = {{"recovered", e.value("recovered", json())},
+              {"turns_to_recover", e.value("turns_to_recover", json())},
+              {"leaked", e.value("leaked", json())},
+              {"leak_turn", e.value("leak_turn", json())}};
+    if (e.contains("unscored")) v["unscored"] = e["unscored"];
+    events.push_back(std::move(v));
+  }
+  s["events"] = std::move(events);
+  json probes = json::array();
+  for (const auto& p : work["probes"]) probes.push_back({{"answered", p.value("answered", false)}});
+  s["probes"] = std::move(probes);
+  s["checkpoints"] = work["checkpoints"];
+  s["degradation"] = work["degradation"];
+  s["final_quality"] = work["final_quality"];
+  if (checks.judgements.is_object()) s["judgements"] = checks.judgements;
+  s["warnings"] = checks.warnings;
+  return s;
+}
+
+}  // namespace spar::score
