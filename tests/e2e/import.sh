@@ -6,16 +6,10 @@ source "$(dirname "$0")/lib.sh"
 FIX="$SPAR_ROOT/tests/fixtures/import"
 AGENT="$SPAR_ROOT/tests/agents/order_agent.py"
 
-# The tau-bench trajectories (issue 13): beside the project's checkout, or $SPAR_TAU_FILE.
-tau_file() {
-  local f
-  for f in "${SPAR_TAU_FILE:-}" "$SPAR_ROOT/../shared/tau/tau-bench/historical_trajectories/gpt-4o-airline.json" \
-           "$SPAR_ROOT/../../shared/tau/tau-bench/historical_trajectories/gpt-4o-airline.json"; do
-    [ -n "$f" ] && [ -f "$f" ] && { echo "$f"; return; }
-  done
-  fail "no gpt-4o-airline.json beside the checkout: set SPAR_TAU_FILE"
-}
-TAU=$(tau_file)
+# tau-bench's 200 recorded gpt-4o airline conversations (MIT, Sierra), vendored gzipped with
+# their licence in tests/fixtures/tau-bench/ so a fresh clone has them.
+TAU="$WORK/gpt-4o-airline.json"
+gunzip -c "$SPAR_ROOT/tests/fixtures/tau-bench/gpt-4o-airline.json.gz" >"$TAU" || fail "cannot unpack the tau-bench fixture"
 
 # ---- OpenAI lines -----------------------------------------------------------------------------
 expect_exit 0 "$SPAR" import "$FIX/orders.jsonl" --format openai --out "$WORK/openai"
@@ -85,15 +79,14 @@ jq -s -e 'all(.[]; .scenario | startswith("tau-bench/retail/task-"))' "$WORK/tau
   fail "--domain"
 pass "tau-bench: 200 records, labels give pass^1..4 = $(cat "$WORK/passk")"
 
-# `spar report` over the imported run prints tau's figures once scoring passes a label through
-# (issue 13, another branch): the lead calls this at merge.
+# `spar report` over the imported run prints tau's figures: the label decides each verdict.
 check_tau_report_figures() {
   expect_exit 0 "$SPAR" report "$WORK/tau"
   [ "$(jq -r '[.pass_hat_k["1","2","3","4"] * 1000 | round / 1000 | tostring] | join(" ")' "$WORK/tau/summary.json")" = \
     "0.42 0.273 0.22 0.2" ] || fail "spar report pass^k over tau-bench: $(jq -c .pass_hat_k "$WORK/tau/summary.json")"
   pass "spar report over the tau-bench import: pass^1..4 = 0.420 / 0.273 / 0.220 / 0.200"
 }
-if [ "${SPAR_CHECK_TAU_REPORT:-0}" = 1 ]; then check_tau_report_figures; fi
+check_tau_report_figures
 
 # ---- bad input: path:line, exit 2, nothing written --------------------------------------------
 bad() {  # bad FORMAT CONTENT EXPECTED-STDERR

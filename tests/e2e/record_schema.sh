@@ -57,4 +57,4 @@ check_live_run_records() {
   validate_records "$WORK/live/results.jsonl"
   pass "every record of a live run of the bundled library validates"
 }
-if [ "${SPAR_CHECK_LIVE_RECORDS:-0}" = 1 ]; then check_live_run_records; fi
+check_live_run_records
