@@ -349,6 +349,8 @@ int do_import(ImportArgs& a) {
   if (!outcome.ok()) return input_error(outcome.error().message);
   fmt::print("imported {} conversations into {}\n", outcome->records, outcome->results_path);
   return kExitOk;
+}
+
 // ---- spar score ----------------------------------------------------------------------------
 
 struct ScoreArgs {

@@ -50,8 +50,7 @@ broken "an import without its source file" 'del(.source.file)' "$imported"
 broken "a label reward above 1" '.label = {"source": "tau-bench", "reward": 2, "pass": true}' "$imported"
 pass "the schema refuses each broken record"
 
-# Every record of a real run of the bundled library against the mock. The engine's record
-# writer becomes v1 on another branch (issue 13): the lead enables this at merge.
+# Every record of a real run of the bundled library against the mock.
 check_live_run_records() {
   expect_exit 0 "$SPAR" run "$SPAR_ROOT/scenarios" --agent mock -k 1 --out "$WORK/live" -q --history ""
   validate_records "$WORK/live/results.jsonl"
