@@ -11,6 +11,7 @@
 #include "agent/internal.h"
 #include "agent/openai_wire.h"
 #include "base/json_depth.h"
+#include "base/jsonl.h"
 
 namespace spar::agent {
 
@@ -91,67 +92,12 @@ std::string describe_session(const std::string& session) {
 
 }  // namespace
 
-Cassette::~Cassette() {
-  if (file_) std::fclose(file_);
-}
+Cassette::~Cassette() = default;
 
-Result<std::shared_ptr<Cassette>> Cassette::create(const std::string& path, bool append) {
-  std::error_code ec;
-  if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
-    std::filesystem::create_directories(parent, ec);  // a failure shows in fopen below
-  }
-  if (append) {
-    std::ifstream in(path, std::ios::binary);
-    if (in && in.peek() != std::ifstream::traits_type::eof()) {  // keep it, if it is a cassette
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      std::string content = ss.str();
-      auto existing = parse(content, path);
-      if (!existing.ok()) return existing.error();
-      std::FILE* f = std::fopen(path.c_str(), "a");
-      if (!f) return make_error("input", fmt::format("{}: cannot write the cassette: {}", path, std::strerror(errno)));
-      if (content.back() != '\n') std::fputc('\n', f);  // a torn last line stays apart
-      std::shared_ptr<Cassette> c(new Cassette(path));
-      c->file_ = f;
-      return c;
-    }
-  }
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return make_error("input", fmt::format("{}: cannot write the cassette: {}", path, std::strerror(errno)));
-  std::shared_ptr<Cassette> c(new Cassette(path));
-  c->file_ = f;
-  std::fprintf(f, "{\"spar_cassette\":%d}\n", kVersion);
-  std::fflush(f);
-  return c;
-}
-
-Result<std::shared_ptr<Cassette>> Cassette::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input", fmt::format("{}: cannot read the cassette: {}", path, std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
-}
-
-Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, const std::string& name) {
-  std::shared_ptr<Cassette> c(new Cassette(name));
-  size_t line_no = 0;
-  bool header = false;
-  while (!content.empty()) {
-    ++line_no;
-    size_t eol = content.find('\n');
-    bool torn = eol == std::string_view::npos;
-    std::string_view line = content.substr(0, eol);
-    content.remove_prefix(torn ? content.size() : eol + 1);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    auto bad = [&](const std::string& why) {
-      return make_error("input", fmt::format("{}:{}: {}", name, line_no, why));
-    };
-    json j = parse_json_bounded(line);  // a hand-edited cassette nested 200,000 deep is malformed, not a crash
-    if (j.is_discarded() || !j.is_object()) {
-      if (torn) break;  // a crash mid-write: what came before is intact
-      return bad("not a JSON object");
-    }
+// Each exchange line of a cassette into `c`; the first line must be the header.
+jsonl::Visit Cassette::reader(Cassette& c, bool& header) {
+  return [&c, &header](json&& j, size_t, int) -> Status {
+    auto bad = [](std::string why) -> Status { return make_error("input", std::move(why)); };
     if (!header) {
       auto v = j.find("spar_cassette");
       if (v == j.end()) return bad("not a spar cassette (expected {\"spar_cassette\": 1} on the first line)");
@@ -159,7 +105,7 @@ Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, cons
         return bad(fmt::format("unsupported cassette version {} (this spar reads version {})", v->dump(), kVersion));
       }
       header = true;
-      continue;
+      return Ok{};
     }
     auto key = j.find("key");
     if (key == j.end() || !key->is_string() || key->get_ref<const std::string&>().empty()) {
@@ -180,9 +126,48 @@ Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, cons
     } else {
       return bad("exchange with neither \"reply\" nor \"error\"");
     }
-    c->entries_[key->get<std::string>()].outcomes.push_back(std::move(*outcome));
-    ++c->count_;
+    c.entries_[key->get<std::string>()].outcomes.push_back(std::move(*outcome));
+    ++c.count_;
+    return Ok{};
+  };
+}
+
+Result<std::shared_ptr<Cassette>> Cassette::create(const std::string& path, bool append) {
+  std::error_code ec;
+  if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+    std::filesystem::create_directories(parent, ec);  // a failure shows when the file is opened below
   }
+  std::shared_ptr<Cassette> c(new Cassette(path));
+  bool header = false;
+  if (append) {
+    // Keep it, if it is a cassette; a torn last line (a crash mid-write) is cut off first.
+    auto read = jsonl::repair(path, {}, reader(*c, header));
+    if (!read.ok()) return read.error();
+    c->entries_.clear();  // recording: nothing is replayed
+    c->count_ = 0;
+  }
+  auto file = jsonl::Appender::open(path, header ? jsonl::Appender::Mode::append : jsonl::Appender::Mode::truncate);
+  if (!file.ok()) return make_error("input", fmt::format("{}: cannot write the cassette: {}", path, std::strerror(errno)));
+  c->file_ = std::move(file).value();
+  if (!header) {
+    if (auto st = c->file_->append_line(fmt::format("{{\"spar_cassette\":{}}}", kVersion)); !st.ok()) return st.error();
+  }
+  return c;
+}
+
+Result<std::shared_ptr<Cassette>> Cassette::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("input", fmt::format("{}: cannot read the cassette: {}", path, std::strerror(errno)));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, const std::string& name) {
+  std::shared_ptr<Cassette> c(new Cassette(name));
+  bool header = false;
+  auto read = jsonl::scan(content, name, {}, reader(*c, header));  // a torn last line is dropped
+  if (!read.ok()) return read.error();
   if (!header) return make_error("input", fmt::format("{}: empty cassette (nothing was recorded)", name));
   return c;
 }
@@ -198,11 +183,7 @@ void Cassette::record(const std::string& key, const std::string& role, const Req
     line["error"] = ordered_json{{"kind", outcome.error().kind},
                                  {"message", internal::redact(outcome.error().message, secret)}};
   }
-  std::string text = line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-  text += '\n';
-  std::lock_guard<std::mutex> lock(mu_);
-  std::fwrite(text.data(), 1, text.size(), file_);
-  std::fflush(file_);
+  (void)file_->append_line(jsonl::to_line(line));  // write(2) of one whole line; the first failure is final
 }
 
 std::optional<Result<Reply>> Cassette::find(const std::string& key) {

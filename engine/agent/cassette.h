@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "agent/client.h"
+#include "base/jsonl.h"
 
 namespace spar::agent {
 
@@ -71,7 +72,9 @@ class Cassette {
   explicit Cassette(std::string path) : path_(std::move(path)) {}
 
   std::string path_;
-  std::FILE* file_ = nullptr;  // recording
+  static jsonl::Visit reader(Cassette& c, bool& header);
+
+  std::unique_ptr<jsonl::Appender> file_;  // recording
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;  // replay
   size_t count_ = 0;
