@@ -25,6 +25,7 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "report/terminal.h"
+#include "run/discover.h"
 #include "run/progress.h"
 #include "run/resume.h"
 #include "run/run_file.h"
@@ -34,31 +35,8 @@ namespace spar::run {
 namespace fs = std::filesystem;
 
 Result<std::vector<std::string>> discover_scenarios(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
   if (paths.empty()) return make_error("input", "no scenario path given");
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec)) {
-      files.push_back(fs::path(p).lexically_normal().string());
-      continue;
-    }
-    if (!fs::is_directory(p, ec)) return make_error("input", fmt::format("{}: no such scenario file or folder", p));
-    std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(p, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) return make_error("input", fmt::format("{}: {}", p, ec.message()));
-      if (it->is_directory() && it->path().filename() == "personas") {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file() && it->path().extension() == ".lua" && !persona::is_library_file(it->path())) {
-        found.push_back(it->path().lexically_normal().string());
-      }
-    }
-    if (found.empty()) return make_error("input", fmt::format("{}: no scenarios (*.lua) found", p));
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
+  return discover_lua_files(paths, Discovery{});
 }
 
 Result<std::vector<ScenarioEntry>> load_scenarios(const std::vector<std::string>& files,
