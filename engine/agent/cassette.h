@@ -8,7 +8,7 @@
 //   {"key": "<32 hex>", "role": "agent", "session": "retail/refund#2-1f3a", "last": "...",
 //    "reply": {"text": "...", "tool_calls": [{"id", "name", "arguments"}], "truncated": false,
 //              "usage": {"prompt_tokens", "completion_tokens"}, "latency_ms": 12.5, "attempts": 1}}
-//   {"key": ..., "role": ..., "session": ..., "last": ..., "error": {"kind": "http", "message": "..."}}
+//   {"key": ..., "role": ..., "session": ..., "last": ..., "error": {"kind": "http", "message": "...", "http_status"?: 429, "retry_after_s"?: 3}}
 // `key` (exchange_key) is what replay matches on; `session` and `last` (the start of the
 // request's last message) are for people reading the file. Headers, URLs' credentials and API
 // keys are never written: replies and error messages are scrubbed of the model's key.

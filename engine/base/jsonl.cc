@@ -24,7 +24,7 @@ std::string to_line(const nlohmann::ordered_json& value) {
 Result<std::unique_ptr<Appender>> Appender::open(const std::string& path, Mode mode) {
   int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (mode == Mode::truncate ? O_TRUNC : 0);
   int fd = ::open(path.c_str(), flags, 0644);
-  if (fd < 0) return make_error("input", fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
+  if (fd < 0) return make_error(ErrorKind::input, fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
   return std::unique_ptr<Appender>(new Appender(fd, path));
 }
 
@@ -42,7 +42,7 @@ Status Appender::append_line(std::string_view text) {
     ssize_t n = ::write(fd_, left.data(), left.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      failed_ = make_error("io", fmt::format("{}: {}", path_, n < 0 ? std::strerror(errno) : "write failed"));
+      failed_ = make_error(ErrorKind::io, fmt::format("{}: {}", path_, n < 0 ? std::strerror(errno) : "write failed"));
       return failed_;
     }
     left.remove_prefix(static_cast<size_t>(n));
@@ -84,7 +84,7 @@ Result<Scan> scan(std::string_view content, const std::string& name, const ReadO
     }
     if (!why.empty()) {
       if (options.on_bad == OnBad::error) {
-        return make_error("input", fmt::format("{}:{}: {}{}", name, line_no, options.prefix, why));
+        return make_error(ErrorKind::input, fmt::format("{}:{}: {}{}", name, line_no, options.prefix, why));
       }
       spdlog::warn("{}:{}: skipped: {}", name, line_no, why);
       ++out.skipped;
@@ -96,7 +96,7 @@ Result<Scan> scan(std::string_view content, const std::string& name, const ReadO
 
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input", fmt::format("{}: cannot read", path));
+  if (!in) return make_error(ErrorKind::input, fmt::format("{}: cannot read", path));
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
@@ -110,11 +110,11 @@ Result<Scan> repair(const std::string& path, const ReadOptions& options, const V
   // Cut a torn line off, and end the last intact line with its newline.
   size_t keep = read->intact_bytes;
   if (keep < content->size()) std::filesystem::resize_file(path, keep, ec);
-  if (ec) return make_error("io", fmt::format("{}: cannot repair: {}", path, ec.message()));
+  if (ec) return make_error(ErrorKind::io, fmt::format("{}: cannot repair: {}", path, ec.message()));
   if (keep > 0 && (*content)[keep - 1] != '\n') {
     auto appender = Appender::open(path, Appender::Mode::append);
     if (!appender.ok()) return appender.error();
-    if (auto st = (*appender)->append_line(""); !st.ok()) return make_error("io", fmt::format("{}: cannot repair", path));
+    if (auto st = (*appender)->append_line(""); !st.ok()) return make_error(ErrorKind::io, fmt::format("{}: cannot repair", path));
   }
   return read;
 }

@@ -29,7 +29,7 @@ Result<std::unique_ptr<JudgeCache>> JudgeCache::open(const std::string& path) {
   // call again), and a torn last line is cut so the next entry starts on a line of its own.
   auto read = jsonl::repair(path, {jsonl::OnBad::skip, ""}, [&](json&& entry, size_t, int) -> Status {
     if (!entry["key"].is_string() || !entry["reply"].is_string()) {
-      return make_error("input", "not a judge cache entry {\"key\", \"reply\"}");
+      return make_error(ErrorKind::input, "not a judge cache entry {\"key\", \"reply\"}");
     }
     cache->entries_[entry["key"]] = entry["reply"];
     return Ok{};
@@ -37,7 +37,7 @@ Result<std::unique_ptr<JudgeCache>> JudgeCache::open(const std::string& path) {
   if (!read.ok()) return read.error();
   if (read->dropped_torn_line) spdlog::warn("{}: dropped a torn last line", path);
   auto file = jsonl::Appender::open(path, jsonl::Appender::Mode::append);
-  if (!file.ok()) return make_error("input", fmt::format("{}: cannot open the judge cache for writing", path));
+  if (!file.ok()) return make_error(ErrorKind::input, fmt::format("{}: cannot open the judge cache for writing", path));
   cache->file_ = std::move(file).value();
   return cache;
 }
@@ -103,13 +103,13 @@ Result<json> parse_judgement(const std::string& text) {
   }
   json j = parse_json_bounded(t);
   if (j.is_discarded() || !j.is_object()) {
-    return make_error("judge", fmt::format("the judge did not answer with a JSON object: {:.120}", text));
+    return make_error(ErrorKind::judge, fmt::format("the judge did not answer with a JSON object: {:.120}", text));
   }
   if (!j.contains("score") || !j["score"].is_number()) {
-    return make_error("judge", "the judge's JSON has no numeric \"score\"");
+    return make_error(ErrorKind::judge, "the judge's JSON has no numeric \"score\"");
   }
   double score = j["score"].get<double>();
-  if (score < 0 || score > 1) return make_error("judge", fmt::format("the judge's score {} is outside [0, 1]", score));
+  if (score < 0 || score > 1) return make_error(ErrorKind::judge, fmt::format("the judge's score {} is outside [0, 1]", score));
   const json& reason = j["reason"];  // any type the judge chose: only a string is kept
   return json{{"score", score}, {"reason", reason.is_string() ? reason.get<std::string>() : ""}};
 }

@@ -67,11 +67,11 @@ Result<Action> Session::Impl::take_action(int status, int nres) {
   }
   if (status != LUA_YIELD) {
     finished = true;
-    return make_error("script", error_text(co, status));
+    return make_error(ErrorKind::script, error_text(co, status));
   }
   if (nres < 1 || !lua_istable(co, -1)) {
     finished = true;
-    return make_error("script", where(co) + ": coroutine.yield is reserved for spar (use u:say)");
+    return make_error(ErrorKind::script, where(co) + ": coroutine.yield is reserved for spar (use u:say)");
   }
   lua_xmove(co, L, 1);
   lua_settop(co, 0);
@@ -86,12 +86,12 @@ Result<Action> Session::Impl::take_action(int status, int nres) {
   if (op != "say" && op != "stop") {
     lua_settop(L, t - 1);
     finished = true;
-    return make_error("script", where(co) + ": coroutine.yield is reserved for spar (use u:say)");
+    return make_error(ErrorKind::script, where(co) + ": coroutine.yield is reserved for spar (use u:say)");
   }
   if (!text_ok) {
     lua_settop(L, t - 1);
     finished = true;
-    return make_error("script", where(co) + ": coroutine.yield: text must be a string (use u:say)");
+    return make_error(ErrorKind::script, where(co) + ": coroutine.yield: text must be a string (use u:say)");
   }
   a.text = string_field(t, "text");
   try {
@@ -111,12 +111,12 @@ Result<Action> Session::Impl::take_action(int status, int nres) {
   } catch (const ConvertError& e) {
     lua_settop(L, t - 1);
     finished = true;
-    return make_error("script", fmt::format("{}: {}", where(co), e.what()));
+    return make_error(ErrorKind::script, fmt::format("{}: {}", where(co), e.what()));
   }
   lua_settop(L, t - 1);
   if (auto why = check_action(a); !why.empty()) {
     finished = true;
-    return make_error("script", fmt::format("{}: coroutine.yield: {} (use the u: primitives)", where(co), why));
+    return make_error(ErrorKind::script, fmt::format("{}: coroutine.yield: {} (use the u: primitives)", where(co), why));
   }
   if (op == "say") {
     a.kind = Action::Kind::say;
@@ -170,20 +170,20 @@ Result<Action> Session::start(uint64_t seed) {
     return m.resume_persona(2);
   } catch (const std::exception& e) {
     m.finished = true;
-    return make_error("script", fmt::format("{}: {}", m.info.persona_path, e.what()));
+    return make_error(ErrorKind::script, fmt::format("{}: {}", m.info.persona_path, e.what()));
   }
 }
 
 Result<Action> Session::resume(const json& reply) {
   Impl& m = *impl_;
-  if (m.finished || !m.co) return make_error("internal", "resume after the persona stopped");
+  if (m.finished || !m.co) return make_error(ErrorKind::internal, "resume after the persona stopped");
   try {
     push_json(m.L, reply);
     lua_xmove(m.L, m.co, 1);
     return m.resume_persona(1);
   } catch (const std::exception& e) {
     m.finished = true;
-    return make_error("script", fmt::format("{}: {}", m.info.persona_path, e.what()));
+    return make_error(ErrorKind::script, fmt::format("{}: {}", m.info.persona_path, e.what()));
   }
 }
 

@@ -23,7 +23,7 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
   auto loaded = load_script(path, "scenario", scenario_where);
   if (!loaded.ok()) return loaded;
   if (kind_of(-1) != "scenario") {
-    return make_error("script", fmt::format("{}: the script must return scenario{{...}}", path));
+    return make_error(ErrorKind::script, fmt::format("{}: the script must return scenario{{...}}", path));
   }
   ref_scenario = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scenario);
@@ -81,7 +81,7 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
     lua_pop(L, 1);
   } catch (const ConvertError& e) {
     lua_settop(L, sc - 1);
-    return make_error("script", fmt::format("{}: {}", where_declared, e.what()));
+    return make_error(ErrorKind::script, fmt::format("{}: {}", where_declared, e.what()));
   }
   std::sort(info.tools.begin(), info.tools.end(),
             [](const ToolInfo& a, const ToolInfo& b) { return a.name < b.name; });
@@ -100,32 +100,32 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
     lua_pop(L, 1);
     std::string dir = options.personas_dir.empty() ? find_personas_dir(path) : options.personas_dir;
     if (dir.empty()) {
-      return make_error("script", fmt::format("{}: persona '{}' not found: no personas/ folder above the scenario",
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}' not found: no personas/ folder above the scenario",
                                               where_declared, info.persona));
     }
     // The same rules as include(): a plain relative name, inside the personas folder.
     if (!good_include_name(info.persona + ".lua")) {
-      return make_error("script", fmt::format("{}: persona '{}' must be a name in the personas folder (letters, "
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}' must be a name in the personas folder (letters, "
                                               "digits, '_', '-', '.', '/'; no '..' or absolute path)",
                                               where_declared, cap_message(info.persona)));
     }
     info.persona_path = (std::filesystem::path(dir) / (info.persona + ".lua")).string();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(info.persona_path, ec)) {
-      return make_error("script", fmt::format("{}: persona '{}' not found: no file {}", where_declared,
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}' not found: no file {}", where_declared,
                                               info.persona, info.persona_path));
     }
     if (std::filesystem::file_size(info.persona_path, ec) > kMaxIncludeBytes) {
-      return make_error("script", fmt::format("{}: persona '{}': {} is larger than {} bytes", where_declared,
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}': {} is larger than {} bytes", where_declared,
                                               info.persona, info.persona_path, kMaxIncludeBytes));
     }
     auto p = load_script(info.persona_path, "persona", persona_where);
     if (!p.ok()) return p;
     if (kind_of(-1) != "persona") {
-      return make_error("script", fmt::format("{}: the script must return persona{{...}}", info.persona_path));
+      return make_error(ErrorKind::script, fmt::format("{}: the script must return persona{{...}}", info.persona_path));
     }
   } else if (kind_of(-1) != "persona") {
-    return make_error("script", fmt::format("{}: scenario: persona must be a name or a persona{{...}} table",
+    return make_error(ErrorKind::script, fmt::format("{}: scenario: persona must be a name or a persona{{...}} table",
                                             where_declared));
   } else {
     info.persona = string_field(lua_gettop(L), "name");

@@ -186,7 +186,7 @@ std::string find_personas_dir(const std::string& scenario_path) {
 Result<Ok> Session::Impl::load_script(const std::string& path, const char* keyword, std::string& declared_at) {
   bool ok = false;
   std::string code = read_file(path, ok);
-  if (!ok) return make_error("input", fmt::format("{}: cannot read file", path));
+  if (!ok) return make_error(ErrorKind::input, fmt::format("{}: cannot read file", path));
   declared_at = declaration_where(path, code, keyword);
   if (std::strcmp(keyword, "scenario") == 0) scenario_code = code;
   fallback_where = declared_at;
@@ -198,7 +198,7 @@ Result<Ok> Session::Impl::load_script(const std::string& path, const char* keywo
     std::string msg = lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load";
     lua_pop(L, 1);
     if (!has_position(msg)) msg = path + ": " + msg;  // e.g. a refused binary chunk
-    return make_error("script", msg);
+    return make_error(ErrorKind::script, msg);
   }
   push_internal("new_env");
   auto env = run_protected(0);
@@ -232,10 +232,10 @@ Result<Ok> Session::Impl::setup(uint64_t seed_for_load) {
 
   const std::string& prelude = prelude_bytecode();
   if (luaL_loadbufferx(L, prelude.data(), prelude.size(), "=prelude", "b") != LUA_OK) {
-    return make_error("internal", std::string("prelude: ") + lua_tostring(L, -1));
+    return make_error(ErrorKind::internal, std::string("prelude: ") + lua_tostring(L, -1));
   }
   if (lua_pcall(L, 0, 2, 0) != LUA_OK) {
-    return make_error("internal", std::string("prelude: ") + lua_tostring(L, -1));
+    return make_error(ErrorKind::internal, std::string("prelude: ") + lua_tostring(L, -1));
   }
   // include(): a C closure over the prelude's new_env, set in the sandbox.
   rawfield(L, -1, "new_env");
@@ -260,14 +260,14 @@ Result<std::unique_ptr<Session>> Session::open(const std::string& scenario_path,
   m.budget.limit = options.limits.memory_bytes;
   m.budget.step_seconds = options.limits.step_cpu_seconds;
   m.L = lua_newstate(budget_alloc, &m.budget);
-  if (!m.L) return make_error("internal", "cannot create a Lua state");
+  if (!m.L) return make_error(ErrorKind::internal, "cannot create a Lua state");
   try {
     auto ok = m.setup(0);
     if (!ok.ok()) return ok.error();
     auto sc = m.read_scenario(scenario_path, options);
     if (!sc.ok()) return sc.error();
   } catch (const std::exception& e) {
-    return make_error("script", fmt::format("{}: {}", scenario_path, e.what()));
+    return make_error(ErrorKind::script, fmt::format("{}: {}", scenario_path, e.what()));
   }
   return s;
 }
@@ -278,7 +278,7 @@ Result<std::string> Session::script_kind(const std::string& path) {
   m.budget.limit = Limits{}.memory_bytes;
   m.budget.step_seconds = Limits{}.step_cpu_seconds;
   m.L = lua_newstate(budget_alloc, &m.budget);
-  if (!m.L) return make_error("internal", "cannot create a Lua state");
+  if (!m.L) return make_error(ErrorKind::internal, "cannot create a Lua state");
   try {
     auto ok = m.setup(0);
     if (!ok.ok()) return ok.error();
@@ -287,11 +287,11 @@ Result<std::string> Session::script_kind(const std::string& path) {
     if (!loaded.ok()) return loaded.error();
     std::string kind = m.kind_of(-1);
     if (kind.empty()) {
-      return make_error("script", fmt::format("{}: the script must return persona{{...}} or scenario{{...}}", path));
+      return make_error(ErrorKind::script, fmt::format("{}: the script must return persona{{...}} or scenario{{...}}", path));
     }
     return kind;
   } catch (const std::exception& e) {
-    return make_error("script", fmt::format("{}: {}", path, e.what()));
+    return make_error(ErrorKind::script, fmt::format("{}: {}", path, e.what()));
   }
 }
 

@@ -339,9 +339,9 @@ Result<Ok> Session::Impl::run_protected(int nargs) {
     lua_settop(T, lua_gettop(T) - nres + 1);  // keep the first result
     lua_xmove(T, L, 1);
   } else if (status == LUA_YIELD) {
-    out = make_error("script", where(T) + ": cannot yield here (only a persona's run() can wait for the agent)");
+    out = make_error(ErrorKind::script, where(T) + ": cannot yield here (only a persona's run() can wait for the agent)");
   } else {
-    out = make_error("script", error_text(T, status));
+    out = make_error(ErrorKind::script, error_text(T, status));
   }
   reset_thread(T);
   luaL_unref(L, LUA_REGISTRYINDEX, tref);

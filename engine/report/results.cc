@@ -60,9 +60,9 @@ const jsonl::ReadOptions kResultsRead{jsonl::OnBad::error, "malformed record: "}
 jsonl::Visit collect(ReadResults& out, bool drop_transcripts) {
   return [&out, drop_transcripts](json&& record, size_t offset, int line) -> Status {
     if (!record.contains("scenario") || !record["scenario"].is_string()) {
-      return make_error("input", "missing \"scenario\"");
+      return make_error(ErrorKind::input, "missing \"scenario\"");
     }
-    if (const char* why = wrong_type(record)) return make_error("input", why);
+    if (const char* why = wrong_type(record)) return make_error(ErrorKind::input, why);
     if (drop_transcripts) record.erase("transcript");
     out.records.push_back(std::move(record));
     out.offsets.push_back(offset);
@@ -87,7 +87,7 @@ Result<ReadResults> parse_results(std::string_view content, const std::string& n
 
 Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input", fmt::format("{}: cannot read results", path));
+  if (!in) return make_error(ErrorKind::input, fmt::format("{}: cannot read results", path));
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
@@ -121,7 +121,7 @@ Status rewrite_results(const std::string& path, const std::vector<json>& records
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error("io", fmt::format("{}: cannot rewrite: {}", path, ec.message()));
+  if (ec) return make_error(ErrorKind::io, fmt::format("{}: cannot rewrite: {}", path, ec.message()));
   return Ok{};
 }
 

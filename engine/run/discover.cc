@@ -19,10 +19,10 @@ Result<std::vector<std::string>> discover_lua_files(const std::vector<std::strin
       files.push_back(fs::path(p).lexically_normal().string());
       continue;
     }
-    if (!fs::is_directory(p, ec)) return make_error("input", fmt::format("{}: {}", p, how.missing));
+    if (!fs::is_directory(p, ec)) return make_error(ErrorKind::input, fmt::format("{}: {}", p, how.missing));
     std::vector<std::string> found;
     for (auto it = fs::recursive_directory_iterator(p, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) return make_error("input", fmt::format("{}: {}", p, ec.message()));
+      if (ec) return make_error(ErrorKind::input, fmt::format("{}: {}", p, ec.message()));
       if (how.skip_personas && it->is_directory() && it->path().filename() == "personas") {
         it.disable_recursion_pending();
         continue;
@@ -31,7 +31,7 @@ Result<std::vector<std::string>> discover_lua_files(const std::vector<std::strin
         found.push_back(it->path().lexically_normal().string());
       }
     }
-    if (how.require_some && found.empty()) return make_error("input", fmt::format("{}: no scenarios (*.lua) found", p));
+    if (how.require_some && found.empty()) return make_error(ErrorKind::input, fmt::format("{}: no scenarios (*.lua) found", p));
     std::sort(found.begin(), found.end());
     files.insert(files.end(), found.begin(), found.end());
   }

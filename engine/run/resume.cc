@@ -30,7 +30,7 @@ Result<std::set<std::pair<std::string, int>>> recorded_pairs(const std::string& 
 Status check_same_run(const json& before, const RunOptions& options, const std::vector<ScenarioEntry>& scenarios) {
   const json& a = before["args"];
   if (a.value("seed", options.seed) != options.seed || a.value("trials", options.trials) != options.trials) {
-    return make_error("input", fmt::format("{}: was run with --seed {} -k {}; resume it with the same",
+    return make_error(ErrorKind::input, fmt::format("{}: was run with --seed {} -k {}; resume it with the same",
                                            options.out_dir, a.value("seed", options.seed),
                                            a.value("trials", options.trials)));
   }
@@ -42,7 +42,7 @@ Status check_same_run(const json& before, const RunOptions& options, const std::
       auto differ = std::mismatch(had.begin(), had.end(), now.begin(), now.end());
       std::string which = differ.first != had.end() ? "it had '" + *differ.first + "'"
                                                     : "it did not have '" + *differ.second + "'";
-      return make_error("input", fmt::format("{}: was run on other scenarios ({} scenarios, these paths give {}; {}); "
+      return make_error(ErrorKind::input, fmt::format("{}: was run on other scenarios ({} scenarios, these paths give {}; {}); "
                                              "resume it with the same paths, or with --resume alone",
                                              options.out_dir, had.size(), now.size(), which));
     }

@@ -21,16 +21,16 @@ namespace fs = std::filesystem;
 Result<std::unique_ptr<FolderLock>> FolderLock::take(const std::string& dir) {
   std::string path = (fs::path(dir) / "run.lock").string();
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error("input", fmt::format("{}: cannot create the lock file: {}", path, std::strerror(errno)));
+  if (fd < 0) return make_error(ErrorKind::input, fmt::format("{}: cannot create the lock file: {}", path, std::strerror(errno)));
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     int error = errno;
     ::close(fd);
     if (error == EWOULDBLOCK) {
-      return make_error("input", fmt::format("{}: another spar run is using this folder (it holds {}); wait for "
+      return make_error(ErrorKind::input, fmt::format("{}: another spar run is using this folder (it holds {}); wait for "
                                              "it to finish or choose another --out", dir, path));
     }
-    return make_error("input", fmt::format("{}: cannot lock: {}", path, std::strerror(error)));
+    return make_error(ErrorKind::input, fmt::format("{}: cannot lock: {}", path, std::strerror(error)));
   }
   return std::unique_ptr<FolderLock>(new FolderLock(fd));
 }
@@ -67,7 +67,7 @@ json run_args_json(const RunOptions& options) {
 Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
   json run = report::read_json_file((fs::path(dir) / "run.json").string());
   if (!run.is_object() || !run["args"].is_object()) {
-    return make_error("input", fmt::format("{}: nothing to resume (no run.json with the run's arguments)", dir));
+    return make_error(ErrorKind::input, fmt::format("{}: nothing to resume (no run.json with the run's arguments)", dir));
   }
   const json& a = run["args"];
   const RunOptions defaults;
@@ -105,11 +105,11 @@ Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
     restore(o.factory.record, defaults.factory.record, "record");
     restore(o.factory.replay, defaults.factory.replay, "replay");
   } catch (const json::exception& e) {
-    return make_error("input", fmt::format("{}/run.json: bad args: {}", dir, e.what()));
+    return make_error(ErrorKind::input, fmt::format("{}/run.json: bad args: {}", dir, e.what()));
   }
   for (const std::string* spec : {&o.agent, &o.user_model, &o.judge}) {
     if (spec->find("***@") != std::string::npos) {
-      return make_error("input", fmt::format("{}/run.json: the spec '{}' had URL credentials, which spar does not "
+      return make_error(ErrorKind::input, fmt::format("{}/run.json: the spec '{}' had URL credentials, which spar does not "
                                              "store; give it again (--agent, --user-model or --judge)", dir, *spec));
     }
   }

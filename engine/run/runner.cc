@@ -35,7 +35,7 @@ namespace spar::run {
 namespace fs = std::filesystem;
 
 Result<std::vector<std::string>> discover_scenarios(const std::vector<std::string>& paths) {
-  if (paths.empty()) return make_error("input", "no scenario path given");
+  if (paths.empty()) return make_error(ErrorKind::input, "no scenario path given");
   return discover_lua_files(paths, Discovery{});
 }
 
@@ -48,7 +48,7 @@ Result<std::vector<ScenarioEntry>> load_scenarios(const std::vector<std::string>
     if (!session.ok()) return session.error();
     const std::string& id = (*session)->info().id;
     if (auto it = seen.find(id); it != seen.end()) {
-      return make_error("input", fmt::format("{}: scenario id '{}' is already used by {}", f, id, it->second));
+      return make_error(ErrorKind::input, fmt::format("{}: scenario id '{}' is already used by {}", f, id, it->second));
     }
     seen[id] = f;
     out.push_back({f, id});
@@ -180,13 +180,13 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto spec = agent::parse_agent_spec(options.agent);
   if (!spec.ok()) return spec.error();
   if (spec->kind == "mock" && !spec->params.count("threads") && options.concurrency > kMockMaxConcurrency) {
-    return make_error("input", fmt::format("--concurrency {}: the mock agent serves at most {} conversations in "
+    return make_error(ErrorKind::input, fmt::format("--concurrency {}: the mock agent serves at most {} conversations in "
                                            "flight; give --concurrency {} or less",
                                            options.concurrency, kMockMaxConcurrency, kMockMaxConcurrency));
   }
   // Nothing is written to the output folder before its lock is held.
   fs::create_directories(options.out_dir, ec);
-  if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
+  if (ec) return make_error(ErrorKind::input, fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
   auto lock = FolderLock::take(options.out_dir);
   if (!lock.ok()) return lock.error();
   agent::FactoryOptions factory_options = options.factory;  // + the --record/--replay cassette, opened once
@@ -199,11 +199,11 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto optional_factory = [&](const std::string& text, const char* flag) -> Result<std::unique_ptr<agent::AgentFactory>> {
     if (text.empty()) return std::unique_ptr<agent::AgentFactory>();
     auto parsed = agent::parse_agent_spec(text);
-    if (!parsed.ok()) return make_error("input", std::string(flag) + ": " + parsed.error().message);
+    if (!parsed.ok()) return make_error(ErrorKind::input, std::string(flag) + ": " + parsed.error().message);
     agent::FactoryOptions role_options = factory_options;
     role_options.role = std::string(flag) == "--judge" ? "judge" : "user";
     auto made = agent::make_agent_factory(*parsed, role_options);
-    if (!made.ok()) return make_error("input", std::string(flag) + ": " + made.error().message);
+    if (!made.ok()) return make_error(ErrorKind::input, std::string(flag) + ": " + made.error().message);
     return std::move(made).value();
   };
   auto user_made = optional_factory(options.user_model, "--user-model");
@@ -226,7 +226,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   std::set<std::pair<std::string, int>> done;
   if (options.resume) {
     if (!fs::exists(results_path, ec)) {
-      return make_error("input", fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
+      return make_error(ErrorKind::input, fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
     }
     json before = report::read_json_file((fs::path(options.out_dir) / "run.json").string());
     if (before.is_object() && before["args"].is_object()) {

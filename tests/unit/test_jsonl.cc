@@ -80,7 +80,7 @@ TEST_CASE("jsonl: scan drops a torn tail, and errors or skips any other bad line
 
   lines.clear();
   auto refuse = [&](jsonl::json&& v, size_t, int line) -> Status {
-    if (v.contains("no")) return make_error("input", "refused");
+    if (v.contains("no")) return make_error(spar::ErrorKind::input, "refused");
     lines.push_back(line);
     return Ok{};
   };
