@@ -1,5 +1,6 @@
 #include "agent/cassette.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,12 +12,40 @@
 #include "agent/internal.h"
 #include "agent/openai_wire.h"
 #include "base/json_depth.h"
+#include "base/jsonl.h"
 
 namespace spar::agent {
 
 namespace {
 
 constexpr int kVersion = 1;
+
+// A cassette recorded before Error carried http_status and retry_after_s kept them only in the
+// message, "HTTP <status>[ (retry after <N> s)] from ...": read back from there, so an old
+// cassette replays its HTTP errors (and the retries they caused) as they were recorded.
+long digits_at(std::string_view text, size_t at, size_t* end) {
+  size_t i = at;
+  long value = 0;
+  while (i < text.size() && i - at < 12 && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    value = value * 10 + (text[i] - '0');
+    ++i;
+  }
+  *end = i;
+  return i == at ? -1 : value;
+}
+
+void recover_http_fields(Error& error) {
+  std::string_view m = error.message;
+  size_t end = 0;
+  if (m.substr(0, 5) != "HTTP ") return;
+  long status = digits_at(m, 5, &end);
+  if (end != 8 || (end < m.size() && m[end] != ' ')) return;
+  error.http_status = static_cast<int>(status);
+  constexpr std::string_view kMark = " (retry after ";
+  if (m.substr(8, kMark.size()) != kMark) return;
+  long seconds = digits_at(m, 8 + kMark.size(), &end);
+  if (seconds >= 0 && m.substr(end, 3) == " s)") error.retry_after_s = static_cast<double>(seconds);
+}
 using ordered_json = nlohmann::ordered_json;  // fields in the documented order, for readers
 
 ordered_json reply_to_json(const Reply& r, std::string_view secret) {
@@ -45,7 +74,7 @@ bool get_string(const json& j, const char* key, std::string& out) {
 }
 
 Result<Reply> reply_from_json(const json& j) {
-  auto bad = [](const std::string& why) { return make_error("input", why); };
+  auto bad = [](const std::string& why) { return make_error(ErrorKind::input, why); };
   if (!j.is_object()) return bad("\"reply\" is not an object");
   Reply r;
   if (!get_string(j, "text", r.text)) return bad("\"reply.text\" is not a string");
@@ -91,67 +120,12 @@ std::string describe_session(const std::string& session) {
 
 }  // namespace
 
-Cassette::~Cassette() {
-  if (file_) std::fclose(file_);
-}
+Cassette::~Cassette() = default;
 
-Result<std::shared_ptr<Cassette>> Cassette::create(const std::string& path, bool append) {
-  std::error_code ec;
-  if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
-    std::filesystem::create_directories(parent, ec);  // a failure shows in fopen below
-  }
-  if (append) {
-    std::ifstream in(path, std::ios::binary);
-    if (in && in.peek() != std::ifstream::traits_type::eof()) {  // keep it, if it is a cassette
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      std::string content = ss.str();
-      auto existing = parse(content, path);
-      if (!existing.ok()) return existing.error();
-      std::FILE* f = std::fopen(path.c_str(), "a");
-      if (!f) return make_error("input", fmt::format("{}: cannot write the cassette: {}", path, std::strerror(errno)));
-      if (content.back() != '\n') std::fputc('\n', f);  // a torn last line stays apart
-      std::shared_ptr<Cassette> c(new Cassette(path));
-      c->file_ = f;
-      return c;
-    }
-  }
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return make_error("input", fmt::format("{}: cannot write the cassette: {}", path, std::strerror(errno)));
-  std::shared_ptr<Cassette> c(new Cassette(path));
-  c->file_ = f;
-  std::fprintf(f, "{\"spar_cassette\":%d}\n", kVersion);
-  std::fflush(f);
-  return c;
-}
-
-Result<std::shared_ptr<Cassette>> Cassette::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input", fmt::format("{}: cannot read the cassette: {}", path, std::strerror(errno)));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
-}
-
-Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, const std::string& name) {
-  std::shared_ptr<Cassette> c(new Cassette(name));
-  size_t line_no = 0;
-  bool header = false;
-  while (!content.empty()) {
-    ++line_no;
-    size_t eol = content.find('\n');
-    bool torn = eol == std::string_view::npos;
-    std::string_view line = content.substr(0, eol);
-    content.remove_prefix(torn ? content.size() : eol + 1);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    auto bad = [&](const std::string& why) {
-      return make_error("input", fmt::format("{}:{}: {}", name, line_no, why));
-    };
-    json j = parse_json_bounded(line);  // a hand-edited cassette nested 200,000 deep is malformed, not a crash
-    if (j.is_discarded() || !j.is_object()) {
-      if (torn) break;  // a crash mid-write: what came before is intact
-      return bad("not a JSON object");
-    }
+// Each exchange line of a cassette into `c`; the first line must be the header.
+jsonl::Visit Cassette::reader(Cassette& c, bool& header) {
+  return [&c, &header](json&& j, size_t, int) -> Status {
+    auto bad = [](std::string why) -> Status { return make_error(ErrorKind::input, std::move(why)); };
     if (!header) {
       auto v = j.find("spar_cassette");
       if (v == j.end()) return bad("not a spar cassette (expected {\"spar_cassette\": 1} on the first line)");
@@ -159,7 +133,7 @@ Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, cons
         return bad(fmt::format("unsupported cassette version {} (this spar reads version {})", v->dump(), kVersion));
       }
       header = true;
-      continue;
+      return Ok{};
     }
     auto key = j.find("key");
     if (key == j.end() || !key->is_string() || key->get_ref<const std::string&>().empty()) {
@@ -168,10 +142,17 @@ Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, cons
     std::optional<Result<Reply>> outcome;
     if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
       Error error;
-      if (!e->is_object() || !get_string(*e, "kind", error.kind) || !get_string(*e, "message", error.message) ||
-          error.kind.empty()) {
+      std::string kind;
+      if (!e->is_object() || !get_string(*e, "kind", kind) || !get_string(*e, "message", error.message) ||
+          kind.empty()) {
         return bad("\"error\" is not {\"kind\", \"message\"} strings");
       }
+      auto typed = error_kind_from(kind);
+      if (!typed) return bad(fmt::format("unknown error kind \"{}\"", kind));
+      error.kind = *typed;
+      if (auto st = e->find("http_status"); st != e->end() && st->is_number_integer()) error.http_status = st->get<int>();
+      if (auto ra = e->find("retry_after_s"); ra != e->end() && ra->is_number()) error.retry_after_s = ra->get<double>();
+      if (error.kind == ErrorKind::http && !e->contains("http_status")) recover_http_fields(error);  // recorded before the fields
       outcome.emplace(std::move(error));
     } else if (auto r = j.find("reply"); r != j.end()) {
       Result<Reply> reply = reply_from_json(*r);
@@ -180,10 +161,49 @@ Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, cons
     } else {
       return bad("exchange with neither \"reply\" nor \"error\"");
     }
-    c->entries_[key->get<std::string>()].outcomes.push_back(std::move(*outcome));
-    ++c->count_;
+    c.entries_[key->get<std::string>()].outcomes.push_back(std::move(*outcome));
+    ++c.count_;
+    return Ok{};
+  };
+}
+
+Result<std::shared_ptr<Cassette>> Cassette::create(const std::string& path, bool append) {
+  std::error_code ec;
+  if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+    std::filesystem::create_directories(parent, ec);  // a failure shows when the file is opened below
   }
-  if (!header) return make_error("input", fmt::format("{}: empty cassette (nothing was recorded)", name));
+  std::shared_ptr<Cassette> c(new Cassette(path));
+  bool header = false;
+  if (append) {
+    // Keep it, if it is a cassette; a torn last line (a crash mid-write) is cut off first.
+    auto read = jsonl::repair(path, {}, reader(*c, header));
+    if (!read.ok()) return read.error();
+    c->entries_.clear();  // recording: nothing is replayed
+    c->count_ = 0;
+  }
+  auto file = jsonl::Appender::open(path, header ? jsonl::Appender::Mode::append : jsonl::Appender::Mode::truncate);
+  if (!file.ok()) return make_error(ErrorKind::input, fmt::format("{}: cannot write the cassette: {}", path, std::strerror(errno)));
+  c->file_ = std::move(file).value();
+  if (!header) {
+    if (auto st = c->file_->append_line(fmt::format("{{\"spar_cassette\":{}}}", kVersion)); !st.ok()) return st.error();
+  }
+  return c;
+}
+
+Result<std::shared_ptr<Cassette>> Cassette::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorKind::input, fmt::format("{}: cannot read the cassette: {}", path, std::strerror(errno)));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+Result<std::shared_ptr<Cassette>> Cassette::parse(std::string_view content, const std::string& name) {
+  std::shared_ptr<Cassette> c(new Cassette(name));
+  bool header = false;
+  auto read = jsonl::scan(content, name, {}, reader(*c, header));  // a torn last line is dropped
+  if (!read.ok()) return read.error();
+  if (!header) return make_error(ErrorKind::input, fmt::format("{}: empty cassette (nothing was recorded)", name));
   return c;
 }
 
@@ -195,14 +215,12 @@ void Cassette::record(const std::string& key, const std::string& role, const Req
   if (outcome.ok()) {
     line["reply"] = reply_to_json(outcome.value(), secret);
   } else {
-    line["error"] = ordered_json{{"kind", outcome.error().kind},
-                                 {"message", internal::redact(outcome.error().message, secret)}};
+    const Error& e = outcome.error();
+    line["error"] = ordered_json{{"kind", to_string(e.kind)}, {"message", internal::redact(e.message, secret)}};
+    if (e.http_status) line["error"]["http_status"] = e.http_status;
+    if (e.retry_after_s >= 0) line["error"]["retry_after_s"] = e.retry_after_s;
   }
-  std::string text = line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-  text += '\n';
-  std::lock_guard<std::mutex> lock(mu_);
-  std::fwrite(text.data(), 1, text.size(), file_);
-  std::fflush(file_);
+  (void)file_->append_line(jsonl::to_line(line));  // write(2) of one whole line; the first failure is final
 }
 
 std::optional<Result<Reply>> Cassette::find(const std::string& key) {
@@ -225,7 +243,7 @@ size_t Cassette::size() const {
 
 Status open_cassette(FactoryOptions& options) {
   if (!options.record.empty() && !options.replay.empty()) {
-    return make_error("input", "--record and --replay cannot be used together");
+    return make_error(ErrorKind::input, "--record and --replay cannot be used together");
   }
   if (!options.record.empty()) {
     auto c = Cassette::create(options.record, options.record_append);
@@ -316,7 +334,7 @@ class ReplayClient final : public AgentClient {
     std::optional<Result<Reply>> found = cassette_->find(key);
     Result<Reply> out = found ? std::move(*found)
                               : Result<Reply>(make_error(
-                                    "replay_miss",
+                                    ErrorKind::replay_miss,
                                     fmt::format("no recorded {} reply for {} (request {}) in {}: the scenario, "
                                                 "persona, seed or {} spec changed since it was recorded; record "
                                                 "it again with --record",

@@ -8,7 +8,7 @@
 //   {"key": "<32 hex>", "role": "agent", "session": "retail/refund#2-1f3a", "last": "...",
 //    "reply": {"text": "...", "tool_calls": [{"id", "name", "arguments"}], "truncated": false,
 //              "usage": {"prompt_tokens", "completion_tokens"}, "latency_ms": 12.5, "attempts": 1}}
-//   {"key": ..., "role": ..., "session": ..., "last": ..., "error": {"kind": "http", "message": "..."}}
+//   {"key": ..., "role": ..., "session": ..., "last": ..., "error": {"kind": "http", "message": "...", "http_status"?: 429, "retry_after_s"?: 3}}
 // `key` (exchange_key) is what replay matches on; `session` and `last` (the start of the
 // request's last message) are for people reading the file. Headers, URLs' credentials and API
 // keys are never written: replies and error messages are scrubbed of the model's key.
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "agent/client.h"
+#include "base/jsonl.h"
 
 namespace spar::agent {
 
@@ -71,7 +72,9 @@ class Cassette {
   explicit Cassette(std::string path) : path_(std::move(path)) {}
 
   std::string path_;
-  std::FILE* file_ = nullptr;  // recording
+  static jsonl::Visit reader(Cassette& c, bool& header);
+
+  std::unique_ptr<jsonl::Appender> file_;  // recording
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> entries_;  // replay
   size_t count_ = 0;

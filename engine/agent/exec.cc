@@ -145,7 +145,7 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
                   std::snprintf(secs, sizeof secs, "%g", self->timeout_s_);
                   // The process may answer late and desynchronise the protocol: restart it.
                   self->stop_process(std::chrono::milliseconds(0));
-                  self->finish_front(make_error("timeout", "exec agent gave no reply within " + std::string(secs) + " s"));
+                  self->finish_front(make_error(ErrorKind::timeout, "exec agent gave no reply within " + std::string(secs) + " s"));
                 });
   }
 
@@ -188,7 +188,7 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
         // One line per request: more output is already here, so this reply and the next
         // request's would be out of step. This request fails; the process starts afresh.
         stop_process(std::chrono::milliseconds(0));
-        reply = make_error("protocol", "exec agent wrote more than one line in answer to one request");
+        reply = make_error(ErrorKind::protocol, "exec agent wrote more than one line in answer to one request");
       }
       finish_front(std::move(reply));
       if (generation != generation_ || !proc_) return;  // restarted: the new process has its own events
@@ -207,7 +207,7 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
         if (!tail.empty()) why += ": " + tail;
         stop_process(std::chrono::milliseconds(0));
       }
-      if (in_flight_) finish_front(make_error(open ? "protocol" : "exec", why));
+      if (in_flight_) finish_front(make_error(open ? ErrorKind::protocol : ErrorKind::exec, why));
     }
     if (!in_flight_ && !closed_) pump();
   }
@@ -216,20 +216,20 @@ class ExecAgent : public std::enable_shared_from_this<ExecAgent> {
   Result<Reply> parse_line(const std::string& line, bool* other_session) {
     bool too_deep = false;
     json j = internal::parse_json(line, &too_deep);
-    if (too_deep) return make_error("protocol", internal::too_deep_message("exec agent reply"));
+    if (too_deep) return make_error(ErrorKind::protocol, internal::too_deep_message("exec agent reply"));
     if (j.is_discarded() || !j.is_object()) {
-      return make_error("protocol", "exec agent sent a line that is not a JSON object: " + internal::one_line(line, 80));
+      return make_error(ErrorKind::protocol, "exec agent sent a line that is not a JSON object: " + internal::one_line(line, 80));
     }
     if (auto s = j.find("session_id"); s != j.end() && s->is_string() && *s != queue_.front().session_id) {
       *other_session = true;
-      return make_error("protocol", "reply for another session");
+      return make_error(ErrorKind::protocol, "reply for another session");
     }
     if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
-      return make_error("exec", "exec agent error: " + internal::one_line(e->is_string() ? e->get<std::string>() : dump_json(*e)));
+      return make_error(ErrorKind::exec, "exec agent error: " + internal::one_line(e->is_string() ? e->get<std::string>() : dump_json(*e)));
     }
     Reply reply;
     if (Status s = parse_assistant_message(j, reply); !s) {
-      return make_error("protocol", "exec agent reply: " + s.error().message);
+      return make_error(ErrorKind::protocol, "exec agent reply: " + s.error().message);
     }
     if (auto u = j.find("usage"); u != j.end()) reply.usage = parse_usage(*u);
     reply.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - sent_at_).count();

@@ -18,13 +18,13 @@ Status check_spec_keys(const AgentSpec& spec, std::initializer_list<const char*>
       for (auto list : {required, optional}) {
         for (const char* k : list) expected += (expected.empty() ? "" : ", ") + std::string(k);
       }
-      return make_error("input", "unknown key '" + key + "' for agent kind '" + spec.kind +
+      return make_error(ErrorKind::input, "unknown key '" + key + "' for agent kind '" + spec.kind +
                                      "' (expected " + expected + ")");
     }
   }
   for (const char* k : required) {
     if (spec.get(k).empty()) {
-      return make_error("input", "agent kind '" + spec.kind + "' needs " + k + "=...");
+      return make_error(ErrorKind::input, "agent kind '" + spec.kind + "' needs " + k + "=...");
     }
   }
   return ok_status();
@@ -36,7 +36,7 @@ Result<bool> parse_flag(const AgentSpec& spec, const std::string& key, bool fall
   const std::string& v = it->second;
   if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
   if (v == "0" || v == "false" || v == "no" || v == "off") return false;
-  return make_error("input", "bad value '" + v + "' for " + key + " (expected 1 or 0)");
+  return make_error(ErrorKind::input, "bad value '" + v + "' for " + key + " (expected 1 or 0)");
 }
 
 namespace {
@@ -46,7 +46,7 @@ Result<std::unique_ptr<AgentFactory>> make_kind_factory(const AgentSpec& spec, c
   if (spec.kind == "http") return make_http_factory(spec, options);
   if (spec.kind == "exec") return make_exec_factory(spec, options);
   if (spec.kind == "mock") return make_mock_factory(spec, options);
-  return make_error("input", "unknown agent kind '" + spec.kind + "' (expected mock, openai, http or exec)");
+  return make_error(ErrorKind::input, "unknown agent kind '" + spec.kind + "' (expected mock, openai, http or exec)");
 }
 
 // Wraps every client of an adapter's factory in the layers FactoryOptions asks for.
@@ -130,7 +130,7 @@ Result<std::unique_ptr<AgentFactory>> make_agent_factory(const AgentSpec& spec,
   if (options.cassette && !options.cassette->recording()) {
     if (Status s = check_spec(spec); !s) return s.error();
     if (spec.kind != "mock" && spec.kind != "openai" && spec.kind != "http" && spec.kind != "exec") {
-      return make_error("input", "unknown agent kind '" + spec.kind + "' (expected mock, openai, http or exec)");
+      return make_error(ErrorKind::input, "unknown agent kind '" + spec.kind + "' (expected mock, openai, http or exec)");
     }
     // Streaming decides how interruptions are played, so it must match the recording.
     Result<bool> streaming = spec.kind == "mock"     ? parse_flag(spec, "stream", true)

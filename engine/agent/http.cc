@@ -35,7 +35,7 @@ struct BodyTemplate {
       }
       size_t close = text.find("}}", open + 2);
       if (close == std::string::npos) {
-        return make_error("input", where + ": unterminated placeholder '{{'");
+        return make_error(ErrorKind::input, where + ": unterminated placeholder '{{'");
       }
       std::string name = text.substr(open + 2, close - open - 2);
       Slot slot = name == "session_id" ? Slot::kSessionId
@@ -44,7 +44,7 @@ struct BodyTemplate {
                   : name == "messages" ? Slot::kMessages
                                        : Slot::kNone;
       if (slot == Slot::kNone) {
-        return make_error("input", where + ": unknown placeholder {{" + name +
+        return make_error(ErrorKind::input, where + ": unknown placeholder {{" + name +
                                        "}} (expected session_id, message, seed or messages)");
       }
       t.parts.push_back({text.substr(pos, open - pos), slot});
@@ -123,18 +123,18 @@ class HttpClient final : public AgentClient {
     std::string from = "bad reply from " + transport_.shown_url() + ": ";
     bool too_deep = false;
     json j = internal::parse_json(body, &too_deep);
-    if (too_deep) return make_error("protocol", from + internal::too_deep_message("reply"));
-    if (j.is_discarded()) return make_error("protocol", from + "not valid JSON: " + internal::one_line(body, 80, config_.api_key));
+    if (too_deep) return make_error(ErrorKind::protocol, from + internal::too_deep_message("reply"));
+    if (j.is_discarded()) return make_error(ErrorKind::protocol, from + "not valid JSON: " + internal::one_line(body, 80, config_.api_key));
     try {
       if (!j.contains(config_.reply)) {
-        return make_error("protocol", from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120, config_.api_key));
+        return make_error(ErrorKind::protocol, from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120, config_.api_key));
       }
       const json& v = j.at(config_.reply);
       Reply reply;
       reply.text = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : dump_json(v);
       return reply;
     } catch (const std::exception&) {  // e.g. /a/b through a string
-      return make_error("protocol", from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120, config_.api_key));
+      return make_error(ErrorKind::protocol, from + "no value at " + config_.reply_text + " in " + internal::one_line(body, 120, config_.api_key));
     }
   }
 
@@ -172,10 +172,10 @@ Result<std::unique_ptr<AgentFactory>> make_http_factory(const AgentSpec& spec, c
   std::string text = kDefaultBody;
   std::string source = "default";
   if (!body.empty()) {
-    if (body[0] != '@') return make_error("input", "bad value '" + body + "' for body (expected @path/to/template.json)");
+    if (body[0] != '@') return make_error(ErrorKind::input, "bad value '" + body + "' for body (expected @path/to/template.json)");
     source = body.substr(1);
     std::ifstream in(source, std::ios::binary);
-    if (!in) return make_error("input", "cannot read body template " + source);
+    if (!in) return make_error(ErrorKind::input, "cannot read body template " + source);
     std::ostringstream ss;
     ss << in.rdbuf();
     text = ss.str();
@@ -188,18 +188,18 @@ Result<std::unique_ptr<AgentFactory>> make_http_factory(const AgentSpec& spec, c
   probe.messages.push_back(Message{"user", "probe \"quoted\"\n", {}, "", ""});
   std::string sample = c.body.render(probe);
   if (json::parse(sample, nullptr, false).is_discarded()) {
-    return make_error("input", source + ": body template is not valid JSON once placeholders are filled in");
+    return make_error(ErrorKind::input, source + ": body template is not valid JSON once placeholders are filled in");
   }
 
   c.reply_text = spec.get("reply", "/reply");
   try {
     c.reply = json::json_pointer(c.reply_text);
   } catch (const std::exception&) {
-    return make_error("input", "bad value '" + c.reply_text + "' for reply (expected a JSON pointer such as /reply)");
+    return make_error(ErrorKind::input, "bad value '" + c.reply_text + "' for reply (expected a JSON pointer such as /reply)");
   }
   if (std::string var = spec.get("api_key_env"); !var.empty()) {
     const char* key = std::getenv(var.c_str());
-    if (!key || !*key) return make_error("input", "environment variable " + var + " (api_key_env) is not set");
+    if (!key || !*key) return make_error(ErrorKind::input, "environment variable " + var + " (api_key_env) is not set");
     c.api_key = key;
   }
   return std::unique_ptr<AgentFactory>(std::make_unique<HttpFactory>(std::move(c), source));

@@ -115,7 +115,7 @@ void HttpTransport::post(std::string body, const std::vector<std::string>& extra
   CURL* easy = acquire();
   if (!easy) {
     loop_.post([done = std::move(on_done)] {
-      done(make_error("transport", "cannot create an HTTP request (curl_easy_init failed)"));
+      done(make_error(ErrorKind::transport, "cannot create an HTTP request (curl_easy_init failed)"));
     });
     return;
   }
@@ -179,35 +179,35 @@ void HttpTransport::finish(Call* call, int curl_code) {
   curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
   if (!call->stopped) call->end = Clock::now();
 
-  auto fail = [&](const char* kind, const std::string& message) -> Result<Response> {
+  auto fail = [&](ErrorKind kind, const std::string& message) -> Result<Response> {
     return make_error(kind, internal::redact(message, options_.secret));
   };
   Result<Response> result = Response{};
   if (call->too_big) {
-    result = fail("protocol", "reply from " + shown_url_ + " is larger than " + std::to_string(options_.max_reply_bytes) +
+    result = fail(ErrorKind::protocol, "reply from " + shown_url_ + " is larger than " + std::to_string(options_.max_reply_bytes) +
                                   " bytes (--max-reply-bytes)");
   } else if (call->stopped) {
     result = Response{status, {}, ms_between(call->start, call->end), true};
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%g", options_.timeout_s);
-    result = fail("timeout", "no complete reply from " + shown_url_ + " within " + secs + " s");
+    result = fail(ErrorKind::timeout, "no complete reply from " + shown_url_ + " within " + secs + " s");
   } else if (code != CURLE_OK) {
     std::string why = call->errbuf[0] ? call->errbuf : curl_easy_strerror(code);
-    result = fail("transport", "POST " + shown_url_ + " failed: " + internal::one_line(why, 200, options_.secret));
+    result = fail(ErrorKind::transport, "POST " + shown_url_ + " failed: " + internal::one_line(why, 200, options_.secret));
   } else if (status < 200 || status >= 300) {
     long retry_after = -1;
     curl_header* h = nullptr;
     if (curl_easy_header(call->easy, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value) {
       retry_after = internal::parse_retry_after(h->value, std::time(nullptr));
     }
-    result = fail("http", internal::http_error_message(status, retry_after, shown_url_, call->body, options_.secret));
+    result = internal::http_error(status, retry_after, shown_url_, call->body, options_.secret);
   } else {
     result = Response{status, std::move(call->body), ms_between(call->start, call->end), false};
   }
   if (spdlog::should_log(spdlog::level::trace)) {
     spdlog::trace("POST {} -> {} in {:.1f} ms", shown_url_,
-                  result.ok() ? "HTTP " + std::to_string(status) : result.error().kind + ": " + result.error().message,
+                  result.ok() ? "HTTP " + std::to_string(status) : std::string(to_string(result.error().kind)) + ": " + result.error().message,
                   ms_between(call->start, call->end));
   }
   release(call->easy);

@@ -7,7 +7,7 @@
 //
 // Error kinds: "timeout" (the whole transfer exceeded the timeout), "transport" (connect,
 // reset, TLS, ...), "http" (a non-2xx status; the message quotes the start of the body and
-// carries the Retry-After delay, in the shape of internal::http_error_message).
+// carries the Retry-After delay, made by internal::http_error: Error::http_status and Error::retry_after_s).
 // Messages name the URL without credentials and never contain `Options::secret`.
 //
 // At trace log level each request and response is logged (URL, header names with the

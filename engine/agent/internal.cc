@@ -66,7 +66,9 @@ void redact_cut_tail(std::string& text, std::string_view secret) {
 void redact(Result<Reply>& reply, std::string_view secret) {
   if (secret.empty()) return;
   if (!reply.ok()) {
-    reply = Error{reply.error().kind, redact(reply.error().message, secret)};
+    Error e = reply.error();  // the kind, status and Retry-After stay
+    e.message = redact(e.message, secret);
+    reply = std::move(e);
     return;
   }
   reply->text = redact(std::move(reply->text), secret);
@@ -106,14 +108,17 @@ std::string too_deep_message(std::string_view what) {
   return std::string(what) + " nests JSON deeper than " + std::to_string(kMaxReplyJsonDepth) + " levels";
 }
 
-std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body,
-                               std::string_view secret) {
+Error http_error(long status, long retry_after_s, std::string_view shown_url, std::string_view body,
+                 std::string_view secret) {
   std::string message = "HTTP " + std::to_string(status);
   if (retry_after_s >= 0) message += " (retry after " + std::to_string(retry_after_s) + " s)";
   message += " from ";
   message += shown_url;
   if (!body.empty()) message += ": " + one_line(body, 200, secret);
-  return message;
+  Error e = make_error(ErrorKind::http, std::move(message));
+  e.http_status = static_cast<int>(status);
+  e.retry_after_s = static_cast<double>(retry_after_s);
+  return e;
 }
 
 namespace {
@@ -130,25 +135,6 @@ long digits_at(std::string_view text, size_t at, size_t* end = nullptr) {
 }
 }  // namespace
 
-int http_status(const Error& error) {
-  std::string_view m = error.message;
-  if (error.kind != "http" || m.substr(0, 5) != "HTTP ") return 0;
-  size_t end = 0;
-  long status = digits_at(m, 5, &end);
-  if (end != 8 || (end < m.size() && m[end] != ' ')) return 0;
-  return static_cast<int>(status);
-}
-
-long retry_after_seconds(const Error& error) {
-  if (http_status(error) == 0) return -1;
-  std::string_view m = error.message;
-  constexpr std::string_view kMark = " (retry after ";
-  if (m.substr(8, kMark.size()) != kMark) return -1;
-  size_t end = 0;
-  long seconds = digits_at(m, 8 + kMark.size(), &end);
-  if (m.substr(end, 3) != " s)") return -1;
-  return seconds;
-}
 
 long parse_retry_after(std::string_view value, std::time_t now) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);

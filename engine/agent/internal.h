@@ -53,18 +53,13 @@ json parse_json(std::string_view text, bool* too_deep = nullptr);
 // "<what> nests JSON deeper than 64 levels": the one wording of that protocol error.
 std::string too_deep_message(std::string_view what);
 
-// The message of an "http" error, and the one place its shape is defined:
+// The error of a non-2xx response, and the one place its message is shaped:
 //   "HTTP <status>[ (retry after <N> s)] from <url>[: <start of body>]"
-// The retry layer reads the status and the Retry-After back with the two functions below, so
-// the message stays the only carrier of that information (Error has just kind and message).
-// `retry_after_s` < 0: the response had no usable Retry-After.
-// `secret` is scrubbed from the body before it is cut.
-std::string http_error_message(long status, long retry_after_s, std::string_view shown_url, std::string_view body,
-                               std::string_view secret = {});
-// The status of an "http" error made by http_error_message, or 0 for any other error.
-int http_status(const Error& error);
-// The Retry-After seconds of an "http" error made by http_error_message, or -1.
-long retry_after_seconds(const Error& error);
+// The status and the Retry-After travel as Error::http_status and Error::retry_after_s (the
+// retry layer reads those, never the message). `retry_after_s` < 0: the response had no usable
+// Retry-After. `secret` is scrubbed from the body before it is cut.
+Error http_error(long status, long retry_after_s, std::string_view shown_url, std::string_view body,
+                 std::string_view secret = {});
 
 // A Retry-After header value (delay-seconds or an HTTP-date) as seconds from `now` (>= 0),
 // or -1 when it is neither.

@@ -108,7 +108,7 @@ Result<std::unique_ptr<AgentFactory>> make_mock_factory(const AgentSpec& spec, c
 
   std::string binary = options.mock_binary.empty() ? default_mock_binary() : options.mock_binary;
   if (::access(binary.c_str(), X_OK) != 0) {
-    return make_error("input", "cannot find spar-mock-agent at " + binary +
+    return make_error(ErrorKind::input, "cannot find spar-mock-agent at " + binary +
                                    " (build it, or set SPAR_MOCK_AGENT to its path)");
   }
   // `threads` sizes the server's pool; by default one thread per conversation in flight
@@ -150,7 +150,7 @@ Result<std::unique_ptr<AgentFactory>> make_mock_factory(const AgentSpec& spec, c
     std::string what = died ? "exited (" + proc->status_text() + ")"
                             : "did not print 'listening on http://...' within 10 s";
     std::string tail = internal::one_line(err.size() > 400 ? err.substr(err.size() - 400) : err, 400);
-    return make_error("exec", "spar-mock-agent " + what + (tail.empty() ? "" : ": " + tail));
+    return make_error(ErrorKind::exec, "spar-mock-agent " + what + (tail.empty() ? "" : ": " + tail));
   }
   config->base_url = "http://" + address + "/v1";
   return std::unique_ptr<AgentFactory>(std::make_unique<MockFactory>(std::move(proc), std::move(*config), knobs));

@@ -22,7 +22,7 @@ class OpenAiClient final : public AgentClient {
   void send(Request request, Done done) override {
     std::string body = chat_request_body(request, config_.model, config_.stream, config_.extra);
     auto with_context = [this](Error e) {
-      if (e.kind == "protocol") e.message = "bad reply from " + transport_.shown_url() + ": " + e.message;
+      if (e.kind == ErrorKind::protocol) e.message = "bad reply from " + transport_.shown_url() + ": " + e.message;
       return e;
     };
     std::vector<std::string> headers = internal::attempt_headers(request);
@@ -101,7 +101,7 @@ Result<OpenAiConfig> openai_config_from_spec(const AgentSpec& spec, const Factor
   c.model = spec.get("model");
   c.base_url = spec.get("base_url", c.base_url);
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
-  if (c.base_url.empty()) return make_error("input", "empty base_url in agent spec");
+  if (c.base_url.empty()) return make_error(ErrorKind::input, "empty base_url in agent spec");
   Result<bool> stream = parse_flag(spec, "stream", stream_default);
   if (!stream) return stream.error();
   c.stream = *stream;
@@ -110,13 +110,13 @@ Result<OpenAiConfig> openai_config_from_spec(const AgentSpec& spec, const Factor
   if (std::string v = spec.get("temperature"); !v.empty()) {
     char* end = nullptr;
     double t = std::strtod(v.c_str(), &end);
-    if (*end != '\0') return make_error("input", "bad value '" + v + "' for temperature (expected a number)");
+    if (*end != '\0') return make_error(ErrorKind::input, "bad value '" + v + "' for temperature (expected a number)");
     c.extra["temperature"] = t;
   }
   if (std::string v = spec.get("max_tokens"); !v.empty()) {
     char* end = nullptr;
     long n = std::strtol(v.c_str(), &end, 10);
-    if (*end != '\0' || n <= 0) return make_error("input", "bad value '" + v + "' for max_tokens (expected a positive integer)");
+    if (*end != '\0' || n <= 0) return make_error(ErrorKind::input, "bad value '" + v + "' for max_tokens (expected a positive integer)");
     c.extra["max_tokens"] = n;
   }
   return c;
@@ -135,7 +135,7 @@ Result<std::unique_ptr<AgentFactory>> make_openai_factory(const AgentSpec& spec,
   if (!var.empty()) {
     const char* key = std::getenv(var.c_str());
     if (!key || !*key) {
-      return make_error("input", "environment variable " + var + " (api_key_env) is not set");
+      return make_error(ErrorKind::input, "environment variable " + var + " (api_key_env) is not set");
     }
     config->api_key = key;
     source = "$" + var;

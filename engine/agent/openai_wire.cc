@@ -9,7 +9,7 @@ namespace spar::agent {
 
 namespace {
 
-Error protocol(std::string message) { return make_error("protocol", std::move(message)); }
+Error protocol(std::string message) { return make_error(ErrorKind::protocol, std::move(message)); }
 
 const json* member(const json& object, const char* key) {
   if (!object.is_object()) return nullptr;

@@ -10,10 +10,10 @@
 namespace spar::agent {
 
 bool is_retryable(const Error& error, int protocol_retries) {
-  if (error.kind == "transport" || error.kind == "timeout") return true;
-  if (error.kind == "protocol") return protocol_retries < 1;
-  if (error.kind == "http") {
-    int status = internal::http_status(error);
+  if (error.kind == ErrorKind::transport || error.kind == ErrorKind::timeout) return true;
+  if (error.kind == ErrorKind::protocol) return protocol_retries < 1;
+  if (error.kind == ErrorKind::http) {
+    int status = error.http_status;
     return status == 429 || (status >= 500 && status <= 599);
   }
   return false;
@@ -29,10 +29,10 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int next_atte
 
 std::chrono::milliseconds retry_delay(const RetryPolicy& policy, const Error& error, int next_attempt,
                                       uint64_t key) {
-  int status = internal::http_status(error);
-  long after = internal::retry_after_seconds(error);
+  int status = error.http_status;
+  double after = error.retry_after_s;
   if ((status == 429 || status == 503) && after >= 0) {
-    double seconds = std::min(static_cast<double>(after), std::max(0.0, policy.max_retry_after_s));
+    double seconds = std::min(after, std::max(0.0, policy.max_retry_after_s));
     return std::chrono::milliseconds(std::llround(seconds * 1000));
   }
   return backoff_delay(policy, next_attempt, key);
@@ -85,10 +85,10 @@ class RetryingClient final : public AgentClient {
       if (op->attempts > 1) error.message += " (after " + std::to_string(op->attempts) + " attempts)";
       return op->done(std::move(error));
     }
-    if (error.kind == "protocol") ++op->protocol_retries;
+    if (error.kind == ErrorKind::protocol) ++op->protocol_retries;
     auto delay = retry_delay(policy_, error, op->attempts + 1, op->key);
     spdlog::debug("{}: attempt {} failed ({}), retrying in {} ms: {}", op->request.session_id, op->attempts,
-                  error.kind, delay.count(), error.message);
+                  to_string(error.kind), delay.count(), error.message);
     std::weak_ptr<bool> alive = alive_;
     loop_.after(delay, [this, alive, op] {
       if (auto a = alive.lock(); a && *a) attempt(op);

@@ -3,7 +3,7 @@
 //
 // What is retried (at most `retries` more attempts per request):
 //   - "transport" (connect refused, connection reset, TLS...) and "timeout";
-//   - "http" with status 429 or 5xx; every other status (400, 401, 404, ...) is final;
+//   - "http" with Error::http_status 429 or 5xx; every other status (400, 401, ...) is final;
 //   - "protocol" (a malformed body or stream) once: a flaky proxy or server is worth one more
 //     try, an agent that always answers garbage is not worth more.
 // Everything else ("exec", "input", "replay_miss", ...) is final at once.

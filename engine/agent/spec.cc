@@ -15,14 +15,14 @@ std::string AgentSpec::get(const std::string& key, const std::string& fallback) 
 // included, so commands need no escaping (put it last).
 Result<AgentSpec> parse_agent_spec(std::string_view text) {
   auto bad = [&](const std::string& why) {
-    return make_error("input", "bad agent spec '" + redact_agent_spec(text) + "': " + why);
+    return make_error(ErrorKind::input, "bad agent spec '" + redact_agent_spec(text) + "': " + why);
   };
-  if (text.empty()) return make_error("input", "empty agent spec (expected KIND[:key=value,...])");
+  if (text.empty()) return make_error(ErrorKind::input, "empty agent spec (expected KIND[:key=value,...])");
   AgentSpec spec;
   size_t colon = text.find(':');
   spec.kind = std::string(text.substr(0, colon));
   if (spec.kind != "mock" && spec.kind != "openai" && spec.kind != "http" && spec.kind != "exec") {
-    return make_error("input", "unknown agent kind '" + spec.kind + "' (expected mock, openai, http or exec)");
+    return make_error(ErrorKind::input, "unknown agent kind '" + spec.kind + "' (expected mock, openai, http or exec)");
   }
   if (colon == std::string_view::npos) return spec;
   std::string_view rest = text.substr(colon + 1);

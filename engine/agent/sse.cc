@@ -126,7 +126,7 @@ size_t find_eol(std::string_view bytes) {
 }  // namespace
 
 Status SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
-  if (!error_.empty()) return make_error("protocol", error_);
+  if (!error_.empty()) return make_error(ErrorKind::protocol, error_);
   if (at_start_ && !bytes.empty()) {
     // Skip a UTF-8 BOM, which may itself arrive split across chunks.
     static constexpr std::string_view kBom = "\xEF\xBB\xBF";
@@ -151,7 +151,7 @@ Status SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
     if (eol == std::string_view::npos) {
       if (line_.size() + bytes.size() > max_line_) {
         error_ = "event stream line longer than " + std::to_string(max_line_) + " bytes";
-        return make_error("protocol", error_);
+        return make_error(ErrorKind::protocol, error_);
       }
       line_ += bytes;
       break;
@@ -170,7 +170,7 @@ Status SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
 }
 
 Status SseParser::finish(std::vector<SseEvent>& out) {
-  if (!error_.empty()) return make_error("protocol", error_);
+  if (!error_.empty()) return make_error(ErrorKind::protocol, error_);
   if (!line_.empty()) {
     std::string last = std::move(line_);
     line_.clear();
@@ -213,7 +213,7 @@ void SseParser::dispatch(std::vector<SseEvent>& out) {
 // ---- ChatStream ---------------------------------------------------------------------------
 
 Status ChatStream::feed(std::string_view bytes) {
-  if (!error_.empty()) return make_error("protocol", error_);
+  if (!error_.empty()) return make_error(ErrorKind::protocol, error_);
   if (cut_ || bytes.empty()) return ok_status();
   if (chunks_ == 0 && raw_.size() < kRawKeep) raw_.append(bytes.substr(0, kRawKeep - raw_.size()));
   events_.clear();
@@ -244,24 +244,24 @@ Status ChatStream::on_event(const SseEvent& event) {
   }
   bool too_deep = false;
   json chunk = internal::parse_json(event.data, &too_deep);
-  if (too_deep) return make_error("protocol", internal::too_deep_message("stream chunk"));
+  if (too_deep) return make_error(ErrorKind::protocol, internal::too_deep_message("stream chunk"));
   if (chunk.is_discarded()) {
-    return make_error("protocol", "malformed stream chunk: " + internal::one_line(event.data, 80, secret_));
+    return make_error(ErrorKind::protocol, "malformed stream chunk: " + internal::one_line(event.data, 80, secret_));
   }
   try {
     return on_chunk(chunk);
   } catch (const std::exception& e) {  // defensive: on_chunk checks every type it reads
-    return make_error("protocol", std::string("malformed stream chunk: ") + e.what());
+    return make_error(ErrorKind::protocol, std::string("malformed stream chunk: ") + e.what());
   }
 }
 
 Status ChatStream::on_chunk(const json& chunk) {
-  if (!chunk.is_object()) return make_error("protocol", "stream chunk is not a JSON object");
+  if (!chunk.is_object()) return make_error(ErrorKind::protocol, "stream chunk is not a JSON object");
   if (auto err = chunk.find("error"); err != chunk.end() && !err->is_null()) {
     std::string text = err->is_object() && err->contains("message") && (*err)["message"].is_string()
                            ? (*err)["message"].get<std::string>()
                            : dump_json(*err);
-    return make_error("protocol", "agent stream error: " + internal::one_line(text, 200, secret_));
+    return make_error(ErrorKind::protocol, "agent stream error: " + internal::one_line(text, 200, secret_));
   }
   if (auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object()) {
     reply_.usage = parse_usage(*usage);
@@ -269,26 +269,26 @@ Status ChatStream::on_chunk(const json& chunk) {
   auto choices = chunk.find("choices");
   if (choices == chunk.end() || !choices->is_array() || choices->empty()) return ok_status();
   const json& choice = (*choices)[0];
-  if (!choice.is_object()) return make_error("protocol", "stream choice is not a JSON object");
+  if (!choice.is_object()) return make_error(ErrorKind::protocol, "stream choice is not a JSON object");
   auto delta = choice.find("delta");
   if (delta == choice.end() || delta->is_null()) return ok_status();
-  if (!delta->is_object()) return make_error("protocol", "stream delta is not a JSON object");
+  if (!delta->is_object()) return make_error(ErrorKind::protocol, "stream delta is not a JSON object");
 
   if (auto content = delta->find("content"); content != delta->end() && !content->is_null()) {
-    if (!content->is_string()) return make_error("protocol", "stream delta content is not a string");
+    if (!content->is_string()) return make_error(ErrorKind::protocol, "stream delta content is not a string");
     append_text(content->get_ref<const std::string&>());
     if (cut_) return ok_status();
   }
   auto calls = delta->find("tool_calls");
   if (calls == delta->end() || calls->is_null()) return ok_status();
-  if (!calls->is_array()) return make_error("protocol", "stream delta tool_calls is not an array");
+  if (!calls->is_array()) return make_error(ErrorKind::protocol, "stream delta tool_calls is not an array");
   for (size_t i = 0; i < calls->size(); ++i) {
     const json& d = (*calls)[i];
-    if (!d.is_object()) return make_error("protocol", "stream tool_call delta is not a JSON object");
+    if (!d.is_object()) return make_error(ErrorKind::protocol, "stream tool_call delta is not a JSON object");
     int64_t index = static_cast<int64_t>(i);
     if (auto ix = d.find("index"); ix != d.end() && ix->is_number_integer()) index = ix->get<int64_t>();
     if (!calls_.count(index) && calls_.size() >= kMaxToolCalls) {
-      return make_error("protocol", "too many tool calls in stream");
+      return make_error(ErrorKind::protocol, "too many tool calls in stream");
     }
     ToolCall& call = calls_[index];
     if (auto id = d.find("id"); id != d.end() && id->is_string() && !id->get_ref<const std::string&>().empty()) {
@@ -296,7 +296,7 @@ Status ChatStream::on_chunk(const json& chunk) {
     }
     auto fn = d.find("function");
     if (fn == d.end() || fn->is_null()) continue;
-    if (!fn->is_object()) return make_error("protocol", "stream tool_call function is not a JSON object");
+    if (!fn->is_object()) return make_error(ErrorKind::protocol, "stream tool_call function is not a JSON object");
     if (auto name = fn->find("name"); name != fn->end() && name->is_string()) {
       call.name += name->get_ref<const std::string&>();
     }
@@ -322,7 +322,7 @@ void ChatStream::append_text(std::string_view delta) {
 }
 
 Result<Reply> ChatStream::finish() {
-  if (!error_.empty()) return make_error("protocol", error_);
+  if (!error_.empty()) return make_error(ErrorKind::protocol, error_);
   if (!cut_ && !done_) {
     events_.clear();
     if (Status s = sse_.finish(events_); !s) return s.error();
@@ -339,17 +339,17 @@ Result<Reply> ChatStream::finish() {
     // No event at all: perhaps a server that ignored `stream: true` and sent plain JSON.
     bool too_deep = false;
     json body = internal::parse_json(raw_, &too_deep);
-    if (too_deep) return make_error("protocol", internal::too_deep_message("reply"));
+    if (too_deep) return make_error(ErrorKind::protocol, internal::too_deep_message("reply"));
     if (!body.is_discarded() && body.is_object()) return parse_chat_response(body, secret_);
   }
   if (!done_) {
-    return make_error("protocol", chunks_ == 0 ? "empty event stream (expected data: lines)"
+    return make_error(ErrorKind::protocol, chunks_ == 0 ? "empty event stream (expected data: lines)"
                                                : "event stream ended without [DONE]");
   }
   Reply reply = std::move(reply_);
   int i = 0;
   for (auto& [index, call] : calls_) {
-    if (call.name.empty()) return make_error("protocol", "stream tool call without a function name");
+    if (call.name.empty()) return make_error(ErrorKind::protocol, "stream tool call without a function name");
     if (call.id.empty()) call.id = "call_" + std::to_string(i);
     reply.tool_calls.push_back(std::move(call));
     ++i;

@@ -86,7 +86,7 @@ int start_reaper(pid_t pgid) {
 }  // namespace
 
 Result<std::unique_ptr<Subprocess>> Subprocess::spawn(const std::vector<std::string>& argv) {
-  if (argv.empty()) return make_error("exec", "nothing to run");
+  if (argv.empty()) return make_error(ErrorKind::exec, "nothing to run");
   std::string path = resolve(argv[0]);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -103,14 +103,14 @@ Result<std::unique_ptr<Subprocess>> Subprocess::spawn(const std::vector<std::str
       ::pipe2(report, O_CLOEXEC)) {
     int e = errno;
     close_all();
-    return make_error("exec", std::string("cannot create pipes: ") + std::strerror(e));
+    return make_error(ErrorKind::exec, std::string("cannot create pipes: ") + std::strerror(e));
   }
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     int e = errno;
     close_all();
-    return make_error("exec", std::string("cannot fork: ") + std::strerror(e));
+    return make_error(ErrorKind::exec, std::string("cannot fork: ") + std::strerror(e));
   }
   if (pid == 0) {
     // Child: async-signal-safe calls only.
@@ -149,7 +149,7 @@ Result<std::unique_ptr<Subprocess>> Subprocess::spawn(const std::vector<std::str
     int status = 0;
     ::waitpid(pid, &status, 0);
     close_all();
-    return make_error("exec", "cannot run " + path + ": " + std::strerror(exec_errno));
+    return make_error(ErrorKind::exec, "cannot run " + path + ": " + std::strerror(exec_errno));
   }
   auto p = std::unique_ptr<Subprocess>(new Subprocess());
   p->pid_ = pid;

@@ -60,9 +60,10 @@ struct Reply {
   int attempts = 1;        // requests made to get this reply (> 1 after retries)
 };
 
-// Error kinds an adapter reports (Error::kind): "transport" (connect, reset), "timeout",
-// "http" (non-2xx status), "protocol" (malformed JSON or SSE), "input" (bad spec), "exec",
-// "replay_miss" (--replay found no recorded reply for the request).
+// Error kinds an adapter reports (Error::kind, base/result.h): transport (connect, reset),
+// timeout, http (non-2xx status, with Error::http_status and Error::retry_after_s), protocol
+// (malformed JSON or SSE), input (bad spec), exec, replay_miss (--replay found no recorded
+// reply for the request).
 
 // Message <-> OpenAI JSON, shared by the adapters and the mock agent.
 json to_openai(const Message& m);

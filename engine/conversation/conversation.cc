@@ -117,7 +117,11 @@ void Conversation::write_with_user_model(persona::Action action) {
   }
   record_["usage"]["user_model_requests"] = record_["usage"]["user_model_requests"].get<int64_t>() + 1;
   user_model_->send(std::move(req), [this, action = std::move(action)](Result<agent::Reply> reply) mutable {
-    if (!reply.ok()) return fail(Error{reply.error().kind, "user model: " + reply.error().message});
+    if (!reply.ok()) {
+      Error e = reply.error();
+      e.message = "user model: " + e.message;
+      return fail(std::move(e));
+    }
     std::string text = reply->text;
     auto first = text.find_first_not_of(" \t\r\n\"");
     auto last = text.find_last_not_of(" \t\r\n\"");
@@ -262,7 +266,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
   };
   auto pending = std::make_shared<Pending>();
   int repeats = std::max(1, judge_->repeats);
-  pending->results.assign(static_cast<size_t>(repeats), Result<json>(make_error("judge", "not judged")));
+  pending->results.assign(static_cast<size_t>(repeats), Result<json>(make_error(ErrorKind::judge, "not judged")));
   auto finish_window = [this, checkpoint, pending, then] {
     judgements_[std::to_string(checkpoint)] =
         combine_judgements(pending->results, pending->cached, judge_->flaky_spread);
@@ -288,7 +292,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
     std::string key = judge_cache_key(judge_->identity, req);
     judge_->client->send(std::move(req), [this, i = i, key, pending, finish_window](Result<agent::Reply> reply) {
       if (!reply.ok()) {
-        pending->results[static_cast<size_t>(i)] = Error{"judge", "judge request failed: " + reply.error().message};
+        pending->results[static_cast<size_t>(i)] = Error{ErrorKind::judge, "judge request failed: " + reply.error().message};
       } else {
         auto parsed = parse_judgement(reply->text);
         if (parsed.ok() && judge_->cache) judge_->cache->put(key, reply->text);
@@ -331,8 +335,10 @@ void Conversation::finish(const std::string& ended) {
 void Conversation::fail(const Error& error) {
   if (done_) return;
   done_ = true;
-  record_["ended"] = record::ended_for_error(error.kind);
-  record_["error"] = {{"kind", error.kind}, {"message", error.message}};
+  record_["ended"] = record::ended_for_error(to_string(error.kind));
+  record_["error"] = {{"kind", to_string(error.kind)}, {"message", error.message}};
+  if (error.http_status) record_["error"]["http_status"] = error.http_status;
+  if (error.retry_after_s >= 0) record_["error"]["retry_after_s"] = error.retry_after_s;
   hand_over();
 }
 

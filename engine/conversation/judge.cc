@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "base/json_depth.h"
+#include "base/jsonl.h"
 #include "base/seed.h"
 
 namespace spar::conversation {
@@ -24,21 +25,24 @@ constexpr const char* kJudgeSystem =
 Result<std::unique_ptr<JudgeCache>> JudgeCache::open(const std::string& path) {
   std::unique_ptr<JudgeCache> cache(new JudgeCache());
   if (path.empty()) return cache;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) {
-    json entry = parse_json_bounded(line);
-    if (entry.is_object() && entry["key"].is_string() && entry["reply"].is_string()) {
-      cache->entries_[entry["key"]] = entry["reply"];
+  // A cache is only an optimisation: a bad line is skipped with a warning (it costs one judge
+  // call again), and a torn last line is cut so the next entry starts on a line of its own.
+  auto read = jsonl::repair(path, {jsonl::OnBad::skip, ""}, [&](json&& entry, size_t, int) -> Status {
+    if (!entry["key"].is_string() || !entry["reply"].is_string()) {
+      return make_error(ErrorKind::input, "not a judge cache entry {\"key\", \"reply\"}");
     }
-  }
-  cache->file_ = std::fopen(path.c_str(), "ab");
-  if (!cache->file_) return make_error("input", fmt::format("{}: cannot open the judge cache for writing", path));
+    cache->entries_[entry["key"]] = entry["reply"];
+    return Ok{};
+  });
+  if (!read.ok()) return read.error();
+  if (read->dropped_torn_line) spdlog::warn("{}: dropped a torn last line", path);
+  auto file = jsonl::Appender::open(path, jsonl::Appender::Mode::append);
+  if (!file.ok()) return make_error(ErrorKind::input, fmt::format("{}: cannot open the judge cache for writing", path));
+  cache->file_ = std::move(file).value();
   return cache;
 }
 
-JudgeCache::~JudgeCache() {
-  if (file_) std::fclose(file_);
-}
+JudgeCache::~JudgeCache() = default;
 
 std::optional<std::string> JudgeCache::get(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -50,9 +54,7 @@ std::optional<std::string> JudgeCache::get(const std::string& key) {
 void JudgeCache::put(const std::string& key, const std::string& reply) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!entries_.emplace(key, reply).second || !file_) return;
-  std::string line = json{{"key", key}, {"reply", reply}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  std::fwrite(line.data(), 1, line.size(), file_);
-  std::fflush(file_);
+  (void)file_->append(json{{"key", key}, {"reply", reply}});  // a failed write only costs a judge call later
 }
 
 agent::Request build_judge_request(const std::string& rubric, const json& transcript, int from_turn, int to_turn,
@@ -101,13 +103,13 @@ Result<json> parse_judgement(const std::string& text) {
   }
   json j = parse_json_bounded(t);
   if (j.is_discarded() || !j.is_object()) {
-    return make_error("judge", fmt::format("the judge did not answer with a JSON object: {:.120}", text));
+    return make_error(ErrorKind::judge, fmt::format("the judge did not answer with a JSON object: {:.120}", text));
   }
   if (!j.contains("score") || !j["score"].is_number()) {
-    return make_error("judge", "the judge's JSON has no numeric \"score\"");
+    return make_error(ErrorKind::judge, "the judge's JSON has no numeric \"score\"");
   }
   double score = j["score"].get<double>();
-  if (score < 0 || score > 1) return make_error("judge", fmt::format("the judge's score {} is outside [0, 1]", score));
+  if (score < 0 || score > 1) return make_error(ErrorKind::judge, fmt::format("the judge's score {} is outside [0, 1]", score));
   const json& reason = j["reason"];  // any type the judge chose: only a string is kept
   return json{{"score", score}, {"reason", reason.is_string() ? reason.get<std::string>() : ""}};
 }

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/client.h"
+#include "base/jsonl.h"
 #include "base/result.h"
 
 namespace spar::conversation {
@@ -35,7 +36,7 @@ class JudgeCache {
   JudgeCache() = default;
   std::mutex mu_;
   std::map<std::string, std::string> entries_;
-  std::FILE* file_ = nullptr;
+  std::unique_ptr<jsonl::Appender> file_;
 };
 
 // What a conversation needs to judge its windows. Not owned by the conversation.

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Error input(std::string message) { return make_error("input", std::move(message)); }
+Error input(std::string message) { return make_error(ErrorKind::input, std::move(message)); }
 
 // Parses one JSON document; the error names the line of the file it starts on (`first_line`)
 // plus the line inside it where parsing failed.
@@ -429,7 +429,7 @@ Result<ImportOutcome> import_files(const std::vector<std::string>& files, const 
     return st.error();
   }
   fs::rename(tmp, outcome.results_path, ec);
-  if (ec) return make_error("io", fmt::format("{}: cannot write: {}", outcome.results_path, ec.message()));
+  if (ec) return make_error(ErrorKind::io, fmt::format("{}: cannot write: {}", outcome.results_path, ec.message()));
   return outcome;
 }
 

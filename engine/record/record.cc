@@ -1,5 +1,7 @@
 #include "record/record.h"
 
+#include "base/result.h"
+
 namespace spar::record {
 
 namespace {
@@ -45,8 +47,8 @@ json other_fields(const json& j, std::initializer_list<const char*> known) {
 
 }  // namespace
 
-std::string ended_for_error(const std::string& kind) {
-  return kind == "script" ? ended::kScriptError : ended::kAgentError;
+std::string ended_for_error(std::string_view kind) {
+  return kind == to_string(ErrorKind::script) ? ended::kScriptError : ended::kAgentError;
 }
 
 void to_json(json& j, const ToolCall& c) { j = {{"id", c.id}, {"name", c.name}, {"arguments", c.arguments}}; }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -119,7 +120,7 @@ struct Record {
 
 // The `ended` value for an error of this kind: kind "script" is a script error, every other
 // kind an agent error.
-std::string ended_for_error(const std::string& kind);
+std::string ended_for_error(std::string_view kind);
 
 // Exactly the v1 layout. Optional members that are unset are written as null where the layout
 // has the key always (scenario_path, persona, seed, error, max_turns) and left out otherwise.

@@ -15,7 +15,7 @@ namespace spar::record {
 
 namespace {
 
-Error input(std::string message) { return make_error("input", std::move(message)); }
+Error input(std::string message) { return make_error(ErrorKind::input, std::move(message)); }
 
 bool lua_identifier(const std::string& s) {
   static const std::set<std::string> keywords = {

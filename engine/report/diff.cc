@@ -23,7 +23,7 @@ Result<json> load_summary(const std::string& path) {
   fs::path summary = fs::is_directory(p, ec) ? p / "summary.json" : p;
   if (fs::is_regular_file(summary, ec)) {
     json s = read_json_file(summary.string());
-    if (s.is_discarded() || !s.is_object()) return make_error("input", fmt::format("{}: not a summary", summary.string()));
+    if (s.is_discarded() || !s.is_object()) return make_error(ErrorKind::input, fmt::format("{}: not a summary", summary.string()));
     return s;
   }
   if (fs::is_directory(p, ec)) {
@@ -31,7 +31,7 @@ Result<json> load_summary(const std::string& path) {
     if (!read.ok()) return read.error();
     return score::summarize(read->records);
   }
-  return make_error("input", fmt::format("{}: no such run folder or summary", path));
+  return make_error(ErrorKind::input, fmt::format("{}: no such run folder or summary", path));
 }
 
 Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions& options) {

@@ -45,7 +45,7 @@ Result<std::unique_ptr<Db>> open_db(const std::string& path, bool create) {
   auto d = std::make_unique<Db>();
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &d->db, flags, nullptr) != SQLITE_OK) {
-    return make_error("input", fmt::format("{}: cannot open the history database: {}", path,
+    return make_error(ErrorKind::input, fmt::format("{}: cannot open the history database: {}", path,
                                            d->db ? sqlite3_errmsg(d->db) : "out of memory"));
   }
   sqlite3_busy_timeout(d->db, 10000);
@@ -53,7 +53,7 @@ Result<std::unique_ptr<Db>> open_db(const std::string& path, bool create) {
   if (sqlite3_exec(d->db, kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "?";
     sqlite3_free(err);
-    return make_error("input", fmt::format("{}: {}", path, msg));
+    return make_error(ErrorKind::input, fmt::format("{}: {}", path, msg));
   }
   return d;
 }
@@ -110,7 +110,7 @@ Status record_history(const std::string& db_path, const std::string& out_dir, co
   if (sqlite3_step(run.s) != SQLITE_DONE) {
     std::string msg = sqlite3_errmsg(db);
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    return make_error("io", fmt::format("{}: cannot record the run: {}", db_path, msg));
+    return make_error(ErrorKind::io, fmt::format("{}: cannot record the run: {}", db_path, msg));
   }
   sqlite3_int64 run_id = sqlite3_last_insert_rowid(db);
 
@@ -132,7 +132,7 @@ Status record_history(const std::string& db_path, const std::string& out_dir, co
     for (const auto& key : metric_keys(s, false)) put(id, key);
   }
   if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return make_error("io", fmt::format("{}: cannot record the run: {}", db_path, sqlite3_errmsg(db)));
+    return make_error(ErrorKind::io, fmt::format("{}: cannot record the run: {}", db_path, sqlite3_errmsg(db)));
   }
   return Ok{};
 }
@@ -140,7 +140,7 @@ Status record_history(const std::string& db_path, const std::string& out_dir, co
 Result<std::string> history_table(const std::string& db_path, const HistoryQuery& q) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(db_path, ec)) {
-    return make_error("input", fmt::format("{}: no run history yet (spar run records each run there)", db_path));
+    return make_error(ErrorKind::input, fmt::format("{}: no run history yet (spar run records each run there)", db_path));
   }
   auto d = open_db(db_path, false);
   if (!d.ok()) return d.error();
@@ -168,7 +168,7 @@ Result<std::string> history_table(const std::string& db_path, const HistoryQuery
     rows.push_back({sqlite3_column_int64(runs.s, 0), text(1), text(2), sqlite3_column_int(runs.s, 3),
                     sqlite3_column_int(runs.s, 4), {}});
   }
-  if (rows.empty()) return make_error("input", fmt::format("{}: no runs recorded", db_path));
+  if (rows.empty()) return make_error(ErrorKind::input, fmt::format("{}: no runs recorded", db_path));
 
   Stmt vals;
   sqlite3_prepare_v2(db, "SELECT metric, value FROM metrics WHERE run_id = ? AND scenario = ?", -1, &vals.s, nullptr);

@@ -22,18 +22,18 @@ namespace spar::report {
 Status write_file_atomic(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return make_error("io", fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
+  if (!f) return make_error(ErrorKind::io, fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
   // fwrite buffers: a full disk may show only in fclose's flush, so both are checked, and the
   // first errno is the reason given ("summary.json: No space left on device").
   int error = std::fwrite(text.data(), 1, text.size(), f) == text.size() ? 0 : errno;
   if (std::fclose(f) != 0 && error == 0) error = errno;
   if (error != 0) {
     std::remove(tmp.c_str());
-    return make_error("io", fmt::format("{}: {}", path, std::strerror(error)));
+    return make_error(ErrorKind::io, fmt::format("{}: {}", path, std::strerror(error)));
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error("io", fmt::format("{}: cannot write: {}", path, ec.message()));
+  if (ec) return make_error(ErrorKind::io, fmt::format("{}: cannot write: {}", path, ec.message()));
   return Ok{};
 }
 
@@ -50,7 +50,7 @@ Result<score::Price> parse_price(const std::string& text) {
     bool number = eq != std::string::npos && end != part.c_str() + eq + 1 && *end == '\0' && value >= 0;
     std::string key = part.substr(0, eq);
     if (!number || (key != "prompt" && key != "completion")) {
-      return make_error("input", fmt::format("expected prompt=USD,completion=USD per million tokens, got '{}'", text));
+      return make_error(ErrorKind::input, fmt::format("expected prompt=USD,completion=USD per million tokens, got '{}'", text));
     }
     (key == "prompt" ? price.prompt_per_million : price.completion_per_million) = value;
     (key == "prompt" ? prompt : completion) = true;
@@ -58,7 +58,7 @@ Result<score::Price> parse_price(const std::string& text) {
     start = comma + 1;
   }
   if (!prompt || !completion) {
-    return make_error("input", fmt::format("give both prompt= and completion=, got '{}'", text));
+    return make_error(ErrorKind::input, fmt::format("give both prompt= and completion=, got '{}'", text));
   }
   return price;
 }

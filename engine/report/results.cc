@@ -1,8 +1,5 @@
 #include "report/results.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,39 +8,22 @@
 #include <fmt/format.h>
 
 #include "base/json_depth.h"
+#include "base/jsonl.h"
 #include "record/record.h"
 
 namespace spar::report {
 
-std::string to_line(const json& record) { return record.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string to_line(const json& record) { return jsonl::to_line(record); }
 
 Result<std::unique_ptr<ResultsWriter>> ResultsWriter::open(const std::string& path, bool truncate) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0644);
-  if (fd < 0) return make_error("input", fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
-  return std::unique_ptr<ResultsWriter>(new ResultsWriter(fd, path));
+  auto out = jsonl::Appender::open(path, truncate ? jsonl::Appender::Mode::truncate : jsonl::Appender::Mode::append);
+  if (!out.ok()) return out.error();
+  return std::unique_ptr<ResultsWriter>(new ResultsWriter(std::move(out).value()));
 }
 
-ResultsWriter::~ResultsWriter() {
-  if (fd_ >= 0) ::close(fd_);
-}
+ResultsWriter::~ResultsWriter() = default;
 
-Status ResultsWriter::append(const json& record) {
-  std::string line = to_line(record);
-  line += '\n';
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!failed_.ok()) return failed_;
-  std::string_view left = line;
-  while (!left.empty()) {
-    ssize_t n = ::write(fd_, left.data(), left.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      failed_ = make_error("io", fmt::format("{}: {}", path_, n < 0 ? std::strerror(errno) : "write failed"));
-      return failed_;
-    }
-    left.remove_prefix(static_cast<size_t>(n));
-  }
-  return Ok{};
-}
+Status ResultsWriter::append(const json& record) { return out_->append(record); }
 
 namespace {
 // The record fields that readers take for granted, when present and not null, must have their
@@ -78,58 +58,46 @@ const char* wrong_type(const json& r) {
 }
 }  // namespace
 
-Result<ReadResults> parse_results(std::string_view content, const std::string& name, bool drop_transcripts) {
-  ReadResults out;
-  size_t pos = 0;
-  int line_no = 0;
-  while (pos < content.size()) {
-    size_t nl = content.find('\n', pos);
-    bool last_unterminated = nl == std::string_view::npos;
-    std::string_view line = content.substr(pos, last_unterminated ? std::string_view::npos : nl - pos);
-    size_t next = last_unterminated ? content.size() : nl + 1;
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
-      pos = next;
-      if (!last_unterminated) out.intact_bytes = pos;
-      continue;
-    }
-    if (json_nests_deeper_than(line)) {
-      // Never built into a tree: copying or printing it would recurse past the stack.
-      return make_error("input", fmt::format("{}:{}: malformed record: nested deeper than {} levels", name, line_no,
-                                             kMaxJsonDepth));
-    }
-    json record = json::parse(line, nullptr, false);
-    if (record.is_discarded() || !record.is_object()) {
-      if (last_unterminated) {
-        out.dropped_torn_line = true;
-        break;
-      }
-      return make_error("input", fmt::format("{}:{}: malformed record: not a JSON object", name, line_no));
-    }
+namespace {
+const jsonl::ReadOptions kResultsRead{jsonl::OnBad::error, "malformed record: "};
+
+// Each line as a record of `out`, checked (a bad one is an error naming its line).
+jsonl::Visit collect(ReadResults& out, bool drop_transcripts) {
+  return [&out, drop_transcripts](json&& record, size_t offset, int line) -> Status {
     if (!record.contains("scenario") || !record["scenario"].is_string()) {
-      return make_error("input", fmt::format("{}:{}: malformed record: missing \"scenario\"", name, line_no));
+      return make_error(ErrorKind::input, "missing \"scenario\"");
     }
-    if (const char* why = wrong_type(record)) {
-      return make_error("input", fmt::format("{}:{}: malformed record: {}", name, line_no, why));
-    }
+    if (const char* why = wrong_type(record)) return make_error(ErrorKind::input, why);
     // Records an older spar wrote are read in today's layout (verdicts under "score").
     record = record::upgrade_v0(std::move(record));
     if (record.contains("score") && !record["score"].is_null() && !record["score"].value("pass", json()).is_boolean()) {
-      return make_error("input", fmt::format("{}:{}: malformed record: \"score.pass\" is not true or false", name, line_no));
+      return make_error(ErrorKind::input, "\"score.pass\" is not true or false");
     }
     if (drop_transcripts) record.erase("transcript");
     out.records.push_back(std::move(record));
-    out.offsets.push_back(pos);
-    out.lines.push_back(line_no);
-    pos = next;
-    out.intact_bytes = pos;
-  }
+    out.offsets.push_back(offset);
+    out.lines.push_back(line);
+    return Ok{};
+  };
+}
+
+Result<ReadResults> finish(ReadResults out, const Result<jsonl::Scan>& scan) {
+  if (!scan.ok()) return scan.error();
+  out.dropped_torn_line = scan->dropped_torn_line;
+  out.intact_bytes = scan->intact_bytes;
   return out;
+}
+}  // namespace
+
+Result<ReadResults> parse_results(std::string_view content, const std::string& name, bool drop_transcripts) {
+  ReadResults out;
+  auto scan = jsonl::scan(content, name, kResultsRead, collect(out, drop_transcripts));
+  return finish(std::move(out), scan);
 }
 
 Result<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("input", fmt::format("{}: cannot read results", path));
+  if (!in) return make_error(ErrorKind::input, fmt::format("{}: cannot read results", path));
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
@@ -145,22 +113,10 @@ Result<ReadResults> read_results(const std::string& path, bool drop_transcripts)
 }
 
 Result<ReadResults> repair_results(const std::string& path) {
-  auto content = read_text(path);
-  if (!content.ok()) return content.error();
-  auto read = parse_results(*content, path);
-  if (!read.ok()) return read;
-  // Cut a torn line off, and end the last intact record with its newline.
-  std::error_code ec;
-  size_t keep = read->intact_bytes;
-  if (keep < content->size()) std::filesystem::resize_file(path, keep, ec);
-  if (ec) return make_error("io", fmt::format("{}: cannot repair: {}", path, ec.message()));
-  if (keep > 0 && (*content)[keep - 1] != '\n') {
-    std::FILE* f = std::fopen(path.c_str(), "ab");
-    if (!f || std::fputc('\n', f) == EOF || std::fclose(f) != 0) {
-      return make_error("io", fmt::format("{}: cannot repair", path));
-    }
-  }
-  return read;
+  if (auto content = read_text(path); !content.ok()) return content.error();  // a missing file is an error here
+  ReadResults out;
+  auto scan = jsonl::repair(path, kResultsRead, collect(out, false));
+  return finish(std::move(out), scan);
 }
 
 Status rewrite_results(const std::string& path, const std::vector<json>& records) {
@@ -175,7 +131,7 @@ Status rewrite_results(const std::string& path, const std::vector<json>& records
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return make_error("io", fmt::format("{}: cannot rewrite: {}", path, ec.message()));
+  if (ec) return make_error(ErrorKind::io, fmt::format("{}: cannot rewrite: {}", path, ec.message()));
   return Ok{};
 }
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/jsonl.h"
 #include "base/result.h"
 
 namespace spar::report {
@@ -28,11 +29,8 @@ class ResultsWriter {
   Status append(const json& record);
 
  private:
-  ResultsWriter(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  std::mutex mu_;
-  int fd_;
-  std::string path_;
-  Status failed_ = Ok{};
+  explicit ResultsWriter(std::unique_ptr<jsonl::Appender> out) : out_(std::move(out)) {}
+  std::unique_ptr<jsonl::Appender> out_;
 };
 
 struct ReadResults {

@@ -8,6 +8,7 @@
 #include "agent/fake.h"
 #include "conversation/conversation.h"
 #include "run/rescore.h"
+#include "run/discover.h"
 
 namespace spar::run {
 
@@ -15,29 +16,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
-
-Result<std::vector<std::string>> lua_files(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec)) {
-      files.push_back(fs::path(p).lexically_normal().string());
-    } else if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        if (it->is_regular_file() && it->path().extension() == ".lua" && !persona::is_library_file(it->path())) {
-          found.push_back(it->path().lexically_normal().string());
-        }
-      }
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      return make_error("input", fmt::format("{}: no such file or folder", p));
-    }
-  }
-  return files;
-}
 
 // Plays the scenario once against an agent that always answers the same line, and returns the
 // script error the persona or a policy raised, if any.
@@ -72,7 +50,9 @@ std::vector<std::string> dry_run(const std::string& path, const persona::Options
 }  // namespace
 
 Result<LintReport> lint(const std::vector<std::string>& paths, const persona::Options& options) {
-  auto files = lua_files(paths);
+  // The walker of `spar run`, but lint also checks the personas, and an empty folder is fine.
+  auto files = discover_lua_files(
+      paths, Discovery{.skip_personas = false, .require_some = false, .missing = "no such file or folder"});
   if (!files.ok()) return files.error();
   LintReport report;
   for (const auto& f : *files) {

@@ -22,14 +22,14 @@ Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::st
   std::vector<json> records;
   for (const auto& dir : dirs) {
     json run = report::read_json_file((fs::path(dir) / "run.json").string());
-    if (!run.is_object()) return make_error("input", fmt::format("{}: not a spar run folder (no run.json)", dir));
+    if (!run.is_object()) return make_error(ErrorKind::input, fmt::format("{}: not a spar run folder (no run.json)", dir));
     if (first_run.is_null()) {
       first_run = run;
       first_dir = dir;
     } else {
       for (const char* key : {"seed", "trials", "scenarios", "checkpoints"}) {
         if (run.value(key, json()) != first_run.value(key, json())) {
-          return make_error("input", fmt::format("{} and {} are shards of different runs ({} differs)", first_dir, dir, key));
+          return make_error(ErrorKind::input, fmt::format("{} and {} are shards of different runs ({} differs)", first_dir, dir, key));
         }
       }
     }
@@ -38,7 +38,7 @@ Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::st
     for (auto& r : read->records) {
       auto pair = std::make_pair(r.value("scenario", std::string()), r.value("trial", 0));
       if (auto it = seen.find(pair); it != seen.end()) {
-        return make_error("input", fmt::format("{} #{} is recorded in both {} and {}", pair.first, pair.second,
+        return make_error(ErrorKind::input, fmt::format("{} #{} is recorded in both {} and {}", pair.first, pair.second,
                                                it->second, dir));
       }
       seen[pair] = dir;
@@ -67,7 +67,7 @@ Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::st
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);
-  if (ec) return make_error("input", fmt::format("{}: cannot create: {}", out_dir, ec.message()));
+  if (ec) return make_error(ErrorKind::input, fmt::format("{}: cannot create: {}", out_dir, ec.message()));
   auto st = report::rewrite_results((fs::path(out_dir) / "results.jsonl").string(), records);
   if (!st.ok()) return st.error();
   json run = first_run;

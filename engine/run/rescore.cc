@@ -28,8 +28,8 @@ record::Record score_one(record::Record r, const json& judgements, const ScoreSe
       // Live, the scenario opened a moment ago: its goal failed, a script error of this
       // conversation. (A record that errored is decided by its error either way.)
       if (!r.errored()) {
-        r.ended = record::ended_for_error(checked.error().kind);
-        r.error = record::ErrorInfo{checked.error().kind, checked.error().message, std::nullopt, std::nullopt};
+        r.ended = record::ended_for_error(to_string(checked.error().kind));
+        r.error = record::ErrorInfo{std::string(to_string(checked.error().kind)), checked.error().message, std::nullopt, std::nullopt};
       }
     } else {
       checks.checked = true;
@@ -92,7 +92,7 @@ Result<RescoreOutcome> rescore(const RescoreOptions& o) {
     } else if (fs::is_regular_file(o.setup.scenario, ec)) {
       one_file = o.setup.scenario;
     } else {
-      return make_error("input", fmt::format("--scenario {}: no such scenario file or folder", o.setup.scenario));
+      return make_error(ErrorKind::input, fmt::format("--scenario {}: no such scenario file or folder", o.setup.scenario));
     }
   }
 
@@ -111,7 +111,7 @@ Result<RescoreOutcome> rescore(const RescoreOptions& o) {
     try {
       r = j.get<record::Record>();
     } catch (const json::exception& e) {
-      return make_error("input", fmt::format("{}: malformed record: {}", where, e.what()));
+      return make_error(ErrorKind::input, fmt::format("{}: malformed record: {}", where, e.what()));
     }
     std::string path;
     if (!one_file.empty()) {
@@ -130,7 +130,7 @@ Result<RescoreOutcome> rescore(const RescoreOptions& o) {
 
   if (out.rescored == 0 && o.out.empty()) return out;  // nothing changed
   fs::create_directories(out.dir, ec);
-  if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", out.dir, ec.message()));
+  if (ec) return make_error(ErrorKind::input, fmt::format("{}: cannot create output folder: {}", out.dir, ec.message()));
   std::string target = (fs::path(out.dir) / "results.jsonl").string();
   auto st = report::rewrite_results(target, lines);
   if (!st.ok()) return st.error();
@@ -138,7 +138,7 @@ Result<RescoreOutcome> rescore(const RescoreOptions& o) {
     std::string run_json = (fs::path(in_dir) / "run.json").string();
     if (fs::exists(run_json, ec) && !fs::equivalent(in_dir, out.dir, ec)) {
       fs::copy_file(run_json, fs::path(out.dir) / "run.json", fs::copy_options::overwrite_existing, ec);
-      if (ec) return make_error("io", fmt::format("{}: cannot copy to {}: {}", run_json, out.dir, ec.message()));
+      if (ec) return make_error(ErrorKind::io, fmt::format("{}: cannot copy to {}: {}", run_json, out.dir, ec.message()));
     }
   }
   return out;

@@ -1,7 +1,5 @@
 #include "run/runner.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,38 +25,19 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "report/terminal.h"
+#include "run/discover.h"
+#include "run/progress.h"
 #include "run/rescore.h"
+#include "run/resume.h"
+#include "run/run_file.h"
 
 namespace spar::run {
 
 namespace fs = std::filesystem;
 
 Result<std::vector<std::string>> discover_scenarios(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  if (paths.empty()) return make_error("input", "no scenario path given");
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec)) {
-      files.push_back(fs::path(p).lexically_normal().string());
-      continue;
-    }
-    if (!fs::is_directory(p, ec)) return make_error("input", fmt::format("{}: no such scenario file or folder", p));
-    std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(p, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) return make_error("input", fmt::format("{}: {}", p, ec.message()));
-      if (it->is_directory() && it->path().filename() == "personas") {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file() && it->path().extension() == ".lua" && !persona::is_library_file(it->path())) {
-        found.push_back(it->path().lexically_normal().string());
-      }
-    }
-    if (found.empty()) return make_error("input", fmt::format("{}: no scenarios (*.lua) found", p));
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
+  if (paths.empty()) return make_error(ErrorKind::input, "no scenario path given");
+  return discover_lua_files(paths, Discovery{});
 }
 
 Result<std::vector<ScenarioEntry>> load_scenarios(const std::vector<std::string>& files,
@@ -70,7 +49,7 @@ Result<std::vector<ScenarioEntry>> load_scenarios(const std::vector<std::string>
     if (!session.ok()) return session.error();
     const std::string& id = (*session)->info().id;
     if (auto it = seen.find(id); it != seen.end()) {
-      return make_error("input", fmt::format("{}: scenario id '{}' is already used by {}", f, id, it->second));
+      return make_error(ErrorKind::input, fmt::format("{}: scenario id '{}' is already used by {}", f, id, it->second));
     }
     seen[id] = f;
     out.push_back({f, id});
@@ -171,122 +150,6 @@ class Worker {
   Status write_status_ = Ok{};
 };
 
-// Progress: on a terminal, one live line (failures and errors stay above it); otherwise one
-// plain line per finished conversation. Thread-safe.
-class Progress {
- public:
-  Progress(int total, bool quiet) : total_(total), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
-
-  void finished(const json& record, RunOutcome& outcome) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++outcome.conversations;
-    bool completed = record["error"].is_null();
-    completed ? ++outcome.completed : ++outcome.errors;
-    bool passed = completed && record["score"].value("pass", false);
-    passes_ += passed;
-    if (quiet_) return;
-    std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
-    std::string detail;
-    if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
-    // Scenario ids and error messages come from scripts and agents: escaped for the terminal.
-    std::string line = report::printable(fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
-                                                     record.value("scenario", ""), record.value("trial", 0), verdict,
-                                                     record.value("turns", 0), detail));
-    if (!tty_) {
-      fmt::print(stderr, "{}\n", line);
-      return;
-    }
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    double eta = elapsed / outcome.conversations * (total_ - outcome.conversations);
-    if (!passed) fmt::print(stderr, "\r\x1b[2K{}\n", line);
-    fmt::print(stderr, "\r\x1b[2K{}/{} done  pass {}/{} ({:.0f}%)  errors {}  ETA {}:{:02d}", outcome.conversations,
-               total_, passes_, outcome.completed, outcome.completed ? 100.0 * passes_ / outcome.completed : 0.0,
-               outcome.errors, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
-    if (outcome.conversations == total_) fmt::print(stderr, "\n");
-  }
-
- private:
-  std::mutex mu_;
-  int total_;
-  bool quiet_, tty_;
-  int passes_ = 0;
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-};
-
-// The pairs already recorded in a run folder being resumed; a torn last line is cut off. With
-// retry_errors, error records are removed from the file first.
-Result<std::set<std::pair<std::string, int>>> recorded_pairs(const std::string& results_path, bool retry_errors) {
-  auto read = report::repair_results(results_path);
-  if (!read.ok()) return read.error();
-  if (read->dropped_torn_line) spdlog::warn("{}: dropped a torn last line", results_path);
-  std::vector<json> keep;
-  std::set<std::pair<std::string, int>> done;
-  for (auto& r : read->records) {
-    if (retry_errors && !r["error"].is_null()) continue;
-    if (!done.insert({r.value("scenario", ""), r.value("trial", 0)}).second) continue;  // keep the first
-    keep.push_back(std::move(r));
-  }
-  if (keep.size() != read->records.size()) {
-    auto st = report::rewrite_results(results_path, keep);
-    if (!st.ok()) return st.error();
-  }
-  return done;
-}
-
-// An exclusive flock(2) on OUT/run.lock, held until destroyed (for the whole run, resumes
-// included): a second `spar run` on the same folder is refused instead of interleaving its
-// records with the first's. The kernel drops the lock when spar exits, however it exits.
-class FolderLock {
- public:
-  static Result<std::unique_ptr<FolderLock>> take(const std::string& dir) {
-    std::string path = (fs::path(dir) / "run.lock").string();
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return make_error("input", fmt::format("{}: cannot create the lock file: {}", path, std::strerror(errno)));
-    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      if (errno == EINTR) continue;
-      int error = errno;
-      ::close(fd);
-      if (error == EWOULDBLOCK) {
-        return make_error("input", fmt::format("{}: another spar run is using this folder (it holds {}); wait for "
-                                               "it to finish or choose another --out", dir, path));
-      }
-      return make_error("input", fmt::format("{}: cannot lock: {}", path, std::strerror(error)));
-    }
-    return std::unique_ptr<FolderLock>(new FolderLock(fd));
-  }
-  ~FolderLock() { ::close(fd_); }
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
-
- private:
-  explicit FolderLock(int fd) : fd_(fd) {}
-  int fd_;
-};
-
-// A resumed run must be the run in the folder: the same seed, trials and scenarios.
-Status check_same_run(const json& before, const RunOptions& options, const std::vector<ScenarioEntry>& scenarios) {
-  const json& a = before["args"];
-  if (a.value("seed", options.seed) != options.seed || a.value("trials", options.trials) != options.trials) {
-    return make_error("input", fmt::format("{}: was run with --seed {} -k {}; resume it with the same",
-                                           options.out_dir, a.value("seed", options.seed),
-                                           a.value("trials", options.trials)));
-  }
-  if (auto it = before.find("scenarios"); it != before.end() && it->is_array()) {
-    std::vector<std::string> had, now;
-    for (const auto& id : *it) had.push_back(id.is_string() ? id.get<std::string>() : id.dump());
-    for (const auto& e : scenarios) now.push_back(e.id);
-    if (had != now) {
-      auto differ = std::mismatch(had.begin(), had.end(), now.begin(), now.end());
-      std::string which = differ.first != had.end() ? "it had '" + *differ.first + "'"
-                                                    : "it did not have '" + *differ.second + "'";
-      return make_error("input", fmt::format("{}: was run on other scenarios ({} scenarios, these paths give {}; {}); "
-                                             "resume it with the same paths, or with --resume alone",
-                                             options.out_dir, had.size(), now.size(), which));
-    }
-  }
-  return ok_status();
-}
-
 // spar-mock-agent serves each conversation in flight on a thread of its own (plus 16 spare)
 // and takes at most 4096 threads (tools/mock-agent/server.cc --threads).
 constexpr int kMockMaxConcurrency = 4096 - 16;
@@ -321,89 +184,6 @@ std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEnt
   return plans;
 }
 
-json run_args_json(const RunOptions& options) {
-  // Specs are kept with URL credentials masked (`--resume` then asks for them again).
-  return {{"paths", options.paths},
-          {"agent", agent::redact_agent_spec(options.agent)},
-          {"user_model", agent::redact_agent_spec(options.user_model)},
-          {"judge", agent::redact_agent_spec(options.judge)},
-          {"judge_repeats", options.judge_repeats},
-          {"judge_flaky", options.judge_flaky},
-          {"judge_cache", options.judge_cache},
-          {"trials", options.trials},
-          {"seed", options.seed},
-          {"checkpoints", options.conversation.checkpoints},
-          {"recovery_turns", options.conversation.recovery_turns},
-          {"max_tool_steps", options.conversation.max_tool_steps},
-          {"personas", options.conversation.persona.personas_dir},
-          {"step_cpu", options.conversation.persona.limits.step_cpu_seconds},
-          {"lua_memory", options.conversation.persona.limits.memory_bytes},
-          {"request_timeout", options.factory.request_timeout_s},
-          {"max_reply_bytes", options.factory.max_reply_bytes},
-          {"history", options.history},
-          {"retries", options.factory.retries},
-          {"rps", options.factory.rps},
-          {"tpm", options.factory.tpm},
-          {"record", options.factory.record},
-          {"replay", options.factory.replay},
-          {"shard_index", options.shard_index},
-          {"shard_count", options.shard_count}};
-}
-
-Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
-  json run = report::read_json_file((fs::path(dir) / "run.json").string());
-  if (!run.is_object() || !run["args"].is_object()) {
-    return make_error("input", fmt::format("{}: nothing to resume (no run.json with the run's arguments)", dir));
-  }
-  const json& a = run["args"];
-  const RunOptions defaults;
-  try {
-    // What defines the run (its plan and how it is scored) comes back as it was.
-    o.paths = a.value("paths", std::vector<std::string>{});
-    o.trials = a.value("trials", o.trials);
-    o.seed = a.value("seed", o.seed);
-    o.conversation.checkpoints = a.value("checkpoints", o.conversation.checkpoints);
-    o.conversation.recovery_turns = a.value("recovery_turns", o.conversation.recovery_turns);
-    o.shard_index = a.value("shard_index", 1);
-    o.shard_count = a.value("shard_count", 1);
-    // The rest comes back too, unless given again on the command line (a value that differs
-    // from the default): a resumed run keeps its rate limits, retries, budgets, and its
-    // --record or --replay cassette, but `--resume DIR --rps 2` can slow it down.
-    auto restore = [&](auto& field, const auto& default_value, const char* key) {
-      if (field == default_value && a.contains(key)) field = a[key].get<std::decay_t<decltype(field)>>();
-    };
-    restore(o.agent, defaults.agent, "agent");
-    restore(o.user_model, defaults.user_model, "user_model");
-    restore(o.judge, defaults.judge, "judge");
-    restore(o.judge_repeats, defaults.judge_repeats, "judge_repeats");
-    restore(o.judge_flaky, defaults.judge_flaky, "judge_flaky");
-    restore(o.judge_cache, defaults.judge_cache, "judge_cache");
-    restore(o.conversation.max_tool_steps, defaults.conversation.max_tool_steps, "max_tool_steps");
-    restore(o.conversation.persona.personas_dir, defaults.conversation.persona.personas_dir, "personas");
-    restore(o.conversation.persona.limits.step_cpu_seconds, defaults.conversation.persona.limits.step_cpu_seconds, "step_cpu");
-    restore(o.conversation.persona.limits.memory_bytes, defaults.conversation.persona.limits.memory_bytes, "lua_memory");
-    restore(o.factory.request_timeout_s, defaults.factory.request_timeout_s, "request_timeout");
-    restore(o.factory.max_reply_bytes, defaults.factory.max_reply_bytes, "max_reply_bytes");
-    restore(o.history, defaults.history, "history");  // a run kept out of the history stays out when resumed
-    restore(o.factory.retries, defaults.factory.retries, "retries");
-    restore(o.factory.rps, defaults.factory.rps, "rps");
-    restore(o.factory.tpm, defaults.factory.tpm, "tpm");
-    restore(o.factory.record, defaults.factory.record, "record");
-    restore(o.factory.replay, defaults.factory.replay, "replay");
-  } catch (const json::exception& e) {
-    return make_error("input", fmt::format("{}/run.json: bad args: {}", dir, e.what()));
-  }
-  for (const std::string* spec : {&o.agent, &o.user_model, &o.judge}) {
-    if (spec->find("***@") != std::string::npos) {
-      return make_error("input", fmt::format("{}/run.json: the spec '{}' had URL credentials, which spar does not "
-                                             "store; give it again (--agent, --user-model or --judge)", dir, *spec));
-    }
-  }
-  if (run.contains("price") && run["price"].is_object()) {
-    o.price = score::Price{run["price"].value("prompt", 0.0), run["price"].value("completion", 0.0)};
-  }
-  return o;
-}
 
 Result<RunOutcome> run(const RunOptions& options) {
   auto files = discover_scenarios(options.paths);
@@ -416,13 +196,13 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto spec = agent::parse_agent_spec(options.agent);
   if (!spec.ok()) return spec.error();
   if (spec->kind == "mock" && !spec->params.count("threads") && options.concurrency > kMockMaxConcurrency) {
-    return make_error("input", fmt::format("--concurrency {}: the mock agent serves at most {} conversations in "
+    return make_error(ErrorKind::input, fmt::format("--concurrency {}: the mock agent serves at most {} conversations in "
                                            "flight; give --concurrency {} or less",
                                            options.concurrency, kMockMaxConcurrency, kMockMaxConcurrency));
   }
   // Nothing is written to the output folder before its lock is held.
   fs::create_directories(options.out_dir, ec);
-  if (ec) return make_error("input", fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
+  if (ec) return make_error(ErrorKind::input, fmt::format("{}: cannot create output folder: {}", options.out_dir, ec.message()));
   auto lock = FolderLock::take(options.out_dir);
   if (!lock.ok()) return lock.error();
   agent::FactoryOptions factory_options = options.factory;  // + the --record/--replay cassette, opened once
@@ -435,11 +215,11 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto optional_factory = [&](const std::string& text, const char* flag) -> Result<std::unique_ptr<agent::AgentFactory>> {
     if (text.empty()) return std::unique_ptr<agent::AgentFactory>();
     auto parsed = agent::parse_agent_spec(text);
-    if (!parsed.ok()) return make_error("input", std::string(flag) + ": " + parsed.error().message);
+    if (!parsed.ok()) return make_error(ErrorKind::input, std::string(flag) + ": " + parsed.error().message);
     agent::FactoryOptions role_options = factory_options;
     role_options.role = std::string(flag) == "--judge" ? "judge" : "user";
     auto made = agent::make_agent_factory(*parsed, role_options);
-    if (!made.ok()) return make_error("input", std::string(flag) + ": " + made.error().message);
+    if (!made.ok()) return make_error(ErrorKind::input, std::string(flag) + ": " + made.error().message);
     return std::move(made).value();
   };
   auto user_made = optional_factory(options.user_model, "--user-model");
@@ -462,7 +242,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   std::set<std::pair<std::string, int>> done;
   if (options.resume) {
     if (!fs::exists(results_path, ec)) {
-      return make_error("input", fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
+      return make_error(ErrorKind::input, fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
     }
     json before = report::read_json_file((fs::path(options.out_dir) / "run.json").string());
     if (before.is_object() && before["args"].is_object()) {
@@ -481,29 +261,11 @@ Result<RunOutcome> run(const RunOptions& options) {
   if (!writer.ok()) return writer.error();
 
   // run.json: how this run was made, so `spar report` can recompute it the same way.
-  std::time_t now = std::time(nullptr);
-  char started_at[32];
-  std::strftime(started_at, sizeof started_at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  json run_info = {{"spar", "0.1.0"},
-                   {"run_id", run_id},
-                   {"started_at", started_at},
-                   {"agent", (*factory)->describe()},
-                   {"user_model", user_factory ? json(user_factory->describe()) : json(nullptr)},
-                   {"judge", judge_factory ? json(judge_factory->describe()) : json(nullptr)},
-                   {"judge_repeats", options.judge_repeats},
-                   {"trials", options.trials},
-                   {"seed", options.seed},
-                   {"checkpoints", options.conversation.checkpoints},
-                   {"recovery_turns", options.conversation.recovery_turns},
-                   {"scenarios", json::array()}};
-  for (const auto& s : *scenarios) run_info["scenarios"].push_back(s.id);
-  run_info["args"] = run_args_json(options);
-  if (options.shard_count > 1) run_info["shard"] = fmt::format("{}/{}", options.shard_index, options.shard_count);
-  if (options.price) {
-    run_info["price"] = {{"prompt", options.price->prompt_per_million}, {"completion", options.price->completion_per_million}};
-  }
-  auto wrote = report::write_file_atomic((fs::path(options.out_dir) / "run.json").string(), run_info.dump(2) + "\n");
-  if (!wrote.ok()) return wrote.error();
+  auto run_file = write_run_file(options, run_id, (*factory)->describe(),
+                                 user_factory ? json(user_factory->describe()) : json(nullptr),
+                                 judge_factory ? json(judge_factory->describe()) : json(nullptr), *scenarios);
+  if (!run_file.ok()) return run_file.error();
+  const json& run_info = *run_file;
 
   // The plan: this shard's (scenario, trial) pairs not yet recorded, round robin to the workers.
   int jobs = std::max(1, std::min(options.jobs, options.concurrency));

@@ -52,7 +52,7 @@ Result<std::optional<double>> metric(const json& summary, const std::string& key
       if (!n || !e || *n + *e == 0) return std::optional<double>();
       return std::optional<double>(*e / (*n + *e));
     }
-    return make_error("input", fmt::format("'{}' is not measured per scenario", key));
+    return make_error(ErrorKind::input, fmt::format("'{}' is not measured per scenario", key));
   }
   if (std::regex_match(key, m, kRecoveryType)) return number_at(summary, {"recovery", m[1].str(), "rate"});
   if (key == "recovery") {
@@ -78,18 +78,18 @@ Result<std::optional<double>> metric(const json& summary, const std::string& key
   if (key == "latency.p50" || key == "latency.p95") {
     return number_at(summary, {"usage", "turn_latency_ms", key.substr(8)});
   }
-  return make_error("input", fmt::format("unknown metric '{}' (see docs/ci.md for the names)", key));
+  return make_error(ErrorKind::input, fmt::format("unknown metric '{}' (see docs/ci.md for the names)", key));
 }
 
 Result<Gate> parse_gate(const std::string& text) {
   static const std::regex re(R"(^\s*([A-Za-z_.^@0-9]+)\s*(>=|<=|==|>|<)\s*(-?[0-9]*\.?[0-9]+)\s*$)");
   std::smatch m;
   if (!std::regex_match(text, m, re)) {
-    return make_error("input", fmt::format("bad gate '{}': expected METRIC OP VALUE, like 'pass^4>=0.8'", text));
+    return make_error(ErrorKind::input, fmt::format("bad gate '{}': expected METRIC OP VALUE, like 'pass^4>=0.8'", text));
   }
   Gate g{text, m[1].str(), m[2].str(), std::stod(m[3].str())};
   auto probe = metric(json::object(), g.key);
-  if (!probe.ok()) return make_error("input", fmt::format("bad gate '{}': {}", text, probe.error().message));
+  if (!probe.ok()) return make_error(ErrorKind::input, fmt::format("bad gate '{}': {}", text, probe.error().message));
   return g;
 }
 

@@ -15,7 +15,7 @@ int cassette(const uint8_t* data, size_t size) {
   std::string_view content(reinterpret_cast<const char*>(data), size);
   auto cassette = Cassette::parse(content, "fuzz.jsonl");
   if (!cassette.ok()) {
-    if (cassette.error().kind != "input") __builtin_trap();
+    if (cassette.error().kind != spar::ErrorKind::input) __builtin_trap();
     return 0;
   }
   // Look every key up twice (replays in order, then the last repeats).

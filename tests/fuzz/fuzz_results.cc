@@ -15,7 +15,7 @@ int results(const uint8_t* data, size_t size) {
   std::string_view content(reinterpret_cast<const char*>(data), size);
   auto read = spar::report::parse_results(content, "fuzz/results.jsonl");
   if (!read.ok()) {
-    if (read.error().kind != "input") __builtin_trap();
+    if (read.error().kind != spar::ErrorKind::input) __builtin_trap();
     return 0;
   }
   if (read->intact_bytes > size) __builtin_trap();

@@ -17,7 +17,7 @@ int spec(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto spec = parse_agent_spec(text);
   if (!spec.ok()) {
-    if (spec.error().kind != "input" || spec.error().message.empty()) __builtin_trap();
+    if (spec.error().kind != spar::ErrorKind::input || spec.error().message.empty()) __builtin_trap();
     return 0;
   }
   if (spec->kind != "mock" && spec->kind != "openai" && spec->kind != "http" && spec->kind != "exec") __builtin_trap();

@@ -93,7 +93,7 @@ TEST_CASE("cassette: record then replay, replies and errors, with no secret writ
     Loop loop;
     auto fake = std::make_unique<FakeAgent>(loop, [&](const Request& r) -> Result<Reply> {
       if (r.messages.back().content == "fail please") {
-        return spar::make_error("http", "HTTP 500 from http://x (after 3 attempts)");
+        return spar::make_error(spar::ErrorKind::http, "HTTP 500 from http://x (after 3 attempts)");
       }
       Reply reply = sample_reply();
       reply.text += " (your key is " + secret + ")";  // a server echoing the key
@@ -133,13 +133,13 @@ TEST_CASE("cassette: record then replay, replies and errors, with no secret writ
   CHECK(r->latency_ms == doctest::Approx(3.5));
   auto e = call(loop, *replay, chat_request("fail please"));
   REQUIRE_FALSE(e.ok());
-  CHECK(e.error().kind == "http");
+  CHECK(e.error().kind == spar::ErrorKind::http);
   CHECK(e.error().message == "HTTP 500 from http://x (after 3 attempts)");
   CHECK((*loaded)->misses() == 0);
 
   auto miss = call(loop, *replay, chat_request("something new", "retail/refund#3-1f"));
   REQUIRE_FALSE(miss.ok());
-  CHECK(miss.error().kind == "replay_miss");
+  CHECK(miss.error().kind == spar::ErrorKind::replay_miss);
   std::string key = exchange_key("agent\nmock", chat_request("something new"));
   CHECK(miss.error().message == "no recorded agent reply for scenario retail/refund, trial 3 (request " +
                                     key.substr(0, 12) +
@@ -164,7 +164,7 @@ TEST_CASE("cassette: malformed files are input errors with path:line") {
   auto err = [](const std::string& content) {
     auto c = Cassette::parse(content, "cas.jsonl");
     REQUIRE_FALSE(c.ok());
-    CHECK(c.error().kind == "input");
+    CHECK(c.error().kind == spar::ErrorKind::input);
     return c.error().message;
   };
   CHECK(err("") == "cas.jsonl: empty cassette (nothing was recorded)");
@@ -238,7 +238,7 @@ TEST_CASE("cassette: replay factories start nothing and need no key") {
   CHECK_FALSE((*client)->streaming());
   auto r = call(loop, **client, chat_request("hi"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "replay_miss");
+  CHECK(r.error().kind == spar::ErrorKind::replay_miss);
   // Streaming follows the spec, as when recording (it decides how interruptions are played).
   auto streaming = mock->make(loop);
   REQUIRE(streaming.ok());
@@ -251,5 +251,5 @@ TEST_CASE("cassette: replay factories start nothing and need no key") {
   REQUIRE(bad.ok());
   auto f = make_agent_factory(*bad, o);
   REQUIRE_FALSE(f.ok());
-  CHECK(f.error().kind == "input");
+  CHECK(f.error().kind == spar::ErrorKind::input);
 }

@@ -55,7 +55,7 @@ TEST_CASE("fuzz regression: results.jsonl with a field of the wrong type is an i
       "{\"scenario\": \"b\", \"trial(\": 2, \"l\": 0, \"statass\": true}\n";
   auto read = spar::report::parse_results(content, "runs/x/results.jsonl");
   REQUIRE_FALSE(read.ok());
-  CHECK(read.error().kind == "input");
+  CHECK(read.error().kind == spar::ErrorKind::input);
   CHECK(read.error().message == "runs/x/results.jsonl:1: malformed record: \"status\" is not a string");
   for (const char* bad : {R"({"scenario": "a", "trial": "1"})", R"({"scenario": "a", "pass": 1})",
                           R"({"scenario": "a", "usage": []})", R"({"scenario": "a", "events": {}})"}) {

@@ -81,7 +81,7 @@ TEST_CASE("hostile: a reply nested 200000 deep is a protocol error wherever the 
   for (const std::string& body : bodies) {
     auto r = parse_chat_response(std::string_view(body));
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().kind == "protocol");
+    CHECK(r.error().kind == spar::ErrorKind::protocol);
     CHECK(r.error().message == "reply nests JSON deeper than 64 levels");
   }
   // Tool-call arguments are a string holding JSON: the conversation would parse them.
@@ -130,7 +130,7 @@ TEST_CASE("hostile: the http kind's reply value and an exec line nested too deep
   auto http = hostile_factory("http:url=" + server.url("/chat"));
   auto r = send_one(*http, chat_request("hi"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "protocol");
+  CHECK(r.error().kind == spar::ErrorKind::protocol);
   CHECK(r.error().message.find("nests JSON deeper than 64 levels") != std::string::npos);
 
   TempDir dir;
@@ -176,7 +176,7 @@ TEST_CASE("hostile: one cap for every reply, streamed or not, aborting the trans
       auto f = hostile_factory("openai:model=m,stream=" + stream + ",base_url=" + server.base_url(), kCap);
       auto r = send_one(*f, chat_request(text));
       REQUIRE_FALSE(r.ok());
-      CHECK(r.error().kind == "protocol");
+      CHECK(r.error().kind == spar::ErrorKind::protocol);
       CHECK(r.error().message ==
             "reply from " + server.base_url() + "/chat/completions is larger than 262144 bytes (--max-reply-bytes)");
       CHECK(sent.load() < 100000u * 8192u);  // the server was cut off, not read to its end

@@ -203,7 +203,7 @@ TEST_CASE("agent openai: HTTP 500 is an http error without the key") {
                      ",base_url=" + server.base_url());
     auto r = roundtrip(*f, user_request("hi"));
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().kind == "http");
+    CHECK(r.error().kind == spar::ErrorKind::http);
     CHECK(r.error().message == "HTTP 500 from " + server.base_url() + "/chat/completions: boom key was Bearer ***");
   }
 }
@@ -218,7 +218,7 @@ TEST_CASE("agent openai: garbage body is a protocol error") {
     auto f = factory("openai:model=m,stream=" + std::string(stream) + ",base_url=" + server.base_url());
     auto r = roundtrip(*f, user_request("hi"));
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().kind == "protocol");
+    CHECK(r.error().kind == spar::ErrorKind::protocol);
     CHECK(r.error().message.rfind("bad reply from " + server.base_url() + "/chat/completions: ", 0) == 0);
   }
 }
@@ -230,7 +230,7 @@ TEST_CASE("agent openai: timeout") {
   auto f = factory("openai:model=m,base_url=" + server.base_url(), 0.2);
   auto r = roundtrip(*f, user_request("hi"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "timeout");
+  CHECK(r.error().kind == spar::ErrorKind::timeout);
   CHECK(r.error().message == "no complete reply from " + server.base_url() + "/chat/completions within 0.2 s");
 }
 
@@ -239,7 +239,7 @@ TEST_CASE("agent openai: connection refused is a transport error") {
   auto f = factory("openai:model=m,base_url=" + refused.base_url());
   auto r = roundtrip(*f, user_request("hi"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "transport");
+  CHECK(r.error().kind == spar::ErrorKind::transport);
   CHECK(r.error().message.rfind("POST " + refused.base_url() + "/chat/completions failed: ", 0) == 0);
 }
 
@@ -286,7 +286,7 @@ TEST_CASE("agent http: template substitution and reply pointer") {
   auto missing = factory("http:url=" + server.url("/hook") + ",reply=/nope");
   auto m = roundtrip(*missing, user_request("x"));
   REQUIRE_FALSE(m.ok());
-  CHECK(m.error().kind == "protocol");
+  CHECK(m.error().kind == spar::ErrorKind::protocol);
   CHECK(m.error().message == "bad reply from " + server.url("/hook") +
                                  ": no value at /nope in {\"data\":{\"answers\":[\"first reply\"]}}");
   CHECK(seen == json({{"session_id", "sess-9"}, {"message", "x"}}));  // the default body
@@ -301,7 +301,7 @@ TEST_CASE("agent http: bad templates fail at factory creation") {
     REQUIRE(spec.ok());
     auto f = make_agent_factory(*spec, FactoryOptions{});
     REQUIRE_FALSE(f.ok());
-    CHECK(f.error().kind == "input");
+    CHECK(f.error().kind == spar::ErrorKind::input);
     return f.error().message;
   };
   CHECK(error_for(R"({"m": "{{mesage}}"})") ==
@@ -337,7 +337,7 @@ TEST_CASE("agent exec: JSON lines in order, errors, exit") {
   for (std::string text : {"a", "b", "fail", "tool", "garbage", "c", "die", "after"}) {
     (*client)->send(user_request(text), [&got](Result<Reply> r) {
       if (!r.ok()) {
-        got.push_back(r.error().kind + ": " + r.error().message);
+        got.push_back(std::string(spar::to_string(r.error().kind)) + ": " + r.error().message);
       } else if (!r->tool_calls.empty()) {
         got.push_back("tool " + r->tool_calls[0].name);
       } else {
@@ -363,7 +363,7 @@ TEST_CASE("agent exec: timeout") {
   auto f = factory("exec:cmd=cat >/dev/null", 0.2);
   auto r = roundtrip(*f, user_request("hi"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "timeout");
+  CHECK(r.error().kind == spar::ErrorKind::timeout);
   CHECK(r.error().message == "exec agent gave no reply within 0.2 s");
 }
 
@@ -427,12 +427,12 @@ TEST_CASE("agent mock: a server that dies at startup is an exec error quoting st
   options.mock_binary = fake;
   auto f = make_agent_factory(*spec, options);
   REQUIRE_FALSE(f.ok());
-  CHECK(f.error().kind == "exec");
+  CHECK(f.error().kind == spar::ErrorKind::exec);
   CHECK(f.error().message == "spar-mock-agent exited (exited with status 2): bad knob: zap=1");
   options.mock_binary = "/nonexistent/spar-mock-agent";
   auto missing = make_agent_factory(*spec, options);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().kind == "input");
+  CHECK(missing.error().kind == spar::ErrorKind::input);
   CHECK(missing.error().message ==
         "cannot find spar-mock-agent at /nonexistent/spar-mock-agent (build it, or set SPAR_MOCK_AGENT to its path)");
 }
@@ -461,7 +461,7 @@ TEST_CASE("agent exec: a command that cannot start") {
   auto f = factory("exec:cmd=spar-no-such-agent-command --flag");
   auto r = roundtrip(*f, user_request("hi"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "exec");
+  CHECK(r.error().kind == spar::ErrorKind::exec);
   // The tail of stderr is the shell's own complaint, e.g. "/bin/sh: 1: spar-no-...: not found".
   CHECK(r.error().message.rfind("exec agent 'spar-no-such-agent-command --flag' exited with status 127: ", 0) == 0);
   CHECK(r.error().message.find("not found") != std::string::npos);

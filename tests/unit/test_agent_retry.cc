@@ -59,35 +59,39 @@ std::string http_date(std::time_t t) {
 }  // namespace
 
 TEST_CASE("retry: what is retried") {
-  CHECK(is_retryable(Error{"transport", "POST x failed: Connection refused"}, 0));
-  CHECK(is_retryable(Error{"timeout", "no complete reply"}, 0));
-  CHECK(is_retryable(Error{"http", "HTTP 429 from http://x"}, 0));
-  CHECK(is_retryable(Error{"http", "HTTP 429 (retry after 3 s) from http://x: slow down"}, 0));
-  CHECK(is_retryable(Error{"http", "HTTP 500 from http://x"}, 0));
-  CHECK(is_retryable(Error{"http", "HTTP 503 from http://x"}, 0));
-  CHECK_FALSE(is_retryable(Error{"http", "HTTP 400 from http://x: bad request"}, 0));
-  CHECK_FALSE(is_retryable(Error{"http", "HTTP 401 from http://x"}, 0));
-  CHECK_FALSE(is_retryable(Error{"http", "HTTP 404 from http://x"}, 0));
-  CHECK_FALSE(is_retryable(Error{"http", "HTTP 408 from http://x"}, 0));
-  CHECK(is_retryable(Error{"protocol", "bad reply"}, 0));
-  CHECK_FALSE(is_retryable(Error{"protocol", "bad reply"}, 1));  // once only
-  CHECK_FALSE(is_retryable(Error{"exec", "exec agent exited"}, 0));
-  CHECK_FALSE(is_retryable(Error{"replay_miss", "no recorded reply"}, 0));
-  CHECK_FALSE(is_retryable(Error{"input", "bad spec"}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::transport, "POST x failed: Connection refused"}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::timeout, "no complete reply"}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::http, "HTTP 429 from http://x", 429}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::http, "HTTP 429 (retry after 3 s) from http://x: slow down", 429, 3}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::http, "HTTP 500 from http://x", 500}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::http, "HTTP 503 from http://x", 503}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::http, "HTTP 400 from http://x: bad request", 400}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::http, "HTTP 401 from http://x", 401}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::http, "HTTP 404 from http://x", 404}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::http, "HTTP 408 from http://x", 408}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::protocol, "bad reply"}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::protocol, "bad reply"}, 1));  // once only
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::exec, "exec agent exited"}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::replay_miss, "no recorded reply"}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::input, "bad spec"}, 0));
+  // The status travels as a field; the message text decides nothing.
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::http, "HTTP 500 from http://x"}, 0));
+  CHECK_FALSE(is_retryable(Error{spar::ErrorKind::http, "HTTP 503 from http://x", 400}, 0));
+  CHECK(is_retryable(Error{spar::ErrorKind::http, "HTTP 400 from http://x", 503}, 0));
 }
 
-TEST_CASE("retry: http error messages carry status and Retry-After") {
+TEST_CASE("retry: http errors carry status and Retry-After as fields, and say them in the message") {
   using namespace spar::agent::internal;
-  Error e{"http", http_error_message(429, 7, "http://h/v1/chat/completions", "{\"error\": \"HTTP 500 (retry after 99 s)\"}")};
+  Error e = http_error(429, 7, "http://h/v1/chat/completions", "{\"error\": \"HTTP 500 (retry after 99 s)\"}");
+  CHECK(e.kind == spar::ErrorKind::http);
   CHECK(e.message == "HTTP 429 (retry after 7 s) from http://h/v1/chat/completions: {\"error\": \"HTTP 500 (retry after 99 s)\"}");
-  CHECK(http_status(e) == 429);
-  CHECK(retry_after_seconds(e) == 7);
-  Error plain{"http", http_error_message(502, -1, "http://h", "")};
+  CHECK(e.http_status == 429);
+  CHECK(e.retry_after_s == 7);
+  Error plain = http_error(502, -1, "http://h", "");
   CHECK(plain.message == "HTTP 502 from http://h");
-  CHECK(http_status(plain) == 502);
-  CHECK(retry_after_seconds(plain) == -1);
-  CHECK(http_status(Error{"transport", "HTTP 500 from x"}) == 0);
-  CHECK(http_status(Error{"http", "HTTP 5000 from x"}) == 0);
+  CHECK(plain.http_status == 502);
+  CHECK(plain.retry_after_s < 0);
+  CHECK(Error{spar::ErrorKind::transport, "HTTP 500 from x"}.http_status == 0);
 
   std::time_t now = 1767225600;
   CHECK(parse_retry_after("3", now) == 3);
@@ -120,9 +124,11 @@ TEST_CASE("retry: backoff is full jitter, bounded, reproducible and not lockstep
   CHECK(backoff_delay(p, 3, 12345) == backoff_delay(p, 3, 12345));
   // Retry-After wins on 429 and 503, capped at the request timeout; other statuses back off.
   p.max_retry_after_s = 10;
-  CHECK(retry_delay(p, Error{"http", "HTTP 429 (retry after 4 s) from x"}, 2, 1).count() == 4000);
-  CHECK(retry_delay(p, Error{"http", "HTTP 503 (retry after 400 s) from x"}, 2, 1).count() == 10000);
-  CHECK(retry_delay(p, Error{"http", "HTTP 500 (retry after 4 s) from x"}, 2, 1).count() <= 500);
+  CHECK(retry_delay(p, Error{spar::ErrorKind::http, "HTTP 429 (retry after 4 s) from x", 429, 4}, 2, 1).count() == 4000);
+  CHECK(retry_delay(p, Error{spar::ErrorKind::http, "HTTP 503 (retry after 400 s) from x", 503, 400}, 2, 1).count() == 10000);
+  CHECK(retry_delay(p, Error{spar::ErrorKind::http, "HTTP 500 (retry after 4 s) from x", 500, 4}, 2, 1).count() <= 500);
+  CHECK(retry_delay(p, Error{spar::ErrorKind::http, "HTTP 429 from x", 429, 0.25}, 2, 1).count() == 250);
+  CHECK(retry_delay(p, Error{spar::ErrorKind::http, "HTTP 429 (retry after 4 s) from x", 429}, 2, 1).count() <= 500);
 }
 
 TEST_CASE("retry: 429 with Retry-After, then 200") {
@@ -190,7 +196,7 @@ TEST_CASE("retry: a persistent 500 gives up, keeping the kind and counting attem
   auto f = make_factory(s.spec(), fast_retries(2));
   auto r = send_one(*f, chat_request("hello"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "http");
+  CHECK(r.error().kind == spar::ErrorKind::http);
   CHECK(r.error().message.rfind("HTTP 500 from ", 0) == 0);
   CHECK(r.error().message.find("(after 3 attempts)") != std::string::npos);
   CHECK(s.posts == 3);
@@ -207,7 +213,7 @@ TEST_CASE("retry: 4xx other than 429 is final") {
     auto f = make_factory(s.spec(), fast_retries(3));
     auto r = send_one(*f, chat_request("hello"));
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().kind == "http");
+    CHECK(r.error().kind == spar::ErrorKind::http);
     CHECK(r.error().message.find("attempts") == std::string::npos);
     CHECK(s.posts == 1);
   }
@@ -221,7 +227,7 @@ TEST_CASE("retry: a malformed body is retried once") {
   auto f = make_factory(s.spec(), fast_retries(5));
   auto r = send_one(*f, chat_request("hello"));
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "protocol");
+  CHECK(r.error().kind == spar::ErrorKind::protocol);
   CHECK(r.error().message.find("(after 2 attempts)") != std::string::npos);
   CHECK(s.posts == 2);
 
@@ -254,7 +260,7 @@ TEST_CASE("retry: timeouts and refused connections are retried") {
   auto refused = make_factory(std::string("openai:model=m,base_url=") + port.base_url(), fast_retries(2));
   auto e = send_one(*refused, chat_request("hello"));
   REQUIRE_FALSE(e.ok());
-  CHECK(e.error().kind == "transport");
+  CHECK(e.error().kind == spar::ErrorKind::transport);
   CHECK(e.error().message.find("(after 3 attempts)") != std::string::npos);
 
   auto none = make_factory(std::string("openai:model=m,base_url=") + port.base_url(), fast_retries(0));
@@ -358,8 +364,8 @@ TEST_CASE("retry: the real mock agent's chaos knobs are survived with retries") 
                       [&](Result<Reply> r) {
                         if (!r.ok()) {
                           ++failed;
-                          CHECK((r.error().kind == "http" || r.error().kind == "transport" ||
-                                 r.error().kind == "protocol"));
+                          CHECK((r.error().kind == spar::ErrorKind::http || r.error().kind == spar::ErrorKind::transport ||
+                                 r.error().kind == spar::ErrorKind::protocol));
                           return;
                         }
                         attempts += r->attempts;

@@ -11,7 +11,7 @@ namespace {
 std::string spec_error(std::string_view text) {
   auto r = parse_agent_spec(text);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().kind == "input");
+  CHECK(r.error().kind == spar::ErrorKind::input);
   return r.error().message;
 }
 std::string factory_error(std::string_view text) {
@@ -19,7 +19,7 @@ std::string factory_error(std::string_view text) {
   REQUIRE(spec.ok());
   auto f = make_agent_factory(*spec, FactoryOptions{});
   REQUIRE_FALSE(f.ok());
-  CHECK(f.error().kind == "input");
+  CHECK(f.error().kind == spar::ErrorKind::input);
   return f.error().message;
 }
 }  // namespace

@@ -105,7 +105,7 @@ TEST_CASE("agent sse: overlong line is an error, and stays one") {
   CHECK(p.feed("data: 0123456789", out).ok());
   auto s = p.feed("0123456789", out);
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().kind == "protocol");
+  CHECK(s.error().kind == spar::ErrorKind::protocol);
   CHECK_FALSE(p.feed("\n\n", out).ok());
 }
 
@@ -159,7 +159,7 @@ TEST_CASE("agent chat stream: errors") {
     Status fed = s.feed(text);
     auto r = s.finish();
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().kind == "protocol");
+    CHECK(r.error().kind == spar::ErrorKind::protocol);
     if (!fed.ok()) CHECK(fed.error().message == r.error().message);
     return r.error().message;
   };

@@ -104,7 +104,7 @@ inline std::string ok_completion(const std::string& text, int prompt_tokens = 3,
 
 template <class R>
 std::string error_of(const R& r) {
-  return r.ok() ? std::string() : r.error().kind + ": " + r.error().message;
+  return r.ok() ? std::string() : std::string(spar::to_string(r.error().kind)) + ": " + r.error().message;
 }
 
 // Makes a factory for `spec` with `options`; fails the test on error.

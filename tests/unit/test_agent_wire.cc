@@ -83,7 +83,7 @@ TEST_CASE("agent wire: parse_chat_response") {
   auto err = [](std::string_view body) {
     auto x = parse_chat_response(body);
     REQUIRE_FALSE(x.ok());
-    CHECK(x.error().kind == "protocol");
+    CHECK(x.error().kind == spar::ErrorKind::protocol);
     return x.error().message;
   };
   CHECK(err("not json") == "reply is not valid JSON: not json");

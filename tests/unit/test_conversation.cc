@@ -125,7 +125,7 @@ TEST_CASE("conversation: an agent error ends it as status error with the error k
   TempDir dir;
   write_file("s.lua", kScenario);
   json rec = run_one([](const agent::Request&) -> Result<agent::Reply> {
-    return make_error("http", "HTTP 503 from http://127.0.0.1:1/v1/chat/completions");
+    return make_error(spar::ErrorKind::http, "HTTP 503 from http://127.0.0.1:1/v1/chat/completions");
   });
   CHECK(rec["error"].is_object());
   CHECK(rec["score"]["pass"] == false);

@@ -97,7 +97,7 @@ TEST_CASE("persona: the sandbox has no io, os, package, debug, load or loadfile"
     auto s = open_ok("s.lua");
     auto a = s->start(1);
     REQUIRE_FALSE(a.ok());
-    CHECK(a.error().kind == "script");
+    CHECK(a.error().kind == spar::ErrorKind::script);
     CHECK(a.error().message == std::string("s.lua:15: undefined global '") + name + "'");
   }
   write_file("s.lua", scenario_with("    local f = string.dump\n    u:say(tostring(f))\n"));
@@ -137,7 +137,7 @@ TEST_CASE("persona: script errors read path:line: message") {
   SUBCASE("a missing file") {
     auto s = Session::open("nope.lua", {});
     REQUIRE_FALSE(s.ok());
-    CHECK(s.error().kind == "input");
+    CHECK(s.error().kind == spar::ErrorKind::input);
     CHECK(s.error().message == "nope.lua: cannot read file");
   }
 }

@@ -48,7 +48,7 @@ spar::Error second_step_error(const std::string& body, Options options = small()
   REQUIRE(s->start(1).ok());
   auto a = s->resume({{"text", "hello"}});
   REQUIRE_FALSE(a.ok());
-  CHECK(a.error().kind == "script");
+  CHECK(a.error().kind == spar::ErrorKind::script);
   return a.error();
 }
 
@@ -216,7 +216,7 @@ TEST_CASE("hostile: JSON nested too deeply never reaches Lua") {
   REQUIRE(s->start(1).ok());
   auto a = s->resume({{"text", "x"}, {"deep", nested(1000)}});
   REQUIRE_FALSE(a.ok());
-  CHECK(a.error().kind == "script");
+  CHECK(a.error().kind == spar::ErrorKind::script);
   CHECK(a.error().message.find("nested more than 100 levels deep") != std::string::npos);
 }
 
@@ -254,7 +254,7 @@ TEST_CASE("hostile: a persona name resolves like include(), inside the personas 
     write_file("scenarios/a/s.lua", "return scenario {\n  persona = '" + name + "',\n}\n");
     auto s = Session::open("scenarios/a/s.lua", {});
     REQUIRE_FALSE(s.ok());
-    CHECK(s.error().kind == "script");
+    CHECK(s.error().kind == spar::ErrorKind::script);
     CHECK(s.error().message == "scenarios/a/s.lua:1: persona '" + name +
                                    "' must be a name in the personas folder (letters, digits, '_', '-', '.', '/'; "
                                    "no '..' or absolute path)");

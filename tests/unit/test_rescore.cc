@@ -185,6 +185,6 @@ TEST_CASE("rescore: a malformed record is path:line: message") {
                                   "{\"schema_version\":1,\"scenario\":\"a\",\"trial\":2,\"transcript\":[{\"turn\":\"x\"}]}\n");
   auto done = run::rescore(options_for("run"));
   REQUIRE_FALSE(done.ok());
-  CHECK(done.error().kind == "input");
+  CHECK(done.error().kind == ErrorKind::input);
   CHECK(done.error().message.rfind("run/results.jsonl:2: malformed record: ", 0) == 0);
 }

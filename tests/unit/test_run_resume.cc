@@ -87,7 +87,7 @@ TEST_CASE("resume: URL credentials are not stored, and must be given again") {
 
   auto back = run::options_from_run("out", run::RunOptions{});
   REQUIRE_FALSE(back.ok());
-  CHECK(back.error().kind == "input");
+  CHECK(back.error().kind == spar::ErrorKind::input);
   CHECK(back.error().message.find("had URL credentials") != std::string::npos);
 
   run::RunOptions given;
@@ -102,6 +102,6 @@ TEST_CASE("resume: a run.json with wrongly typed args is an input error") {
   write_file("out/run.json", R"({"args": {"paths": ["s.lua"], "rps": "fast"}})");
   auto back = run::options_from_run("out", run::RunOptions{});
   REQUIRE_FALSE(back.ok());
-  CHECK(back.error().kind == "input");
+  CHECK(back.error().kind == spar::ErrorKind::input);
   CHECK(back.error().message.find("out/run.json") != std::string::npos);
 }

@@ -41,7 +41,7 @@ TEST_CASE("run safety: a record nested 200,000 deep is an input error naming its
   std::string content = kGood1 + "\n" + deep(200000) + "\n" + kGood2 + "\n";
   auto read = report::parse_results(content, "r.jsonl");
   REQUIRE_FALSE(read.ok());
-  CHECK(read.error().kind == "input");
+  CHECK(read.error().kind == spar::ErrorKind::input);
   CHECK(read.error().message == "r.jsonl:2: malformed record: nested deeper than 512 levels");
 
   TempDir dir;
@@ -78,7 +78,7 @@ TEST_CASE("run safety: the first failed results write is final and names the rea
   REQUIRE(writer.ok());
   auto st = (*writer)->append(json::parse(kGood1));
   REQUIRE_FALSE(st.ok());
-  CHECK(st.error().kind == "io");
+  CHECK(st.error().kind == spar::ErrorKind::io);
   CHECK(st.error().message == "/dev/full: No space left on device");
   auto again = (*writer)->append(json::parse(kGood2));
   REQUIRE_FALSE(again.ok());
@@ -101,7 +101,7 @@ TEST_CASE("run safety: a judge reply of any shape is a judgement or an error, ne
   auto deep_reply = conversation::parse_judgement(R"({"score": 0.5, "reason": )" + std::string(100000, '[') +
                                                   std::string(100000, ']') + "}");
   REQUIRE_FALSE(deep_reply.ok());
-  CHECK(deep_reply.error().kind == "judge");
+  CHECK(deep_reply.error().kind == spar::ErrorKind::judge);
 }
 
 TEST_CASE("run safety: control characters are escaped for the terminal, other text is kept") {

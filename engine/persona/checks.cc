@@ -1,0 +1,336 @@
+// What the conversation asks of a loaded scenario: the declaration read into ScenarioInfo,
+// tool calls with their argument checks, policies, goal, progress, state and lint.
+#include "persona/internal.h"
+
+namespace spar::persona {
+
+std::string Session::Impl::kind_of(int idx) {
+  if (!lua_istable(L, idx)) return "";
+  rawfield(L, idx, "__kind");
+  std::string k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+  lua_pop(L, 1);
+  return k;
+}
+
+std::string Session::Impl::string_field(int idx, const char* key) {
+  rawfield(L, idx, key);
+  std::string s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+  lua_pop(L, 1);
+  return s;
+}
+
+Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& options) {
+  auto loaded = load_script(path, "scenario", scenario_where);
+  if (!loaded.ok()) return loaded;
+  if (kind_of(-1) != "scenario") {
+    return make_error(ErrorKind::script, fmt::format("{}: the script must return scenario{{...}}", path));
+  }
+  ref_scenario = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scenario);
+  int sc = lua_gettop(L);
+
+  info.path = path;
+  info.id = string_field(sc, "id");
+  if (info.id.empty()) info.id = default_id(path);
+  info.system = string_field(sc, "system");
+  rawfield(L, sc, "max_turns");
+  info.max_turns = static_cast<int>(lua_tointeger(L, -1));
+  lua_pop(L, 1);
+  rawfield(L, sc, "goal");
+  info.has_goal = lua_isfunction(L, -1);
+  lua_pop(L, 1);
+  rawfield(L, sc, "progress");
+  info.has_progress = lua_isfunction(L, -1);
+  lua_pop(L, 1);
+  rawfield(L, sc, "judge");
+  if (lua_istable(L, -1)) info.judge_rubric = string_field(lua_gettop(L), "rubric");
+  lua_pop(L, 1);
+  const std::string& where_declared = scenario_where;
+
+  try {
+    rawfield(L, sc, "facts");
+    info.facts = to_json(L, -1);
+    lua_pop(L, 1);
+    if (info.facts.is_array() && info.facts.empty()) info.facts = json::object();
+
+    rawfield(L, sc, "intents");
+    if (lua_istable(L, -1)) info.intents = to_json(L, -1);
+    if (!info.intents.is_object()) info.intents = json::object();
+    lua_pop(L, 1);
+    rawfield(L, sc, "policies");
+    info.policies = static_cast<int>(lua_rawlen(L, -1));
+    lua_pop(L, 1);
+    rawfield(L, sc, "checkpoints");
+    if (lua_istable(L, -1)) {
+      for (const auto& c : to_json(L, -1)) info.checkpoints.push_back(c.get<int>());
+    }
+    lua_pop(L, 1);
+
+    rawfield(L, sc, "tools");
+    int tools = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, tools)) {
+      ToolInfo t;
+      t.name = lua_tostring(L, -2);
+      t.description = string_field(lua_gettop(L), "description");
+      rawfield(L, -1, "parameters");
+      t.parameters = lua_isnil(L, -1) ? json{{"type", "object"}, {"properties", json::object()}} : to_json(L, -1);
+      lua_pop(L, 2);
+      info.tools.push_back(std::move(t));
+    }
+    lua_pop(L, 1);
+  } catch (const ConvertError& e) {
+    lua_settop(L, sc - 1);
+    return make_error(ErrorKind::script, fmt::format("{}: {}", where_declared, e.what()));
+  }
+  std::sort(info.tools.begin(), info.tools.end(),
+            [](const ToolInfo& a, const ToolInfo& b) { return a.name < b.name; });
+
+  // The scenario's state, copied so the declaration stays pristine.
+  push_internal("deep_copy");
+  rawfield(L, sc, "state");
+  auto copied = run_protected(1);
+  if (!copied.ok()) return copied;
+  ref_state = luaL_ref(L, LUA_REGISTRYINDEX);
+
+  // The persona: a name in the personas folder, or an inline persona{} table.
+  rawfield(L, sc, "persona");
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    info.persona = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    std::string dir = options.personas_dir.empty() ? find_personas_dir(path) : options.personas_dir;
+    if (dir.empty()) {
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}' not found: no personas/ folder above the scenario",
+                                              where_declared, info.persona));
+    }
+    // The same rules as include(): a plain relative name, inside the personas folder.
+    if (!good_include_name(info.persona + ".lua")) {
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}' must be a name in the personas folder (letters, "
+                                              "digits, '_', '-', '.', '/'; no '..' or absolute path)",
+                                              where_declared, cap_message(info.persona)));
+    }
+    info.persona_path = (std::filesystem::path(dir) / (info.persona + ".lua")).string();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(info.persona_path, ec)) {
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}' not found: no file {}", where_declared,
+                                              info.persona, info.persona_path));
+    }
+    if (std::filesystem::file_size(info.persona_path, ec) > kMaxIncludeBytes) {
+      return make_error(ErrorKind::script, fmt::format("{}: persona '{}': {} is larger than {} bytes", where_declared,
+                                              info.persona, info.persona_path, kMaxIncludeBytes));
+    }
+    auto p = load_script(info.persona_path, "persona", persona_where);
+    if (!p.ok()) return p;
+    if (kind_of(-1) != "persona") {
+      return make_error(ErrorKind::script, fmt::format("{}: the script must return persona{{...}}", info.persona_path));
+    }
+  } else if (kind_of(-1) != "persona") {
+    return make_error(ErrorKind::script, fmt::format("{}: scenario: persona must be a name or a persona{{...}} table",
+                                            where_declared));
+  } else {
+    info.persona = string_field(lua_gettop(L), "name");
+    persona_where = scenario_where;
+  }
+  ref_persona = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_settop(L, sc - 1);
+  return Ok{};
+}
+
+namespace {
+
+// Checks arguments against the parts of the JSON schema that matter to a tool: required
+// properties and primitive types. Returns an error text, or "" when the arguments fit.
+std::string check_arguments(const json& schema, const json& args) {
+  if (!args.is_object()) return "arguments must be a JSON object";
+  if (!schema.is_object()) return "";
+  if (auto req = schema.find("required"); req != schema.end() && req->is_array()) {
+    for (const auto& r : *req) {
+      if (r.is_string() && !args.contains(r.get<std::string>())) {
+        return fmt::format("missing required argument '{}'", r.get<std::string>());
+      }
+    }
+  }
+  auto props = schema.find("properties");
+  if (props == schema.end() || !props->is_object()) return "";
+  for (const auto& [name, value] : args.items()) {
+    auto p = props->find(name);
+    if (p == props->end() || !p->is_object() || !p->contains("type") || !(*p)["type"].is_string()) continue;
+    const std::string type = (*p)["type"];
+    bool fits = true;
+    if (type == "string") fits = value.is_string();
+    else if (type == "integer") fits = value.is_number_integer();
+    else if (type == "number") fits = value.is_number();
+    else if (type == "boolean") fits = value.is_boolean();
+    else if (type == "array") fits = value.is_array();
+    else if (type == "object") fits = value.is_object();
+    if (!fits) return fmt::format("argument '{}' must be of type {}", name, type);
+  }
+  return "";
+}
+
+// The policy context as the rules see it: the arguments of a call refused for nesting too
+// deeply (call_tool returned a tool error for it) read as nil.
+json policy_context(const json& ctx) {
+  if (json_depth(ctx, kMaxDepth) <= kMaxDepth) return ctx;
+  json out = ctx;
+  auto clip = [](json& holder) {
+    if (holder.is_object() && holder.contains("args") && json_depth(holder["args"], kMaxDepth) > kMaxDepth - 4) {
+      holder["args"] = nullptr;
+    }
+  };
+  clip(out);
+  if (out.contains("calls") && out["calls"].is_array()) {
+    for (auto& c : out["calls"]) clip(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+ToolOutcome Session::call_tool(const std::string& name, const std::string& arguments_json) {
+  Impl& m = *impl_;
+  auto fail = [](std::string msg) { return ToolOutcome{json{{"error", std::move(msg)}}, true}; };
+  const ToolInfo* tool = nullptr;
+  for (const auto& t : m.info.tools) {
+    if (t.name == name) tool = &t;
+  }
+  if (!tool) return fail(fmt::format("unknown tool '{}'", name));
+  json args = json::parse(arguments_json.empty() ? "{}" : arguments_json, nullptr, false);
+  if (args.is_discarded()) return fail(fmt::format("tool '{}': arguments are not valid JSON", name));
+  if (json_depth(args, kMaxDepth) > kMaxDepth) return fail(fmt::format("tool '{}': arguments are {}", name, too_deep_message()));
+  if (auto why = check_arguments(tool->parameters, args); !why.empty()) {
+    return fail(fmt::format("tool '{}': {}", name, why));
+  }
+  try {
+    int top = lua_gettop(m.L);
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+    rawfield(m.L, -1, "tools");
+    rawfield(m.L, -1, name.c_str());
+    rawfield(m.L, -1, "run");
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+    push_json(m.L, args);
+    auto r = m.run_protected(2);
+    if (!r.ok()) {
+      lua_settop(m.L, top);
+      return fail(fmt::format("tool '{}' failed: {}", name, r.error().message));
+    }
+    json result;
+    try {
+      result = to_json(m.L, -1);
+    } catch (const ConvertError& e) {
+      lua_settop(m.L, top);
+      return fail(fmt::format("tool '{}' returned {}", name, e.what()));
+    }
+    lua_settop(m.L, top);
+    if (result.is_null()) result = json::object();
+    return ToolOutcome{std::move(result), false};
+  } catch (const std::exception& e) {
+    return fail(fmt::format("tool '{}' failed: {}", name, e.what()));
+  }
+}
+
+json Session::check_policies(const json& ctx) {
+  Impl& m = *impl_;
+  json none = {{"violations", json::array()}, {"errors", json::array()}};
+  if (m.info.policies == 0) return none;
+  int top = lua_gettop(m.L);
+  try {
+    m.push_internal("check_policies");
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+    rawfield(m.L, -1, "policies");
+    lua_remove(m.L, -2);
+    push_json(m.L, policy_context(ctx));
+    lua_pushliteral(m.L, "state");
+    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+    lua_rawset(m.L, -3);
+    auto r = m.run_protected(2);
+    if (!r.ok()) {
+      lua_settop(m.L, top);
+      none["errors"].push_back({{"rule", "*"}, {"message", r.error().message}});
+      return none;
+    }
+    json out = to_json(m.L, -1);
+    lua_settop(m.L, top);
+    for (const char* key : {"violations", "errors"}) {
+      if (!out.contains(key) || !out[key].is_array()) out[key] = json::array();
+    }
+    return out;
+  } catch (const std::exception& e) {
+    lua_settop(m.L, top);
+    none["errors"].push_back({{"rule", "*"}, {"message", e.what()}});
+    return none;
+  }
+}
+
+Result<bool> Session::goal() {
+  Impl& m = *impl_;
+  if (!m.info.has_goal) return true;
+  int top = lua_gettop(m.L);
+  auto r = m.call_on_state("goal");
+  if (!r.ok()) {
+    lua_settop(m.L, top);
+    return r.error();
+  }
+  bool met = lua_toboolean(m.L, -1) != 0;
+  lua_settop(m.L, top);
+  return met;
+}
+
+Result<json> Session::progress() {
+  Impl& m = *impl_;
+  if (!m.info.has_progress) return json(nullptr);
+  int top = lua_gettop(m.L);
+  auto r = m.call_on_state("progress");
+  if (!r.ok()) {
+    lua_settop(m.L, top);
+    return r.error();
+  }
+  json out = nullptr;
+  if (lua_type(m.L, -1) == LUA_TNUMBER) out = std::clamp(lua_tonumber(m.L, -1), 0.0, 1.0);
+  else if (lua_isboolean(m.L, -1)) out = lua_toboolean(m.L, -1) ? 1.0 : 0.0;
+  lua_settop(m.L, top);
+  return out;
+}
+
+json Session::state() {
+  Impl& m = *impl_;
+  int top = lua_gettop(m.L);
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
+  json out;
+  try {
+    out = to_json(m.L, -1);
+  } catch (const ConvertError& e) {
+    out = json{{"error", e.what()}};
+  }
+  lua_settop(m.L, top);
+  return out;
+}
+
+std::vector<std::string> Session::lint() {
+  Impl& m = *impl_;
+  std::vector<std::string> out;
+  int top = lua_gettop(m.L);
+  m.push_internal("lint_scenario");
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+  auto r = m.run_protected(1);
+  if (!r.ok()) {
+    out.push_back(r.error().message);
+    return out;
+  }
+  json problems = to_json(m.L, -1);
+  lua_settop(m.L, top);
+  if (!problems.is_array()) return out;
+  for (const auto& p : problems) {
+    std::string where = m.scenario_where;
+    std::string anchor = p.value("anchor", "");
+    bool plain = std::all_of(anchor.begin(), anchor.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!anchor.empty() && plain) {
+      size_t pos = find_word_before(m.scenario_code, anchor, " \t\n\r\f\v", "=");
+      if (pos != std::string_view::npos) where = fmt::format("{}:{}", m.info.path, line_at(m.scenario_code, pos));
+    }
+    out.push_back(fmt::format("{}: {}", where, p.value("message", "")));
+  }
+  return out;
+}
+
+}  // namespace spar::persona

@@ -1,0 +1,37 @@
+#include "run/progress.h"
+
+#include <fmt/format.h>
+
+#include "report/terminal.h"
+
+namespace spar::run {
+
+void Progress::finished(const json& record, RunOutcome& outcome) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++outcome.conversations;
+  bool completed = record.value("error", json()).is_null();
+  completed ? ++outcome.completed : ++outcome.errors;
+  bool passed = completed && record.value("score", json::object()).value("pass", false);
+  passes_ += passed;
+  if (quiet_) return;
+  std::string verdict = !completed ? "ERROR" : passed ? "pass" : "FAIL";
+  std::string detail;
+  if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
+  // Scenario ids and error messages come from scripts and agents: escaped for the terminal.
+  std::string line = report::printable(fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
+                                                   record.value("scenario", ""), record.value("trial", 0), verdict,
+                                                   record.value("turns", 0), detail));
+  if (!tty_) {
+    fmt::print(stderr, "{}\n", line);
+    return;
+  }
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  double eta = elapsed / outcome.conversations * (total_ - outcome.conversations);
+  if (!passed) fmt::print(stderr, "\r\x1b[2K{}\n", line);
+  fmt::print(stderr, "\r\x1b[2K{}/{} done  pass {}/{} ({:.0f}%)  errors {}  ETA {}:{:02d}", outcome.conversations,
+             total_, passes_, outcome.completed, outcome.completed ? 100.0 * passes_ / outcome.completed : 0.0,
+             outcome.errors, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+  if (outcome.conversations == total_) fmt::print(stderr, "\n");
+}
+
+}  // namespace spar::run
