@@ -19,8 +19,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "record/import.h"
-#include "record/to_scenario.h"
+#include "importer/import.h"
+#include "importer/to_scenario.h"
 #include "report/diff.h"
 #include "report/history.h"
 #include "report/report.h"
@@ -292,19 +292,19 @@ int do_report(ReportArgs& a) {
 struct ImportArgs {
   std::vector<std::string> files;
   std::string format, out = "runs/import", to_scenario, id;
-  record::ImportOptions options;
-  record::ScenarioPins pins;
+  importer::ImportOptions options;
+  importer::ScenarioPins pins;
   bool force = false;
 };
 
 // --expect-call / --forbid-call 'TOOL {json args}', repeatable, parsed as given.
-void add_pins(CLI::App& app, const std::string& flag, std::vector<record::CallPin>& pins, CLI::Option* needs,
+void add_pins(CLI::App& app, const std::string& flag, std::vector<importer::CallPin>& pins, CLI::Option* needs,
               const std::string& help) {
   app.add_option_function<std::vector<std::string>>(
          flag,
          [&pins, flag](const std::vector<std::string>& texts) {
            for (const auto& t : texts) {
-             auto pin = record::parse_call_pin(t, flag.c_str());
+             auto pin = importer::parse_call_pin(t, flag.c_str());
              if (!pin.ok()) throw CLI::ValidationError(pin.error().message);
              pins.push_back(*pin);
            }
@@ -332,20 +332,20 @@ void setup_import(CLI::App& app, ImportArgs& a) {
 }
 
 int do_import(ImportArgs& a) {
-  a.options.format = record::parse_import_format(a.format).value();
+  a.options.format = importer::parse_import_format(a.format).value();
   static const std::regex domain("^[a-z0-9][a-z0-9_-]*$");
   if (!std::regex_match(a.options.domain, domain)) return input_error("--domain: use lowercase letters, digits, '-' and '_'");
   if (a.options.scenario_id.find_first_of("\r\n\t") != std::string::npos) {
     return input_error("--scenario-id: no newlines or tabs");
   }
   if (!a.to_scenario.empty()) {
-    auto id = record::import_to_scenario(a.files, a.options, a.id, a.pins, a.to_scenario, a.force);
+    auto id = importer::import_to_scenario(a.files, a.options, a.id, a.pins, a.to_scenario, a.force);
     if (!id.ok()) return input_error(id.error().message);
     fmt::print("wrote {} (scenario {})\n", a.to_scenario, report::printable(*id));
     return kExitOk;
   }
   a.options.run_id = run::new_run_id();
-  auto outcome = record::import_files(a.files, a.options, a.out);
+  auto outcome = importer::import_files(a.files, a.options, a.out);
   if (!outcome.ok()) return input_error(outcome.error().message);
   fmt::print("imported {} conversations into {}\n", outcome->records, outcome->results_path);
   return kExitOk;

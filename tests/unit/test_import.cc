@@ -3,12 +3,12 @@
 #include <doctest/doctest.h>
 
 #include "persona/runtime.h"
-#include "record/import.h"
-#include "record/to_scenario.h"
+#include "importer/import.h"
+#include "importer/to_scenario.h"
 #include "support.h"
 
-using spar::record::json;
-namespace record = spar::record;
+using spar::importer::json;
+namespace importer = spar::importer;
 
 namespace {
 
@@ -17,7 +17,7 @@ json call(const std::string& id, const std::string& name, json arguments) {
 }
 
 std::string error_of(const json& messages) {
-  auto t = record::transcript_of(messages);
+  auto t = importer::transcript_of(messages);
   REQUIRE_FALSE(t.ok());
   return t.error().message;
 }
@@ -36,7 +36,7 @@ TEST_CASE("transcript_of: turns by user messages, tool calls as JSON text, legac
       {{"role", "user"}, {"content", "Thanks"}},
   });
   int turns = 0, calls = 0, assistant = 0;
-  auto t = record::transcript_of(messages, &turns, &calls, &assistant);
+  auto t = importer::transcript_of(messages, &turns, &calls, &assistant);
   REQUIRE(t.ok());
   CHECK(turns == 2);
   CHECK(calls == 2);
@@ -67,24 +67,24 @@ TEST_CASE("transcript_of: a message that cannot be read is an error naming it") 
 }
 
 TEST_CASE("parse_call_pin: a tool, optionally with a JSON object of arguments") {
-  auto bare = record::parse_call_pin("cancel_order", "--forbid-call");
+  auto bare = importer::parse_call_pin("cancel_order", "--forbid-call");
   REQUIRE(bare.ok());
   CHECK(bare->tool == "cancel_order");
   CHECK(bare->args.is_null());
-  auto with = record::parse_call_pin("cancel_order {\"id\": \"A-1\"}", "--expect-call");
+  auto with = importer::parse_call_pin("cancel_order {\"id\": \"A-1\"}", "--expect-call");
   REQUIRE(with.ok());
   CHECK(with->args == json{{"id", "A-1"}});
-  CHECK(record::parse_call_pin("cancel_order [1]", "--expect-call").error().message ==
+  CHECK(importer::parse_call_pin("cancel_order [1]", "--expect-call").error().message ==
         "--expect-call: the arguments of 'cancel_order' are not a JSON object: [1]");
-  CHECK(record::parse_call_pin("", "--expect-call").error().message ==
+  CHECK(importer::parse_call_pin("", "--expect-call").error().message ==
         "--expect-call: expected 'TOOL' or 'TOOL {json arguments}', got ''");
-  CHECK(record::parse_call_pin("rm;ls", "--forbid-call").error().message ==
+  CHECK(importer::parse_call_pin("rm;ls", "--forbid-call").error().message ==
         "--forbid-call: bad tool name 'rm;ls' (letters, digits, '_' and '-')");
 }
 
 TEST_CASE("to_scenario: the Lua reads back the recorded text, replays results and pins the goal") {
   spar::test::TempDir dir;
-  record::SourceConversation c;
+  importer::SourceConversation c;
   c.file = "log.jsonl";
   c.position = 1;
   c.id = "c-1";
@@ -97,11 +97,11 @@ TEST_CASE("to_scenario: the Lua reads back the recorded text, replays results an
       {{"role", "tool"}, {"tool_call_id", "a"}, {"content", "{\"ok\":true,\"amount\":10}"}},
       {{"role", "assistant"}, {"content", "Refunded A-1."}},
   });
-  record::ImportOptions options;
-  record::ScenarioPins pins;
+  importer::ImportOptions options;
+  importer::ScenarioPins pins;
   pins.expect.push_back({"refund", json{{"order", "A-2"}}});
   pins.forbid.push_back({"refund", json{{"order", "A-1"}}});
-  auto text = record::to_scenario(c, options, "regress/refund", pins);
+  auto text = importer::to_scenario(c, options, "regress/refund", pins);
   REQUIRE(text.ok());
   spar::test::write_file("s.lua", *text);
   spar::persona::Options popts;
@@ -129,12 +129,12 @@ TEST_CASE("to_scenario: the Lua reads back the recorded text, replays results an
 }
 
 TEST_CASE("to_scenario: nothing pinned is refused") {
-  record::SourceConversation c;
+  importer::SourceConversation c;
   c.file = "log.jsonl";
   c.position = 4;
   c.id = "x";
   c.messages = json::array({{{"role", "user"}, {"content", "hi"}}});
-  auto text = record::to_scenario(c, record::ImportOptions{}, "x", record::ScenarioPins{});
+  auto text = importer::to_scenario(c, importer::ImportOptions{}, "x", importer::ScenarioPins{});
   REQUIRE_FALSE(text.ok());
   CHECK(text.error().message == "log.jsonl:4: nothing to pin: the source has no gold actions; give --expect-call or --forbid-call");
 }

@@ -1,4 +1,4 @@
-#include "record/import.h"
+#include "importer/import.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +12,7 @@
 #include "base/json_depth.h"
 #include "report/results.h"
 
-namespace spar::record {
+namespace spar::importer {
 
 namespace fs = std::filesystem;
 
@@ -433,4 +433,4 @@ Result<ImportOutcome> import_files(const std::vector<std::string>& files, const 
   return outcome;
 }
 
-}  // namespace spar::record
+}  // namespace spar::importer

@@ -14,9 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
-#include "record/import.h"
+#include "importer/import.h"
 
-namespace spar::record {
+namespace spar::importer {
 
 // A pinned call: the tool, and the arguments it must (or must not) be called with; null args
 // pin the tool with any arguments.
@@ -42,9 +42,9 @@ constexpr size_t kMaxScenarioValueDepth = 60;
 Result<std::string> to_scenario(const SourceConversation& c, const ImportOptions& options,
                                 const std::string& scenario_id, const ScenarioPins& pins);
 
-}  // namespace spar::record
+}  // namespace spar::importer
 
-namespace spar::record {
+namespace spar::importer {
 
 // `spar import FILES --to-scenario OUT`: finds the conversation whose source id is `id` (the
 // only one when `id` is empty), writes its scenario to `out_path` (atomically; an existing
@@ -53,4 +53,4 @@ Result<std::string> import_to_scenario(const std::vector<std::string>& files, co
                                        const std::string& id, const ScenarioPins& pins, const std::string& out_path,
                                        bool force);
 
-}  // namespace spar::record
+}  // namespace spar::importer

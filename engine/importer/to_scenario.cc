@@ -1,4 +1,4 @@
-#include "record/to_scenario.h"
+#include "importer/to_scenario.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -11,7 +11,7 @@
 #include "base/json_depth.h"
 #include "report/report.h"
 
-namespace spar::record {
+namespace spar::importer {
 
 namespace {
 
@@ -364,9 +364,9 @@ Result<std::string> to_scenario(const SourceConversation& c, const ImportOptions
   return out;
 }
 
-}  // namespace spar::record
+}  // namespace spar::importer
 
-namespace spar::record {
+namespace spar::importer {
 
 Result<std::string> import_to_scenario(const std::vector<std::string>& files, const ImportOptions& options,
                                        const std::string& id, const ScenarioPins& pins, const std::string& out_path,
@@ -399,4 +399,4 @@ Result<std::string> import_to_scenario(const std::vector<std::string>& files, co
   return scenario_id;
 }
 
-}  // namespace spar::record
+}  // namespace spar::importer

@@ -15,7 +15,7 @@
 
 #include "base/result.h"
 
-namespace spar::record {
+namespace spar::importer {
 
 using json = nlohmann::json;
 
@@ -88,4 +88,4 @@ struct ImportOutcome {
 Result<ImportOutcome> import_files(const std::vector<std::string>& files, const ImportOptions& options,
                                    const std::string& out_dir);
 
-}  // namespace spar::record
+}  // namespace spar::importer
