@@ -27,38 +27,18 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
       finished_(std::move(finished)),
       user_model_(user_model),
       judge_(judge) {
-  record_ = {
-      {"schema_version", record::kSchemaVersion},
-      {"run_id", plan_.run_id},
-      {"source", {{"kind", "spar"}}},
-      {"agent", {{"spec", plan_.agent_spec.empty() ? json(nullptr) : json(plan_.agent_spec)}}},
-      {"scenario", plan_.scenario_id},
-      {"scenario_path", plan_.scenario_path},
-      {"persona", nullptr},
-      {"trial", plan_.trial},
-      {"seed", plan_.seed},
-      {"ended", nullptr},
-      {"error", nullptr},
-      {"turns", 0},
-      {"max_turns", nullptr},
-      {"checkpoint_turns", options_.checkpoints},
-      {"transcript", json::array()},
-      {"events", json::array()},
-      {"probes", json::array()},
-      {"progress", json::object()},
-      {"warnings", json::array()},
-      {"usage",
-       {{"prompt_tokens", 0},
-        {"completion_tokens", 0},
-        {"agent_requests", 0},
-        {"tool_calls", 0},
-        {"tool_errors", 0},
-        {"user_model_requests", 0},
-        {"judge_requests", 0},
-        {"retries", 0},
-        {"turn_latency_ms", json::array()}}},
-      {"duration_ms", 0},
-  };
+  // The observations start from the typed record's defaults (record/record.h) and grow as the
+  // conversation goes; hand_over() reads them back into a Record.
+  record::Record r;
+  r.run_id = plan_.run_id;
+  if (!plan_.agent_spec.empty()) r.agent = {{"spec", plan_.agent_spec}};
+  r.scenario = plan_.scenario_id;
+  r.scenario_path = plan_.scenario_path;
+  r.trial = plan_.trial;
+  r.seed = plan_.seed;
+  r.checkpoint_turns = options_.checkpoints;
+  record_ = r;
+  record_["ended"] = nullptr;  // set when it ends
 }
 
 Conversation::~Conversation() = default;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/json_depth.h"
+#include "record/record.h"
 #include "report/results.h"
 
 namespace spar::importer {
@@ -351,43 +352,23 @@ Result<json> to_record(const SourceConversation& c, const ImportOptions& options
   int turns = 0, calls = 0, assistant = 0;
   auto transcript = transcript_of(c.messages, &turns, &calls, &assistant);
   if (!transcript.ok()) return input(locate(c, options, transcript.error().message));
-  json record = {
-      {"schema_version", 1},
-      {"run_id", options.run_id},
-      {"source",
-       {{"kind", "import"}, {"format", format_name(options.format)}, {"file", fs::path(c.file).filename().string()},
-        {"id", c.id}}},
-      {"agent", {{"spec", nullptr}, {"name", c.model.empty() ? json() : json(c.model)}}},
-      {"scenario", default_scenario_id(c, options)},
-      {"scenario_path", nullptr},
-      {"persona", nullptr},
-      {"trial", trial},
-      {"seed", nullptr},
-      {"ended", "imported"},
-      {"error", nullptr},
-      {"turns", turns},
-      {"max_turns", nullptr},
-      {"checkpoint_turns", json::array()},
-      {"transcript", std::move(transcript).value()},
-      {"events", json::array()},
-      {"probes", json::array()},
-      {"progress", json::object()},
-      {"warnings", json::array()},
-      {"usage",
-       {{"prompt_tokens", 0},
-        {"completion_tokens", 0},
-        {"agent_requests", assistant},
-        {"tool_calls", calls},
-        {"tool_errors", 0},
-        {"user_model_requests", 0},
-        {"judge_requests", 0},
-        {"retries", 0},
-        {"turn_latency_ms", json::array()}}},
-      {"duration_ms", 0},
-  };
-  if (!c.label.is_null()) record["label"] = c.label;
-  if (!c.metadata.is_null()) record["metadata"] = c.metadata;
-  return record;
+  record::Record r;
+  r.run_id = options.run_id;
+  r.source = {{"kind", "import"},
+              {"format", format_name(options.format)},
+              {"file", fs::path(c.file).filename().string()},
+              {"id", c.id}};
+  r.agent = {{"spec", nullptr}, {"name", c.model.empty() ? json() : json(c.model)}};
+  r.scenario = default_scenario_id(c, options);
+  r.trial = trial;
+  r.ended = record::ended::kImported;
+  r.turns = turns;
+  r.transcript = transcript->get<std::vector<record::Entry>>();
+  r.usage.agent_requests = assistant;
+  r.usage.tool_calls = calls;
+  if (!c.label.is_null()) r.label = c.label;
+  if (!c.metadata.is_null()) r.metadata = c.metadata;
+  return json(r);
 }
 
 Result<ImportOutcome> import_files(const std::vector<std::string>& files, const ImportOptions& options,
