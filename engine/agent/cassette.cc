@@ -11,6 +11,7 @@
 
 #include "agent/internal.h"
 #include "agent/openai_wire.h"
+#include "base/hash.h"
 #include "base/json_depth.h"
 #include "base/jsonl.h"
 
@@ -275,8 +276,8 @@ std::string exchange_key(const std::string& identity, const Request& request) {
                   {"messages", to_openai_messages(request)},
                   {"tools", std::move(tools)}};
   std::string text = dump_json(meaning);
-  uint64_t a = internal::mix64(internal::fnv1a64(text));
-  uint64_t b = internal::mix64(internal::fnv1a64(text, 0x84222325cbf29ce4ULL) ^ text.size());
+  uint64_t a = mix64_finalise(fnv1a(text));
+  uint64_t b = mix64_finalise(fnv1a(text, kFnvAltBasis) ^ text.size());
   return fmt::format("{:016x}{:016x}", a, b);
 }
 

@@ -68,9 +68,4 @@ long parse_retry_after(std::string_view value, std::time_t now);
 // {"X-Spar-Attempt: N"} when the retry layer numbered the request, else {}.
 std::vector<std::string> attempt_headers(const Request& request);
 
-// A 64-bit FNV-1a hash, for keys and seeds (not for security).
-uint64_t fnv1a64(std::string_view data, uint64_t seed = 0xcbf29ce484222325ULL);
-// A good 64-bit mix (splitmix64's finaliser).
-uint64_t mix64(uint64_t x);
-
 }  // namespace spar::agent::internal

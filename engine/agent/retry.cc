@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/internal.h"
+#include "base/hash.h"
 
 namespace spar::agent {
 
@@ -22,7 +23,7 @@ bool is_retryable(const Error& error, int protocol_retries) {
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int next_attempt, uint64_t key) {
   int exponent = std::clamp(next_attempt - 2, 0, 62);
   double ceiling = std::min(policy.cap_s, policy.base_s * std::ldexp(1.0, exponent));
-  uint64_t bits = internal::mix64(key ^ internal::mix64(static_cast<uint64_t>(next_attempt)));
+  uint64_t bits = mix64_finalise(key ^ mix64_finalise(static_cast<uint64_t>(next_attempt)));
   double unit = static_cast<double>(bits >> 11) * 0x1.0p-53;  // uniform in [0, 1)
   return std::chrono::milliseconds(std::llround(std::max(0.0, ceiling) * unit * 1000));
 }
@@ -51,7 +52,7 @@ class RetryingClient final : public AgentClient {
 
   void send(Request request, Done done) override {
     auto op = std::make_shared<Op>();
-    op->key = internal::fnv1a64(request.session_id) ^ internal::mix64(request.seed);
+    op->key = fnv1a(request.session_id) ^ mix64_finalise(request.seed);
     op->request = std::move(request);
     op->done = std::move(done);
     attempt(op);

@@ -8,7 +8,7 @@
 
 #include "base/json_depth.h"
 #include "base/jsonl.h"
-#include "base/seed.h"
+#include "base/hash.h"
 
 namespace spar::conversation {
 
@@ -91,7 +91,7 @@ agent::Request build_judge_request(const std::string& rubric, const json& transc
 std::string judge_cache_key(const std::string& identity, const agent::Request& request) {
   std::string material = identity + "\n" + std::to_string(request.seed);
   for (const auto& m : request.messages) material += "\n" + m.role + "\n" + m.content;
-  return fmt::format("{:016x}{:016x}", fnv1a(material), mix64(fnv1a(material, 0x84222325cbf29ce4ULL)));
+  return fmt::format("{:016x}{:016x}", fnv1a(material), mix64(fnv1a(material, kFnvAltBasis)));
 }
 
 Result<json> parse_judgement(const std::string& text) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agent/internal.h"
+#include "base/hash.h"
 #include "agent/retry.h"
 #include "test_agent_support.h"
 
@@ -110,7 +111,7 @@ TEST_CASE("retry: backoff is full jitter, bounded, reproducible and not lockstep
     std::set<long> seen;
     double sum = 0;
     for (uint64_t key = 0; key < 2000; ++key) {
-      long ms = backoff_delay(p, next, spar::agent::internal::mix64(key)).count();
+      long ms = backoff_delay(p, next, spar::mix64_finalise(key)).count();
       CHECK(ms >= 0);
       CHECK(ms <= ceiling_ms);
       seen.insert(ms);
