@@ -15,6 +15,7 @@
 #include "report/junit.h"
 #include "report/terminal.h"
 #include "report/results.h"
+#include "report/run_json.h"
 #include "score/summary.h"
 
 namespace spar::report {
@@ -106,18 +107,13 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   if (!read.ok()) return read.error();
   score::SummaryOptions summary_options;
   summary_options.price = options.price;
-  if (!summary_options.price) {
-    json run = read_json_file((fs::path(dir) / "run.json").string());
-    if (run.is_object() && run.contains("price") && run["price"].is_object()) {
-      summary_options.price = score::Price{run["price"].value("prompt", 0.0), run["price"].value("completion", 0.0)};
-    }
-  }
+  auto run_file = read_run_file(dir);  // a folder without a readable run.json still gets its reports
+  if (!summary_options.price && run_file.ok()) summary_options.price = run_file->price;
   json summary = score::summarize(read->records, summary_options);
   if (read->dropped_torn_line) summary["dropped_torn_line"] = true;
   auto st = write_file_atomic((fs::path(dir) / "summary.json").string(), summary.dump(2) + "\n");
   if (!st.ok()) return st.error();
-  json run_info = read_json_file((fs::path(dir) / "run.json").string());
-  if (run_info.is_discarded()) run_info = nullptr;
+  json run_info = run_file.ok() ? run_file->raw : json();
   if (slim) embed_transcripts(*content, *read, options.max_transcripts);
   st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info));
   if (!st.ok()) return st.error();

@@ -9,6 +9,7 @@
 
 #include "report/report.h"
 #include "report/results.h"
+#include "report/run_json.h"
 
 namespace spar::run {
 
@@ -21,8 +22,9 @@ Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::st
   std::map<std::pair<std::string, int>, std::string> seen;  // pair -> the folder that holds it
   std::vector<json> records;
   for (const auto& dir : dirs) {
-    json run = report::read_json_file((fs::path(dir) / "run.json").string());
-    if (!run.is_object()) return make_error(ErrorKind::input, fmt::format("{}: not a spar run folder (no run.json)", dir));
+    auto run_file = report::read_run_file(dir);
+    if (!run_file.ok()) return run_file.error();
+    json run = std::move(run_file->raw);
     if (first_run.is_null()) {
       first_run = run;
       first_dir = dir;

@@ -13,6 +13,7 @@
 
 #include "report/report.h"
 #include "report/results.h"
+#include "report/run_json.h"
 
 namespace spar::run {
 
@@ -65,11 +66,11 @@ json run_args_json(const RunOptions& options) {
 }
 
 Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
-  json run = report::read_json_file((fs::path(dir) / "run.json").string());
-  if (!run.is_object() || !run["args"].is_object()) {
+  auto run = report::read_run_file(dir);
+  if (!run.ok() || !run->args.is_object()) {
     return make_error(ErrorKind::input, fmt::format("{}: nothing to resume (no run.json with the run's arguments)", dir));
   }
-  const json& a = run["args"];
+  const json& a = run->args;
   const RunOptions defaults;
   try {
     // What defines the run (its plan and how it is scored) comes back as it was.
@@ -113,9 +114,7 @@ Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
                                              "store; give it again (--agent, --user-model or --judge)", dir, *spec));
     }
   }
-  if (run.contains("price") && run["price"].is_object()) {
-    o.price = score::Price{run["price"].value("prompt", 0.0), run["price"].value("completion", 0.0)};
-  }
+  if (run->price) o.price = run->price;
   return o;
 }
 

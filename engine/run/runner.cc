@@ -25,6 +25,7 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "report/terminal.h"
+#include "report/run_json.h"
 #include "run/discover.h"
 #include "run/progress.h"
 #include "run/rescore.h"
@@ -244,15 +245,13 @@ Result<RunOutcome> run(const RunOptions& options) {
     if (!fs::exists(results_path, ec)) {
       return make_error(ErrorKind::input, fmt::format("{}: nothing to resume (no results.jsonl)", options.out_dir));
     }
-    json before = report::read_json_file((fs::path(options.out_dir) / "run.json").string());
-    if (before.is_object() && before["args"].is_object()) {
-      auto same = check_same_run(before, options, *scenarios);
+    auto before = report::read_run_file(options.out_dir);
+    if (before.ok() && before->args.is_object()) {
+      auto same = check_same_run(before->raw, options, *scenarios);
       if (!same.ok()) return same.error();
     }
     // The resumed run keeps its id (a run.json from before run ids gets a new one).
-    if (before.is_object() && before.contains("run_id") && before["run_id"].is_string()) {
-      run_id = before["run_id"].get<std::string>();
-    }
+    if (before.ok() && !before->run_id.empty()) run_id = before->run_id;
     auto pairs = recorded_pairs(results_path, options.retry_errors);
     if (!pairs.ok()) return pairs.error();
     done = std::move(pairs).value();
