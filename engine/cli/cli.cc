@@ -95,6 +95,17 @@ CLI::Validator whole_number_in(uint64_t lo, uint64_t hi) {
 }
 
 // --gate 'KEY OP VALUE', repeatable; parsed as given so a bad gate fails before the run.
+// --judge and its companions, the same for spar run and spar score.
+template <class Options>
+void add_judge_options(CLI::App& app, Options& o) {
+  app.add_option("--judge", o.judge, "LLM judge for checkpoint windows of scenarios with a rubric (same syntax as --agent)");
+  app.add_option("--judge-repeats", o.judge_repeats, "Judgements per window; their spread measures agreement")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  app.add_option("--judge-flaky", o.judge_flaky, "A window whose judgements spread more than this is flagged flaky")
+      ->capture_default_str()->check(number_in(0.0, 1.0));
+  app.add_option("--judge-cache", o.judge_cache, "Judge cache file (default: judge-cache.jsonl beside the --out folder)");
+}
+
 void add_gates(CLI::App& app, std::vector<score::Gate>& gates) {
   app.add_option_function<std::vector<std::string>>(
          "--gate",
@@ -155,12 +166,7 @@ void setup_run(CLI::App& app, RunArgs& a) {
       ->capture_default_str();
   app.add_option("--user-model", o.user_model,
                  "Model that writes u:llm{} user turns (same syntax as --agent); without it, fallbacks are sent");
-  app.add_option("--judge", o.judge, "LLM judge for checkpoint windows of scenarios with a rubric (same syntax as --agent)");
-  app.add_option("--judge-repeats", o.judge_repeats, "Judgements per window; their spread measures agreement")
-      ->capture_default_str()->check(CLI::Range(1, 100));
-  app.add_option("--judge-flaky", o.judge_flaky, "A window whose judgements spread more than this is flagged flaky")
-      ->capture_default_str()->check(number_in(0.0, 1.0));
-  app.add_option("--judge-cache", o.judge_cache, "Judge cache file (default: judge-cache.jsonl beside the --out folder)");
+  add_judge_options(app, o);
   app.add_option("-k,--trials", o.trials, "Trials per scenario")->capture_default_str()->check(CLI::Range(1, 100000));
   app.add_option("--seed", o.seed, "Run seed; each conversation's seed derives from it, the scenario and the trial")
       ->capture_default_str()->check(whole_number_in(0, std::numeric_limits<uint64_t>::max()));
@@ -377,6 +383,11 @@ void setup_score(CLI::App& app, ScoreArgs& a) {
       },
       "Checkpoint turns, overriding those recorded");
   app.add_option("--personas", o.setup.persona.personas_dir, "Persona folder for --scenario");
+  add_judge_options(app, o);  // re-judges the reached windows; only the judge is contacted
+  app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before a judge request times out")
+      ->capture_default_str()->check(number_in(0.001, 86400));
+  app.add_option("--retries", o.factory.retries, "Retries of a judge request after a 429, 5xx, timeout or connection error")
+      ->capture_default_str()->check(CLI::Range(0, 100));
   add_gates(app, a.gates);
 }
 
@@ -387,6 +398,9 @@ int do_score(ScoreArgs& a) {
   auto summary = report::write_report(done->dir);
   if (!summary.ok()) return input_error(summary.error().message);
   report::print_table(*summary, stdout);
+  if (!a.options.judge.empty()) {
+    fmt::print("\njudged {} windows ({} judge requests, the rest from the cache)", done->judged_windows, done->judge_requests);
+  }
   fmt::print("\nscored {} records; wrote {}/results.jsonl, summary.json, report.html and junit.xml\n", done->rescored,
              done->dir);
   return report_gates(*summary, a.gates);

@@ -235,52 +235,14 @@ void Conversation::complete_turn(const std::string& text, bool truncated) {
 // Judges the window that ends at `checkpoint` (repeats in parallel, cached), stores the
 // judgement, then continues. A judge failure is recorded, never fatal to the conversation.
 void Conversation::judge_window(int checkpoint, std::function<void()> then) {
-  int from = 1;
-  for (const auto& c : record_["checkpoint_turns"]) {
-    if (c.get<int>() < checkpoint) from = c.get<int>() + 1;
-  }
-  struct Pending {
-    std::vector<Result<json>> results;
-    int waiting = 0;
-    int cached = 0;
-  };
-  auto pending = std::make_shared<Pending>();
-  int repeats = std::max(1, judge_->repeats);
-  pending->results.assign(static_cast<size_t>(repeats), Result<json>(make_error(ErrorKind::judge, "not judged")));
-  auto finish_window = [this, checkpoint, pending, then] {
-    judgements_[std::to_string(checkpoint)] =
-        combine_judgements(pending->results, pending->cached, judge_->flaky_spread);
-    then();
-  };
-  std::vector<std::pair<int, agent::Request>> to_send;
-  for (int i = 0; i < repeats; ++i) {
-    agent::Request req = build_judge_request(
-        session_->info().judge_rubric, record_["transcript"], from, checkpoint, plan_.seed, i,
-        session_id(fmt::format("/judge@{}", checkpoint)));
-    std::string key = judge_cache_key(judge_->identity, req);
-    if (auto hit = judge_->cache ? judge_->cache->get(key) : std::nullopt) {
-      pending->results[static_cast<size_t>(i)] = parse_judgement(*hit);
-      ++pending->cached;
-      continue;
-    }
-    to_send.emplace_back(i, std::move(req));
-  }
-  if (to_send.empty()) return finish_window();
-  pending->waiting = static_cast<int>(to_send.size());
-  record_["usage"]["judge_requests"] = record_["usage"]["judge_requests"].get<int64_t>() + pending->waiting;
-  for (auto& [i, req] : to_send) {
-    std::string key = judge_cache_key(judge_->identity, req);
-    judge_->client->send(std::move(req), [this, i = i, key, pending, finish_window](Result<agent::Reply> reply) {
-      if (!reply.ok()) {
-        pending->results[static_cast<size_t>(i)] = Error{ErrorKind::judge, "judge request failed: " + reply.error().message};
-      } else {
-        auto parsed = parse_judgement(reply->text);
-        if (parsed.ok() && judge_->cache) judge_->cache->put(key, reply->text);
-        pending->results[static_cast<size_t>(i)] = std::move(parsed);
-      }
-      if (--pending->waiting == 0) finish_window();
-    });
-  }
+  conversation::judge_window(*judge_, session_->info().judge_rubric, record_["transcript"], record_["checkpoint_turns"],
+                             checkpoint, plan_.seed, session_id(fmt::format("/judge@{}", checkpoint)),
+                             [this, checkpoint, then = std::move(then)](json judgement, int sent) {
+                               record_["usage"]["judge_requests"] =
+                                   record_["usage"]["judge_requests"].get<int64_t>() + sent;
+                               judgements_[std::to_string(checkpoint)] = std::move(judgement);
+                               then();
+                             });
 }
 
 void Conversation::after_turn(const std::string& text, bool truncated) {

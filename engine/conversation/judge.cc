@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -55,6 +56,14 @@ void JudgeCache::put(const std::string& key, const std::string& reply) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!entries_.emplace(key, reply).second || !file_) return;
   (void)file_->append(json{{"key", key}, {"reply", reply}});  // a failed write only costs a judge call later
+}
+
+Result<std::unique_ptr<JudgeCache>> JudgeCache::open_for_run(std::string path, const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  if (path.empty()) path = (fs::path(out_dir).lexically_normal().parent_path() / "judge-cache.jsonl").string();
+  std::error_code ec;
+  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
+  return open(path);
 }
 
 agent::Request build_judge_request(const std::string& rubric, const json& transcript, int from_turn, int to_turn,
@@ -141,6 +150,56 @@ json combine_judgements(const std::vector<Result<json>>& repeats, int cached, do
   out["agreement"] = round6(1.0 - (hi - lo));
   out["flaky"] = (hi - lo) > flaky_spread;
   return out;
+}
+
+void judge_window(const Judge& judge, const std::string& rubric, const json& transcript, const json& checkpoint_turns,
+                  int checkpoint, uint64_t seed, const std::string& session_id,
+                  std::function<void(json judgement, int sent)> done) {
+  int from = 1;
+  for (const auto& c : checkpoint_turns) {
+    if (c.is_number_integer() && c.get<int>() < checkpoint) from = c.get<int>() + 1;
+  }
+  struct Pending {
+    std::vector<Result<json>> results;
+    int waiting = 0;
+    int cached = 0;
+    int sent = 0;
+    double flaky_spread = 0;
+    std::function<void(json, int)> done;
+    void finish() { done(combine_judgements(results, cached, flaky_spread), sent); }
+  };
+  auto pending = std::make_shared<Pending>();
+  int repeats = std::max(1, judge.repeats);
+  pending->results.assign(static_cast<size_t>(repeats), Result<json>(make_error(ErrorKind::judge, "not judged")));
+  pending->flaky_spread = judge.flaky_spread;
+  pending->done = std::move(done);
+  std::vector<std::pair<int, agent::Request>> to_send;
+  for (int i = 0; i < repeats; ++i) {
+    agent::Request req = build_judge_request(rubric, transcript, from, checkpoint, seed, i, session_id);
+    std::string key = judge_cache_key(judge.identity, req);
+    if (auto hit = judge.cache ? judge.cache->get(key) : std::nullopt) {
+      pending->results[static_cast<size_t>(i)] = parse_judgement(*hit);
+      ++pending->cached;
+      continue;
+    }
+    to_send.emplace_back(i, std::move(req));
+  }
+  if (to_send.empty()) return pending->finish();
+  pending->waiting = pending->sent = static_cast<int>(to_send.size());
+  JudgeCache* cache = judge.cache;
+  for (auto& [i, req] : to_send) {
+    std::string key = judge_cache_key(judge.identity, req);
+    judge.client->send(std::move(req), [i = i, key, pending, cache](Result<agent::Reply> reply) {
+      if (!reply.ok()) {
+        pending->results[static_cast<size_t>(i)] = Error{ErrorKind::judge, "judge request failed: " + reply.error().message};
+      } else {
+        auto parsed = parse_judgement(reply->text);
+        if (parsed.ok() && cache) cache->put(key, reply->text);
+        pending->results[static_cast<size_t>(i)] = std::move(parsed);
+      }
+      if (--pending->waiting == 0) pending->finish();
+    });
+  }
 }
 
 }  // namespace spar::conversation

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +30,9 @@ class JudgeCache {
  public:
   // path "": in memory only. An existing file is loaded; new entries are appended.
   static Result<std::unique_ptr<JudgeCache>> open(const std::string& path);
+  // The --judge-cache file `path`, or by default judge-cache.jsonl beside the output folder
+  // `out_dir` (spar run's --out, spar score's output folder); its folder is created.
+  static Result<std::unique_ptr<JudgeCache>> open_for_run(std::string path, const std::string& out_dir);
   ~JudgeCache();
   std::optional<std::string> get(const std::string& key);
   void put(const std::string& key, const std::string& reply);
@@ -62,5 +67,16 @@ Result<json> parse_judgement(const std::string& text);
 // Combines the repeats of one window: {"score" (mean of valid scores, or null), "scores",
 // "reasons", "agreement" (1 - spread), "flaky", "cached", "errors"}.
 json combine_judgements(const std::vector<Result<json>>& repeats, int cached, double flaky_spread);
+
+// Judges the window of `transcript` that ends at checkpoint turn `checkpoint` (it starts after
+// the previous turn of `checkpoint_turns`): `judge.repeats` requests, each answered from the
+// cache when it can be, the rest sent concurrently through judge.client; answers that parse
+// are cached. `done(judgement, sent)` runs once on the client's loop (at once when every repeat
+// was cached) with combine_judgements' result and the number of requests sent. A failed
+// request is an error inside the judgement, never a failure of the caller. The one path for a
+// live conversation and for `spar score --judge`.
+void judge_window(const Judge& judge, const std::string& rubric, const json& transcript, const json& checkpoint_turns,
+                  int checkpoint, uint64_t seed, const std::string& session_id,
+                  std::function<void(json judgement, int sent)> done);
 
 }  // namespace spar::conversation

@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "agent/cassette.h"
+#include "agent/loop.h"
 #include "conversation/checks.h"
+#include "conversation/judge.h"
 #include "report/report.h"
 #include "report/results.h"
 #include "run/runner.h"
@@ -71,6 +74,70 @@ Result<std::map<std::string, std::string>> scenarios_by_id(const std::string& fo
   return out;
 }
 
+struct ToScore {
+  record::Record record;
+  std::string path;   // the scenario file, or ""
+  std::string where;  // results.jsonl:line
+  json judgements;    // null: keep the earlier score's
+};
+
+// --judge: judges the reached checkpoint windows of every record whose scenario has a rubric,
+// all concurrently on one loop (conversation::judge_window, as a live run does).
+Status judge_records(std::vector<std::pair<size_t, ToScore>>& items, const RescoreOptions& o, const std::string& out_dir,
+                     RescoreOutcome& out) {
+  auto spec = agent::parse_agent_spec(o.judge);
+  if (!spec.ok()) return make_error(ErrorKind::input, "--judge: " + spec.error().message);
+  agent::FactoryOptions factory_options = o.factory;
+  factory_options.role = "judge";
+  if (auto opened = agent::open_cassette(factory_options); !opened.ok()) return opened.error();
+  auto factory = agent::make_agent_factory(*spec, factory_options);
+  if (!factory.ok()) return make_error(ErrorKind::input, "--judge: " + factory.error().message);
+  auto cache = conversation::JudgeCache::open_for_run(o.judge_cache, out_dir);
+  if (!cache.ok()) return cache.error();
+  agent::Loop loop;
+  auto client = (*factory)->make(loop);
+  if (!client.ok()) return make_error(ErrorKind::input, "--judge: " + client.error().message);
+  conversation::Judge judge;
+  judge.client = client->get();
+  judge.cache = cache->get();
+  judge.identity = o.judge;
+  judge.repeats = o.judge_repeats;
+  judge.flaky_spread = o.judge_flaky;
+
+  std::map<std::string, std::string> rubrics;  // scenario file -> its rubric ("" : none, or it does not open)
+  int waiting = 0;
+  for (auto& [index, item] : items) {
+    if (item.path.empty()) continue;
+    auto [it, fresh] = rubrics.try_emplace(item.path);
+    if (fresh) {
+      auto session = persona::Session::open(item.path, o.setup.persona);
+      if (session.ok()) it->second = (*session)->info().judge_rubric;
+    }
+    if (it->second.empty()) continue;
+    const record::Record& r = item.record;
+    json cps = o.setup.options.checkpoints ? json(*o.setup.options.checkpoints) : json(r.checkpoint_turns);
+    json transcript = json(r)["transcript"];
+    item.judgements = json::object();
+    std::string base = fmt::format("{}#{}-{:x}", r.scenario, r.trial, r.seed.value_or(0));
+    if (!r.run_id.empty()) base += "-" + r.run_id;
+    for (const auto& c : cps) {
+      int turn = c.get<int>();
+      if (turn > r.turns) continue;  // a window the conversation never reached
+      ++waiting;
+      ++out.judged_windows;
+      conversation::judge_window(judge, it->second, transcript, cps, turn, r.seed.value_or(0),
+                                 fmt::format("{}/judge@{}", base, turn),
+                                 [&item, &waiting, &out, &loop, turn](json judgement, int sent) {
+                                   item.judgements[std::to_string(turn)] = std::move(judgement);
+                                   out.judge_requests += sent;
+                                   if (--waiting == 0) loop.stop();
+                                 });
+    }
+  }
+  if (waiting > 0) loop.run();
+  return Ok{};
+}
+
 }  // namespace
 
 Result<RescoreOutcome> rescore(const RescoreOptions& o) {
@@ -99,14 +166,13 @@ Result<RescoreOutcome> rescore(const RescoreOptions& o) {
   RescoreOutcome out;
   out.dir = o.out.empty() ? in_dir : o.out;
   std::vector<json> lines;
+  std::vector<std::pair<size_t, ToScore>> items;  // index into lines
   for (size_t i = 0; i < read->records.size(); ++i) {
     const json& j = read->records[i];
     std::string where = fmt::format("{}:{}", results, read->lines[i]);
     ++out.records;
-    if (o.only_unscored && j.contains("score")) {
-      lines.push_back(j);
-      continue;
-    }
+    lines.push_back(j);
+    if (o.only_unscored && j.contains("score")) continue;
     record::Record r;
     try {
       r = j.get<record::Record>();
@@ -121,11 +187,21 @@ Result<RescoreOutcome> rescore(const RescoreOptions& o) {
     } else if (r.scenario_path && fs::is_regular_file(*r.scenario_path, ec)) {
       path = *r.scenario_path;
     }
+    items.emplace_back(i, ToScore{std::move(r), std::move(path), std::move(where), json()});
+  }
+  if (!o.judge.empty()) {
+    auto judged = judge_records(items, o, out.dir, out);
+    if (!judged.ok()) return judged.error();
+  }
+  ScoreSetup setup = o.setup;
+  if (!o.judge.empty()) setup.options.judge = agent::redact_agent_spec(o.judge);
+  for (auto& [i, item] : items) {
     std::string note;
-    r = score_one(std::move(r), json(), o.setup, path, &note);
-    if (!note.empty()) out.notes.push_back(fmt::format("{}: {} #{}: {}", where, j.value("scenario", ""), j.value("trial", 0), note));
+    const json& j = read->records[i];
+    record::Record r = score_one(std::move(item.record), item.judgements, setup, item.path, &note);
+    if (!note.empty()) out.notes.push_back(fmt::format("{}: {} #{}: {}", item.where, j.value("scenario", ""), j.value("trial", 0), note));
     ++out.rescored;
-    lines.push_back(json(r));
+    lines[i] = json(r);
   }
 
   if (out.rescored == 0 && o.out.empty()) return out;  // nothing changed

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/client.h"
 #include "base/result.h"
 #include "persona/runtime.h"
 #include "record/record.h"
@@ -42,12 +43,21 @@ struct RescoreOptions {
   std::string out;    // output folder; empty: write back in place
   ScoreSetup setup;
   bool only_unscored = false;  // spar report: score only the records that have no score
+  // --judge SPEC: judge every reached checkpoint window of each record whose scenario has a
+  // rubric, and score with those judgements. Empty: keep the judgements of the earlier score.
+  std::string judge;
+  int judge_repeats = 1;     // --judge-repeats
+  double judge_flaky = 0.2;  // --judge-flaky
+  std::string judge_cache;   // --judge-cache; default: judge-cache.jsonl beside the output folder
+  agent::FactoryOptions factory;  // how the judge client is made (retries, timeouts, cassette)
 };
 
 struct RescoreOutcome {
   std::string dir;  // where results.jsonl and the reports were written
   int records = 0;
   int rescored = 0;
+  int judge_requests = 0;  // requests sent to the judge (cache misses)
+  int judged_windows = 0;
   std::vector<std::string> notes;  // "path:line: ..." for each record scored without its scenario
 };
 

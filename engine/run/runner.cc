@@ -231,10 +231,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   auto judge_factory = std::move(judge_made).value();
   std::unique_ptr<conversation::JudgeCache> judge_cache;
   if (judge_factory) {
-    std::string path = options.judge_cache;
-    if (path.empty()) path = (fs::path(options.out_dir).lexically_normal().parent_path() / "judge-cache.jsonl").string();
-    if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
-    auto cache = conversation::JudgeCache::open(path);
+    auto cache = conversation::JudgeCache::open_for_run(options.judge_cache, options.out_dir);
     if (!cache.ok()) return cache.error();
     judge_cache = std::move(cache).value();
   }
