@@ -294,7 +294,9 @@ json upgrade_v0(json v0) {
   score["warnings"] = std::move(scorer);
   r["schema_version"] = kSchemaVersion;
   r["ended"] = ended;
-  if (!r.contains("source")) r["source"] = {{"kind", "spar"}};
+  // played by a spar that recorded neither the agent spec nor the scenario file: say so, so the
+  // schema does not demand them of this record
+  if (!r.contains("source")) r["source"] = {{"kind", "spar"}, {"upgraded_from", 0}};
   if (!r.contains("agent")) r["agent"] = {{"spec", nullptr}};
   if (!r.contains("scenario_path")) r["scenario_path"] = nullptr;
   if (errored && !(r.contains("error") && r["error"].is_object())) {

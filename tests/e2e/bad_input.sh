@@ -38,6 +38,7 @@ one_line "spar: error: $WORK/nowhere/results.jsonl: cannot read results"
 mkdir -p "$WORK/r"
 printf '%s\n' '{"scenario":"a","trial":1,"status":"completed","pass":true}' 'not json' \
   '{"scenario":"a","trial":2,"status":"completed","pass":true}' >"$WORK/r/results.jsonl"
+records_unchecked "$WORK/r/results.jsonl"  # broken on purpose
 expect_exit 2 "$SPAR" report "$WORK/r"
 one_line "spar: error: $WORK/r/results.jsonl:2: malformed record: not a JSON object"
 pass "malformed results"

@@ -37,7 +37,7 @@ expect_gone() {
   done
 }
 cleanup_pids() { cat "$WORK"/*.pids 2>/dev/null | xargs -r kill -9 2>/dev/null || true; }
-trap 'cleanup_pids; rm -rf "$WORK"' EXIT
+at_exit cleanup_pids
 
 # 1. A normal end of the run.
 expect_exit 0 "$SPAR" run scenarios/retail/address-change.lua -k 1 -j 1 --history "" --out "$WORK/normal" -q \

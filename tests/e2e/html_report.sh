@@ -160,6 +160,7 @@ pass "the scenario table sorts both ways with nulls last; the list filters; an e
 
 # --- minimal records, and "</script>" inside the data ------------------------------------------
 mkdir -p min
+records_unchecked min/results.jsonl  # hand-written v0 minimum, not a record spar wrote
 cat >min/results.jsonl <<'EOF'
 {"scenario":"shop/a","trial":1,"status":"completed","pass":true}
 {"scenario":"shop/a","trial":2,"status":"completed","pass":false}

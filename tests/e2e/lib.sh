@@ -9,7 +9,38 @@ if [ -n "${SPAR_E2E_MOCK_AGENT:-}" ]; then export SPAR_MOCK_AGENT=$SPAR_E2E_MOCK
 : "${SPAR_MOCK_AGENT:?set by CTest}"
 [ -x "$SPAR_MOCK_AGENT" ] || { echo "FAIL: no spar-mock-agent at $SPAR_MOCK_AGENT" >&2; exit 1; }
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+# At exit, a suite that passed has every results.jsonl it wrote under $WORK checked against
+# docs/record.schema.json (see validate_records): every record every suite writes is a record v1.
+# A file a suite tears or corrupts on purpose is named with records_unchecked.
+RECORDS_UNCHECKED=()
+records_unchecked() { RECORDS_UNCHECKED+=("$@"); }
+# at_exit CMD: runs CMD (eval'd) at exit, before the record check; suites use it, not trap.
+AT_EXIT=()
+at_exit() { AT_EXIT+=("$1"); }
+_spar_e2e_exit() {
+  local rc=$? files=() f skip u
+  for u in "${AT_EXIT[@]}"; do eval "$u" || true; done
+  if [ "$rc" -eq 0 ] && [ -z "${SPAR_E2E_NO_RECORD_CHECK:-}" ]; then
+    while IFS= read -r -d '' f; do
+      skip=
+      for u in "${RECORDS_UNCHECKED[@]}"; do [ "$f" -ef "$u" ] && skip=1; done
+      # an empty file is a run that wrote no record (refused input); nothing to check
+      [ -z "$skip" ] && [ -s "$f" ] && files+=("$f")
+    done < <(find "$WORK" -name results.jsonl -type f -print0 2>/dev/null)
+    if [ "${#files[@]}" -gt 0 ]; then
+      if python3 "$SPAR_ROOT/tests/e2e/validate_records.py" "$SPAR_ROOT/docs/record.schema.json" "${files[@]}" >"$WORK/validate.out" 2>&1; then
+        echo "ok: ${#files[@]} results.jsonl files written by this suite match docs/record.schema.json"
+      else
+        head -40 "$WORK/validate.out" >&2
+        echo "FAIL: records written by this suite do not match docs/record.schema.json" >&2
+        rc=1
+      fi
+    fi
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap _spar_e2e_exit EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }

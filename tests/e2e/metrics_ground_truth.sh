@@ -18,6 +18,8 @@ for spec in 14:0 12:1 10:2 4:3 10:4; do
     done
   done
 done >"$WORK/tau/results.jsonl"
+# hand-written minimum (only the fields pass^k reads), and what spar score writes from it
+records_unchecked "$WORK/tau/results.jsonl" "$WORK/tau-rescored/results.jsonl"
 # Infrastructure errors are left out of n: an extra errored trial changes nothing but the count.
 echo '{"schema_version":1,"scenario":"airline/01","trial":5,"ended":"agent_error","error":{"kind":"timeout","message":"x"},"score":{"pass":false,"decided_by":"error"}}' >>"$WORK/tau/results.jsonl"
 expect_exit 0 "$SPAR" report "$WORK/tau"

@@ -57,3 +57,25 @@ check_live_run_records() {
   pass "every record of a live run of the bundled library validates"
 }
 check_live_run_records
+
+# Every suite's exit hook (lib.sh) checks all the results.jsonl it left under $WORK; a suite that
+# passed but wrote a broken record fails, and records_unchecked exempts one named file.
+mkdir -p "$WORK/hook"
+cat >"$WORK/hook/suite.sh" <<'SUITE'
+source "$SPAR_ROOT/tests/e2e/lib.sh"
+mkdir -p "$WORK/a" "$WORK/b"
+echo '{"scenario":"x","trial":1}' >"$WORK/a/results.jsonl"
+echo '{"scenario":"x","trial":1}' >"$WORK/b/results.jsonl"
+[ -n "${EXEMPT_A:-}" ] && records_unchecked "$WORK/a/results.jsonl"
+[ -n "${EXEMPT_B:-}" ] && records_unchecked "$WORK/b/results.jsonl"
+true
+SUITE
+set +e
+TMPDIR="$WORK/hook" EXEMPT_A=1 bash "$WORK/hook/suite.sh" >"$WORK/hook/out" 2>"$WORK/hook/err"
+rc=$?
+set -e
+[ "$rc" -ne 0 ] || fail "a suite that wrote a broken record passed"
+grep -q "/b/results.jsonl:1: " "$WORK/hook/err" || { cat "$WORK/hook/err"; fail "the hook names the broken file"; }
+grep -q "/a/results.jsonl" "$WORK/hook/err" && fail "the hook checked an exempted file"
+expect_exit 0 env TMPDIR="$WORK/hook" EXEMPT_A=1 EXEMPT_B=1 bash "$WORK/hook/suite.sh"
+pass "each suite's exit hook fails it on a broken record it wrote, and honours records_unchecked"

@@ -110,6 +110,7 @@ mkdir -p "$WORK/deep"
 { head -1 "$WORK/a/results.jsonl"
   python3 -c 'print("{\"scenario\":\"shop/tiny\",\"trial\":9,\"a\":" + "[" * 200000 + "]" * 200000 + "}")'
 } >"$WORK/deep/results.jsonl"
+records_unchecked "$WORK/deep/results.jsonl"  # malformed on purpose
 expect_exit 2 "$SPAR" report "$WORK/deep"
 [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "one line"; }
 grep -qF "spar: error: $WORK/deep/results.jsonl:2: malformed record: nested deeper than 512 levels" "$WORK/err" \

@@ -43,7 +43,7 @@ s.serve_forever()
 EOF
 python3 "$WORK/echo.py" "$WORK/echo-seen.log" >"$WORK/echo.out" 2>&1 &
 echo_pid=$!
-trap 'kill $mock_pid $echo_pid 2>/dev/null; wait $mock_pid $echo_pid 2>/dev/null || true; rm -rf "$WORK"' EXIT
+at_exit 'kill $mock_pid $echo_pid 2>/dev/null; wait $mock_pid $echo_pid 2>/dev/null || true'
 port_of() { for _ in $(seq 600); do  # up to a minute: only a server that never starts is this slow
   p=$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\).*#\1#p' "$1"); [ -n "$p" ] && { echo "$p"; return; }; sleep 0.1
 done; fail "no 'listening on' in $1"; }

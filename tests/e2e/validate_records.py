@@ -38,7 +38,7 @@ for path in sys.argv[2:]:
         records += 1
         try:
             record = json.loads(line)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             print("%s:%d: not JSON: %s" % (path, n, e))
             problems += 1
             continue
