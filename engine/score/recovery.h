@@ -12,7 +12,7 @@ struct ScoreOptions {
   int recovery_turns = 2;  // R: a correction's new value must be used within R turns
 };
 
-// Fills in, in place:
+// score_events() then score_checkpoints() (score/events.h, score/checkpoints.h). Fills in, in place:
 //   events[i].recovered (bool or null when unscorable), turns_to_recover, leaked, leak_turn
 //   probes[i].answered
 //   checkpoints: {"3": {policy, recovery, retention, progress, judge, quality} | null, ...}
