@@ -97,11 +97,12 @@ class Paraphraser:
         self.base = base
         self.original = {}  # (session, reworded text) -> the mock's own text
 
-    def mock(self, messages, tools, seed):
+    def mock(self, messages, tools, seed, base=None):
+        """The mock's reply to this history (from the mock at `base`, by default self.base)."""
         body = {"model": "paraphraser", "messages": messages, "seed": seed}
         if tools:
             body["tools"] = tools
-        http = urllib.request.Request(self.base + "/v1/chat/completions", data=json.dumps(body).encode(),
+        http = urllib.request.Request((base or self.base) + "/v1/chat/completions", data=json.dumps(body).encode(),
                                       headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(http, timeout=60) as resp:
             return json.load(resp)["choices"][0]["message"]
@@ -145,13 +146,17 @@ class Paraphraser:
         return out
 
 
+def serve(agent):
+    """The exec protocol: one JSON request per stdin line, one reply per stdout line."""
+    for line in sys.stdin:
+        if line.strip():
+            print(json.dumps(agent.answer(json.loads(line))), flush=True)
+
+
 def main():
     proc, base = start_mock(sys.argv[1:])
-    agent = Paraphraser(base)
     try:
-        for line in sys.stdin:
-            if line.strip():
-                print(json.dumps(agent.answer(json.loads(line))), flush=True)
+        serve(Paraphraser(base))
     finally:
         proc.terminate()
 
