@@ -11,10 +11,13 @@ track_mocks  # the agents start their own spar-mock-agents: they must all be gon
 AGENTS="$SPAR_ROOT/tests/agents"
 TYPES='["correction", "intent_change", "interruption", "ambiguity", "contradiction", "topic_switch"]'
 
-# run NAME "AGENT [ARGS]" K SCENARIOS: seed 3, summary at $WORK/NAME/summary.json
+# run NAME "AGENT [ARGS]" K SCENARIOS: seed 3, summary at $WORK/NAME/summary.json. The time
+# taken is printed for the CI budget (docs/testing.md), never asserted.
 run() {
+  local t0=$SECONDS
   expect_exit 0 "$SPAR" run "$4" --agent "exec:cmd=python3 $AGENTS/$2" -k "$3" --seed 3 \
     --out "$WORK/$1" -q --history ""
+  echo "ran $1 ($2, k=$3, $4) in $((SECONDS - t0)) s"
 }
 BROKEN=()
 # truth NAME "WHAT IS TRUE" JQ [SHOW]: JQ runs on NAME's summary with $records (the records) and
