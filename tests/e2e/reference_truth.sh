@@ -57,8 +57,8 @@ truth para "passes every scenario, no errors" \
 truth para "recovery >= 0.95 over all event types" "$OVERALL >= 0.95" "{overall: $OVERALL, recovery}"
 truth para "retention 1 at every checkpoint with a probe" \
   '[.checkpoints[] | .retention.mean // empty] | length > 0 and all(. == 1)' '[.checkpoints[] | .retention]'
-truth para "some event verdicts are decided by action (summary evidence.events.action > 0)" \
-  '.evidence.events.action > 0' '.evidence'
+truth para "some event verdicts are decided by action, and those recover (recovery.by_evidence.action.rate >= 0.95)" \
+  '.evidence.events.action > 0 and .recovery.by_evidence.action.rate >= 0.95' '{evidence, by_evidence: .recovery.by_evidence}'
 
 # The do-nothing agreer and the keyword echoer never call a tool: they complete nothing and
 # recover from nothing, and an echo of the asked-for value is not remembering it.
