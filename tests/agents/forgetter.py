@@ -6,7 +6,7 @@ An exec: agent (docs/agents.md). Up to user turn FROM (default 10) it is the par
 on it asks a second spar-mock-agent that sees only the last WINDOW (default 4) non-system
 messages of the history, the way an agent that truncates or summarises its context loses the
 details of the opening turns: asked "Remind me, which order number did I give you?" after turn
-10, it no longer knows, and a late request restarts without the verification it already did.
+10, it no longer knows.
 The conversation is a real one all along (the whole history is sent every turn; only what the
 second mock reads is cut), so its truth is known: every detail asked for before turn FROM is
 answered, and a detail from the opening turns asked for after it is not.
