@@ -74,8 +74,8 @@ done
 # The forgetter: the paraphraser until turn T, then it only sees the last 4 messages. The
 # library probes a detail at turns 12-15 (window 9-15) and another at turn 24: from T=10 it has
 # forgotten both, below the paraphraser after turn 10; from T=15 it answers the first and not the
-# second, so its curve falls.
-run forget10 "forgetter.py from=10" 1 scenarios/
+# second, so its curve falls. (From T=10 on retail alone: four probes in each window are enough.)
+run forget10 "forgetter.py from=10" 1 scenarios/retail
 truth forget10 "after turn 10, retention below the paraphraser's (< 0.5 at checkpoints 15 and 25)" \
   '.checkpoints["15"].retention.mean < 0.5 and .checkpoints["25"].retention.mean < 0.5' \
   '[.checkpoints | to_entries[] | {(.key): .value.retention.mean}] | add'
