@@ -222,10 +222,10 @@ const std::map<std::string, std::vector<std::string>>& synonyms() {
 // on their own ("later", "permanently", "customer").
 const std::set<std::string>& vague_words() {
   static const std::set<std::string> s = {
-      "temporarily", "permanently", "later",  "every",    "another", "other",  "own",
-      "same",        "instead",     "without", "fully",   "part",    "new",    "old",
-      "customer",    "customer's",  "passenger", "passenger's", "not", "that", "has",
-      "charged",     "next",        "date",    "recent",  "arrived", "shipped", "can"};
+      "temporarily", "permanently", "later",    "every",   "another",     "other",
+      "own",         "same",        "instead",  "without", "fully",       "part",
+      "new",         "old",         "customer", "customer's", "passenger", "passenger's",
+      "charged",     "next",        "date",     "recent",  "arrived",     "shipped"};
   return s;
 }
 
