@@ -99,7 +99,7 @@ FACTS:
       end,
     },
     select_seat = {
-      description = "Assign a seat on the booking. (keywords: seat)",
+      description = "Assign a seat on the booking.",
       parameters = {
         type = "object",
         properties = {
@@ -119,7 +119,7 @@ FACTS:
       end,
     },
     add_bags = {
-      description = "Add checked bags to the booking. (keywords: bag, bags, luggage, suitcase)",
+      description = "Add checked bags to the booking.",
       parameters = {
         type = "object",
         properties = {
@@ -138,7 +138,7 @@ FACTS:
       end,
     },
     request_meal = {
-      description = "Request a special meal for the passenger. (keywords: special meal)",
+      description = "Request a special meal for the passenger.",
       parameters = {
         type = "object",
         properties = {

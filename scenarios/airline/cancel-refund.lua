@@ -117,7 +117,7 @@ FACTS:
       end,
     },
     send_invoice = {
-      description = "Email an invoice for a booking. (keywords: invoice, receipt)",
+      description = "Email an invoice for a booking.",
       parameters = {
         type = "object",
         properties = {

@@ -116,7 +116,7 @@ FACTS:
       end,
     },
     change_flight = {
-      description = "Move a booking to the flight on another date. (keywords: move my flight, fly later)",
+      description = "Move a booking to the flight on another date.",
       parameters = {
         type = "object",
         properties = {
@@ -138,7 +138,7 @@ FACTS:
       end,
     },
     add_frequent_flyer_number = {
-      description = "Add the passenger's frequent flyer number to a booking. (keywords: frequent flyer)",
+      description = "Add the passenger's frequent flyer number to a booking.",
       parameters = {
         type = "object",
         properties = {

@@ -114,7 +114,7 @@ FACTS:
       end,
     },
     open_dispute = {
-      description = "Open a dispute on a card transaction. (keywords: dispute, chargeback)",
+      description = "Open a dispute on a card transaction.",
       parameters = {
         type = "object",
         properties = {
@@ -137,7 +137,7 @@ FACTS:
       end,
     },
     add_travel_notice = {
-      description = "Add a travel notice so card payments abroad are not declined. (keywords: travel notice)",
+      description = "Add a travel notice so card payments abroad are not declined.",
       parameters = {
         type = "object",
         properties = {

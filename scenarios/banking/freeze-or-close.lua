@@ -124,7 +124,7 @@ FACTS:
       end,
     },
     freeze_card = {
-      description = "Freeze a card temporarily; it can be unfrozen later. (keywords: lock, put a hold on)",
+      description = "Freeze a card temporarily; it can be unfrozen later.",
       parameters = {
         type = "object",
         properties = {
@@ -144,7 +144,7 @@ FACTS:
       end,
     },
     close_card = {
-      description = "Close a card permanently. (keywords: cancel, shut down)",
+      description = "Close a card permanently.",
       parameters = {
         type = "object",
         properties = {
@@ -163,7 +163,7 @@ FACTS:
       end,
     },
     enable_alerts = {
-      description = "Turn on payment alerts for every card payment. (keywords: payment alerts)",
+      description = "Turn on payment alerts for every card payment.",
       parameters = {
         type = "object",
         properties = {

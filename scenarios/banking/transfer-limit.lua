@@ -110,7 +110,7 @@ FACTS:
       end,
     },
     transfer_funds = {
-      description = "Move money from checking to another of the customer's own accounts. (keywords: move money, send money)",
+      description = "Move money from checking to another of the customer's own accounts.",
       parameters = {
         type = "object",
         properties = {
@@ -135,7 +135,7 @@ FACTS:
       end,
     },
     rename_account = {
-      description = "Give the customer's savings account a nickname. (keywords: nickname)",
+      description = "Give the customer's savings account a nickname.",
       parameters = {
         type = "object",
         properties = {

@@ -108,7 +108,7 @@ FACTS:
       end,
     },
     update_address = {
-      description = "Change the delivery address of an order that has not shipped. (keywords: new address)",
+      description = "Change the delivery address of an order that has not shipped.",
       parameters = {
         type = "object",
         properties = {
@@ -141,7 +141,7 @@ FACTS:
       end,
     },
     upgrade_shipping = {
-      description = "Upgrade the shipping speed of an order that has not shipped, charged to the card. (keywords: faster shipping)",
+      description = "Upgrade the shipping speed of an order that has not shipped, charged to the card.",
       parameters = {
         type = "object",
         properties = {

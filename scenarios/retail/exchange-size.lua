@@ -122,7 +122,7 @@ FACTS:
       end,
     },
     schedule_pickup = {
-      description = "Book a courier to pick up the old item of an exchange at the customer's door. (keywords: courier)",
+      description = "Book a courier to pick up the old item of an exchange at the customer's door.",
       parameters = {
         type = "object",
         properties = {

@@ -113,7 +113,7 @@ FACTS:
       end,
     },
     start_return = {
-      description = "Start a return and email a prepaid label. (keywords: return, send back, refund)",
+      description = "Start a return and email a prepaid label.",
       parameters = {
         type = "object",
         properties = {

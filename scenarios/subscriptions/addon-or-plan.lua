@@ -103,7 +103,7 @@ FACTS:
       end,
     },
     change_plan = {
-      description = "Move the subscription to another plan. (keywords: downgrade, upgrade)",
+      description = "Move the subscription to another plan.",
       parameters = {
         type = "object",
         properties = {
@@ -121,7 +121,7 @@ FACTS:
       end,
     },
     remove_addon = {
-      description = "Remove an add-on from the subscription. (keywords: drop, get rid of)",
+      description = "Remove an add-on from the subscription.",
       parameters = {
         type = "object",
         properties = {
@@ -139,7 +139,7 @@ FACTS:
       end,
     },
     enable_add_on = {
-      description = "Start a paid add-on on the subscription. (keywords: sign me up for)",
+      description = "Start a paid add-on on the subscription.",
       parameters = {
         type = "object",
         properties = {

@@ -118,7 +118,7 @@ FACTS:
       end,
     },
     pause_subscription = {
-      description = "Pause the subscription for 1 to 3 months. (keywords: put on hold, take a break)",
+      description = "Pause the subscription for 1 to 3 months.",
       parameters = {
         type = "object",
         properties = {

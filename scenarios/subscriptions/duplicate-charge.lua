@@ -140,7 +140,7 @@ FACTS:
       end,
     },
     change_plan = {
-      description = "Move the subscription to another plan from the next renewal date. (keywords: downgrade, cheaper plan)",
+      description = "Move the subscription to another plan from the next renewal date.",
       parameters = {
         type = "object",
         properties = {

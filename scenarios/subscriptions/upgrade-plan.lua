@@ -98,7 +98,7 @@ FACTS:
       end,
     },
     change_plan = {
-      description = "Move the subscription to another plan. (keywords: upgrade, downgrade)",
+      description = "Move the subscription to another plan.",
       parameters = {
         type = "object",
         properties = {

@@ -228,16 +228,17 @@ TEST_CASE("mock brain: questions are answered from the system prompt") {
         "with?");
 }
 
-TEST_CASE("mock brain: enums, keywords in descriptions, explicit values and tool errors") {
+TEST_CASE("mock brain: enums, description words, explicit values and tool errors") {
   Chat chat;
   json card = string_param("the card's last four digits", "^[0-9]{4}$");
   json reason = {{"type", "string"}, {"description", "the reason"}, {"enum", {"lost", "stolen"}}};
   json holder = string_param("the cardholder's last name");
   chat.request["tools"] = json::array(
-      {tool("block_card", "Block a card. (keywords: missing, misplaced)",
+      {tool("block_card", "Block a card so that no further payments go through.",
             {{"card", card}, {"reason", reason}, {"last_name", holder}}, {"card", "reason", "last_name"})});
   chat.impl["block_card"] = [](const json&) { return json{{"ok", false}, {"error", "card not found"}}; };
-  CHECK(chat.user("My card went missing!") ==
+  // "payments": a word of the description that no other tool uses.
+  CHECK(chat.user("Please make sure no payments go through on my card!") ==
         "I can help you block the card. Could you tell me the card's last four digits?");
   CHECK(chat.user("It ends in 4242 and I think it was STOLEN.") ==
         "Could you tell me the cardholder's last name?");
@@ -347,4 +348,41 @@ TEST_CASE("mock brain: a plain-text answer ends with its sentence; past tenses d
   chat.user("Yes.");
   CHECK(chat.user("And please transfer the funds too.").find("transfer the funds") != std::string::npos);
   CHECK(chat.user("Yes, go ahead.").find("Done: I've transferred the funds") == 0);
+}
+
+// Routing sees only what a real agent sees: tool names and plain descriptions, no hint lists.
+TEST_CASE("mock brain: routes on distinctive name and description words, not on shared ones") {
+  Chat chat;
+  json code = string_param("the booking code (6 letters or digits)", "^[A-Z0-9]{6}$");
+  json seat = string_param("the seat, such as 14A", "^[0-9]{1,2}[A-F]$");
+  json branch = string_param("the airport desk for pickup");
+  chat.request["tools"] = json::array(
+      {tool("get_booking", "Look up a booking.", {{"booking_code", code}}, {"booking_code"}),
+       tool("add_bags", "Add checked bags to a trip.", {{"booking_code", code}},
+            {"booking_code"}),
+       tool("select_seat", "Assign a seat on a trip.",
+            {{"booking_code", code}, {"seat", seat}}, {"booking_code", "seat"}),
+       tool("hold_item", "Keep a lost item at the airport desk for pickup.",
+            {{"booking_code", code}, {"desk", branch}}, {"booking_code", "desk"})});
+  chat.impl["get_booking"] = [](const json&) { return json{{"ok", true}, {"status", "confirmed"}}; };
+  chat.impl["add_bags"] = [](const json&) { return json{{"ok", true}}; };
+  // "trip" is two tools': it names what they act on, so it requests neither; "pickup" is also
+  // a parameter's word (a value the user gives), so it does not request hold_item.
+  std::string reply = chat.user("Hi, my booking code is QXR942. Is my trip on time?");
+  CHECK(reply ==
+        "I'm afraid I don't have information about that. Is there anything else I can help you "
+        "with?");
+  reply = chat.user("And when is pickup at the airport?");
+  CHECK(reply ==
+        "I'm afraid I don't have information about that. Is there anything else I can help you "
+        "with?");
+  // A synonym of a name word ("bags" ~ "bag": luggage, suitcase) requests that tool.
+  CHECK(chat.user("I'd like to check in a suitcase.") ==
+        "I've checked the booking: status: confirmed. Just to confirm: you want me to add the bags "
+        "(booking code: QXR942). Shall I go ahead?");
+  CHECK(chat.user("Yes, go ahead.").rfind("Done: I've added the bags", 0) == 0);
+  CHECK(chat.count_calls("add_bags") == 1);
+  CHECK(chat.user("And a seat by the window, please.") ==
+        "I can help you select the seat. Could you tell me the seat?");
+  CHECK(chat.count_calls("hold_item") == 0);
 }

@@ -187,7 +187,7 @@ const char* const kReadPrefixes[] = {"get_",   "lookup_", "find_",  "list_",
 const std::map<std::string, std::vector<std::string>>& synonyms() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"cancel", {"cancel", "terminate", "end", "close", "stop"}},
-      {"pause", {"pause", "hold", "freeze", "suspend"}},
+      {"pause", {"pause", "hold", "freeze", "suspend", "take a break"}},
       {"refund", {"refund", "money back", "reimburse"}},
       {"return", {"return", "send back", "send it back"}},
       {"change", {"change", "rebook", "move", "reschedule", "switch", "modify"}},
@@ -204,28 +204,29 @@ const std::map<std::string, std::vector<std::string>>& synonyms() {
       {"transfer", {"transfer"}},
       {"open", {"open"}},
       {"report", {"report"}},
+      // Everyday phrasings of what a tool's name or description says, as a real model would
+      // understand them. Keys are words of tool names and descriptions, never scenario ids.
+      {"freeze", {"freeze", "lock", "put a hold on"}},
+      {"close", {"close", "shut down", "cancel"}},
+      {"remove", {"remove", "drop", "get rid of"}},
+      {"enable", {"enable", "turn on", "sign me up", "activate"}},
+      {"bag", {"bag", "luggage", "suitcase"}},
+      {"invoice", {"invoice", "receipt"}},
+      {"dispute", {"dispute", "chargeback"}},
+      {"money", {"move money", "send money"}},
   };
   return table;
 }
 
-// Parses "(keywords: freeze, lost card)" anywhere in a description.
-std::vector<std::string> description_keywords(const std::string& description) {
-  std::vector<std::string> out;
-  std::string low = lower(description);
-  auto at = low.find("keywords:");
-  if (at == std::string::npos) return out;
-  auto end = low.find(')', at);
-  std::string list = low.substr(at + 9, end == std::string::npos ? std::string::npos : end - at - 9);
-  size_t start = 0;
-  while (start <= list.size()) {
-    auto comma = list.find(',', start);
-    std::string item = trim(list.substr(start, comma == std::string::npos ? std::string::npos
-                                                                         : comma - start));
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
+// Words of a description that say how, when or for whom rather than what: never a request
+// on their own ("later", "permanently", "customer").
+const std::set<std::string>& vague_words() {
+  static const std::set<std::string> s = {
+      "temporarily", "permanently", "later",    "every",   "another",     "other",
+      "own",         "same",        "instead",  "without", "fully",       "part",
+      "new",         "old",         "customer", "customer's", "passenger", "passenger's",
+      "charged",     "next",        "date",     "recent",  "arrived",     "shipped"};
+  return s;
 }
 
 std::string make_label(const Param& p) {
@@ -241,6 +242,59 @@ std::string make_label(const Param& p) {
   }
   if (d.empty() || d.size() > 60) d = humanize(p.name);
   return d;
+}
+
+// The stems of the words of a tool's parameters: their names and descriptions.
+std::set<std::string> param_stems(const Tool& t) {
+  std::set<std::string> out;
+  for (const auto& p : t.params) {
+    for (auto& w : words(humanize(p.name))) out.insert(stem(w));
+    for (auto& w : content_words(p.description)) out.insert(stem(w));
+  }
+  return out;
+}
+
+// A write tool is requested by what a real agent sees of it: the verb of its name and that
+// verb's synonyms, plus the words of its name and description that no other tool in the
+// request uses (by stem: "bags" ~ "bag"), each with its synonyms. A word two tools share
+// ("card", "booking") names what they act on, not which one is wanted; a description word
+// that a parameter also uses ("a branch for pickup") is a value the user gives, not a request.
+void assign_triggers(std::vector<Tool>& tools) {
+  std::map<std::string, size_t> users;  // stem -> how many tools use it
+  std::set<std::string> params;         // stems of every tool's parameter words
+  std::vector<std::vector<std::string>> name_words(tools.size()), desc_words(tools.size());
+  for (size_t i = 0; i < tools.size(); ++i) {
+    name_words[i] = words(humanize(tools[i].name));
+    desc_words[i] = content_words(tools[i].description);
+    std::set<std::string> own = param_stems(tools[i]);
+    params.insert(own.begin(), own.end());
+    for (auto& w : name_words[i]) own.insert(stem(w));
+    for (auto& w : desc_words[i]) own.insert(stem(w));
+    for (auto& s : own) ++users[s];
+  }
+  for (size_t i = 0; i < tools.size(); ++i) {
+    Tool& t = tools[i];
+    if (t.read) continue;
+    std::vector<std::string> trig;
+    auto add = [&](const std::string& w) {
+      auto syn = synonyms().find(w);
+      if (syn == synonyms().end()) trig.push_back(w);
+      else trig.insert(trig.end(), syn->second.begin(), syn->second.end());
+    };
+    auto consider = [&](const std::string& w, bool from_description) {
+      if (w == t.verb || w.size() < 3 || stopwords().count(w) || vague_words().count(w)) return;
+      std::string s = stem(w);
+      if (users[s] != 1 || (from_description && params.count(s))) return;
+      add(w);
+      if (s != w && s.size() >= 3) add(s);
+    };
+    add(t.verb);
+    for (auto& w : name_words[i]) consider(w, false);
+    for (auto& w : desc_words[i]) consider(w, true);
+    std::sort(trig.begin(), trig.end());
+    trig.erase(std::unique(trig.begin(), trig.end()), trig.end());
+    t.triggers = std::move(trig);
+  }
 }
 
 std::vector<Tool> parse_tools(const json& request) {
@@ -261,12 +315,6 @@ std::vector<Tool> parse_tools(const json& request) {
     auto us = tool.name.find('_');
     tool.verb = lower(tool.name.substr(0, us));
     tool.object = us == std::string::npos ? "" : humanize(tool.name.substr(us + 1));
-    if (!tool.read) {
-      auto syn = synonyms().find(tool.verb);
-      if (syn != synonyms().end()) tool.triggers = syn->second;
-      else tool.triggers = {tool.verb};
-      for (auto& k : description_keywords(tool.description)) tool.triggers.push_back(k);
-    }
     std::map<std::string, size_t> required;  // name -> position in the `required` list
     if (f.contains("parameters") && f["parameters"].is_object()) {
       const json& ps = f["parameters"];
@@ -314,6 +362,7 @@ std::vector<Tool> parse_tools(const json& request) {
                      [&](const Param& a, const Param& b) { return rank(a) < rank(b); });
     tools.push_back(std::move(tool));
   }
+  assign_triggers(tools);
   return tools;
 }
 

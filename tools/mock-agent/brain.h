@@ -1,8 +1,8 @@
 // Brain: the rule engine of spar-mock-agent, a pure function from an OpenAI Chat Completions
 // request (history + tools + seed) and the knobs to the next assistant message.
 //
-// It is schema-driven and knows no scenario: intents come from the write tools' names (and
-// "(keywords: ...)" in their descriptions), slots from the tools' JSON-schema parameters, and
+// It is schema-driven and knows no scenario: intents come from what a real agent sees of the
+// write tools (names and plain descriptions), slots from the tools' JSON-schema parameters, and
 // all state is reconstructed from the visible history on every call. All randomness comes from
 // roll(seed, user_turn, label), so the same request always gets the same reply.
 //

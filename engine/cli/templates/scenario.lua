@@ -14,7 +14,7 @@ return scenario {
     name = "{{name}}-user",
     run = function(u, facts)
       local r = u:say("Hi, please cancel order " .. facts.order_id .. ".")
-      if r:asks_question() then r = u:say("Yes, go ahead.") end
+      if r:asks_go_ahead() and r:proposes({ facts.order_id }, { "4417" }) then r = u:say("Yes, go ahead.") end
       u:fill_until(25)
     end,
   },
