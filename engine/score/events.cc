@@ -191,6 +191,18 @@ void score_replaced(json& e, const std::map<int, AgentTurn>& turns, int R, const
   if (old.empty() || now.empty()) return unscored(e, "the event names no old or new value");
   auto binds = bindings(e, turns, t, {old, now});
   auto done = acts(turns, t, binds, {old, now});
+  // A reply that reads the old value back alone (and not the new one) within R turns, before
+  // any deciding call, told the user the old value stands: the user had to correct it again,
+  // so a later right call does not make this correction recovered.
+  for (auto it = turns.lower_bound(t); it != turns.end() && it->first <= t + R; ++it) {
+    if (!done.empty() && it->first > done.front().turn) break;
+    const std::string& said = it->second.final;
+    if (contains_token(said, old_raw) && !contains_token(said, now_raw) &&
+        !(done.empty() ? false : it->first == done.front().turn)) {
+      leak(e, old_raw, it->first);
+      return mark(e, false, std::nullopt, "text");
+    }
+  }
   if (!done.empty()) {
     for (const auto& a : done) {
       if (a.value == old) {

@@ -12,11 +12,11 @@ expect_exit 0 "$SPAR" run scenarios/retail/wrong-order-number.lua --agent mock -
 jq -e -s '[.[].events[] | select(.type == "correction" and .field == "order number")] | length > 0 and
           all(.args == ["order_id"])' "$WORK/a/results.jsonl" >/dev/null \
   || fail "the order-number corrections carry the scenario's binding: $(jq -c '[.events[] | {type, field, args}]' "$WORK/a/results.jsonl" | head -2)"
-jq -e -s 'all(.score.events[]; (.decided_by | IN("action", "state", "judge", "text", "unscored")) and
+jq -e -s 'all(.[] | .score.events[]; (.decided_by | IN("action", "state", "judge", "text", "unscored")) and
                                ((.decided_by == "unscored") == (.recovered == null)) and
                                ((.decided_by == "unscored") == has("unscored")))
-          and all(.score.probes[]; (.decided_by | IN("text", "unscored")) and ((.decided_by == "unscored") == (.answered == null)))
-          and all(.score.violations[]; .decided_by == (if .action == "tool_call" then "action" else "text" end))' \
+          and all(.[] | .score.probes[]; (.decided_by | IN("text", "unscored")) and ((.decided_by == "unscored") == (.answered == null)))
+          and all(.[] | .score.violations[]; .decided_by == (if .action == "tool_call" then "action" else "text" end))' \
   "$WORK/a/results.jsonl" >/dev/null || fail "every verdict names what decided it"
 jq -e '(.evidence.events | keys) == ["action", "judge", "state", "text", "unscored"] and .evidence.events.action > 0
        and (.recovery.by_evidence.action.scored > 0) and (.unread | type) == "number"
@@ -36,7 +36,7 @@ pass "--gate evidence.action / evidence.unscored / recovery.action"
 cp -r scenarios "$WORK/unbound"
 sed -i '/^  fields = /d' "$WORK/unbound/retail/wrong-order-number.lua"
 expect_exit 0 "$SPAR" score "$WORK/a" --out "$WORK/c" --scenario "$WORK/unbound"
-jq -e -s 'all(.events[]; has("args") | not)' "$WORK/c/results.jsonl" >/dev/null || fail "re-scoring dropped the stale bindings"
+jq -e -s 'all(.[] | .events[]; has("args") | not)' "$WORK/c/results.jsonl" >/dev/null || fail "re-scoring dropped the stale bindings"
 expect_exit 0 "$SPAR" score "$WORK/c" --out "$WORK/c2" --scenario scenarios
 jq -e -s '[.[].events[] | select(.field == "order number")] | all(.args == ["order_id"])' "$WORK/c2/results.jsonl" >/dev/null \
   || fail "re-scoring with the bundled scenario bound them again"

@@ -331,3 +331,16 @@ TEST_CASE("evidence: the summary's evidence mix, recovery by evidence, unread, a
   REQUIRE(low.ok());
   CHECK(check_gates(s, {*low})[0].held);
 }
+
+TEST_CASE("evidence: reading the old value back alone, before any deciding call, fails the correction") {
+  // The user had to correct it again: a right call afterwards does not undo that.
+  json r = Rec().turn("seat 12C please", "Seat 12C, shall I?")
+               .turn("sorry, not 12C: seat 21C", "Just to confirm: seat 12C. Shall I go ahead?")
+               .turn("no: seat 21C", "Seat 21C then?")
+               .turn("yes", "Done.", {{"select_seat", R"({"seat":"21C"})"}})
+               .event({{"type", "correction"}, {"field", "seat"}, {"from", "12C"}, {"to", "21C"}, {"turn", 2}})
+               .scored();
+  CHECK(r["events"][0]["recovered"] == false);
+  CHECK(r["events"][0]["leaked"] == "12C");
+  CHECK(r["events"][0]["leak_turn"] == 2);
+}
