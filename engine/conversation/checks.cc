@@ -80,6 +80,8 @@ Result<score::ScenarioChecks> check_scenario(const record::Record& record, perso
   score::ScenarioChecks out;
   out.checked = true;
   out.policy_count = session.info().policies;
+  out.intents = session.info().intents;
+  out.fields = session.info().fields;
   Checker checker(session, out);
   const auto& t = record.transcript;
   for (size_t i = 0; i < t.size(); ++i) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "score/events.h"
+
 
 namespace spar::conversation {
 
@@ -128,16 +130,9 @@ void Conversation::add_user_message(const std::string& text, bool generated) {
 
 void Conversation::begin_turn(persona::Action a, bool generated) {
   open_turn();
-  const json& intents = session_->info().intents;
   for (json event : a.events) {
     event["turn"] = turn_;
-    if (event.value("type", "") == "intent_change") {
-      // Scoring needs the tools behind the intents (the scenario's `intents` table).
-      for (const char* side : {"from", "to"}) {
-        std::string intent = event.value(side, "");
-        if (intents.contains(intent)) event[std::string(side) + "_tool"] = intents[intent];
-      }
-    }
+    score::bind_event(event, session_->info().intents, session_->info().fields);
     record_["events"].push_back(std::move(event));
   }
   if (!a.probe.is_null()) {

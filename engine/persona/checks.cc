@@ -57,6 +57,10 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
     if (lua_istable(L, -1)) info.intents = to_json(L, -1);
     if (!info.intents.is_object()) info.intents = json::object();
     lua_pop(L, 1);
+    rawfield(L, sc, "fields");
+    if (lua_istable(L, -1)) info.fields = to_json(L, -1);
+    if (!info.fields.is_object()) info.fields = json::object();
+    lua_pop(L, 1);
     rawfield(L, sc, "policies");
     info.policies = static_cast<int>(lua_rawlen(L, -1));
     lua_pop(L, 1);

@@ -49,6 +49,7 @@ struct ScenarioInfo {
   int max_turns = 25;
   std::vector<ToolInfo> tools;  // sorted by name
   json intents = json::object();  // intent name -> tool name
+  json fields = json::object();   // event field -> ["arg" | "tool.arg", ...] (the tool arguments carrying it)
   int policies = 0;               // number of declared policies
   bool has_goal = false;
   bool has_progress = false;

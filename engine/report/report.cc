@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "base/json_util.h"
+
 #include "base/json_depth.h"
 #include "report/html.h"
 #include "report/junit.h"
@@ -149,6 +151,16 @@ void print_table(const json& summary, std::FILE* out) {
   json overall = {{"n", summary.value("completed", 0)}, {"errors", summary.value("errors", 0)},
                   {"pass_hat_k", summary["pass_hat_k"]}};
   row(overall_label, overall);
+  // What decided the confusion-event verdicts (docs/metrics.md, "Evidence").
+  const json& mix = member(member(summary, "evidence"), "events");
+  std::string evidence;
+  for (const char* d : {"action", "state", "judge", "text", "unscored"}) {
+    int n = mix.value(d, 0);
+    if (n > 0 || std::string(d) == "action" || std::string(d) == "unscored") {
+      evidence += fmt::format("{}{} {}", evidence.empty() ? "" : ", ", d, n);
+    }
+  }
+  if (mix.is_object() && !mix.empty()) fmt::print(out, "evidence: {}\n", evidence);
 }
 
 }  // namespace spar::report

@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "run/runner.h"
+#include "score/events.h"
 
 namespace spar::run {
 
@@ -27,6 +28,12 @@ record::Record score_one(record::Record r, const json& judgements, const ScoreSe
     if (checked.ok()) {
       checks = std::move(checked).value();
       options.scenario = scenario_path;
+      // What the scenario binds events to (intents' tools, fields' arguments), as it says now.
+      for (auto& e : r.events) {
+        json j = e;
+        score::bind_event(j, checks.intents, checks.fields);
+        e = j.get<record::Event>();
+      }
     } else if (setup.live || r.errored()) {
       // Live, the scenario opened a moment ago: its goal failed, a script error of this
       // conversation. (A record that errored is decided by its error either way.)

@@ -64,7 +64,7 @@ void score_checkpoints(json& record) {
     // retention
     std::vector<double> ret;
     for (const auto& p : record.value("probes", json::array())) {
-      if (in_window(p)) ret.push_back(p.value("answered", false) ? 1 : 0);
+      if (in_window(p) && p.contains("answered") && p["answered"].is_boolean()) ret.push_back(p["answered"] ? 1 : 0);
     }
     w["retention"] = mean_or_null(ret);
     // progress and judge come from the conversation

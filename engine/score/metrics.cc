@@ -58,11 +58,23 @@ Result<std::optional<double>> metric(const json& summary, const std::string& key
   if (key == "recovery") {
     double scored = 0, recovered = 0;
     for (const auto& [type, r] : member(summary, "recovery").items()) {
+      if (type == "by_evidence" || !r.is_object()) continue;
       scored += r.value("scored", 0);
       recovered += r.value("recovered", 0);
     }
     if (scored == 0) return std::optional<double>();
     return std::optional<double>(recovered / scored);
+  }
+  if (key == "recovery.action" || key == "recovery.text") {
+    return number_at(summary, {"recovery", "by_evidence", key.substr(9), "rate"});
+  }
+  if (key == "evidence.action" || key == "evidence.unscored") {
+    // The share of confusion-event verdicts decided so, unscored ones in the denominator.
+    double all = 0;
+    for (const auto& [d, n] : member(member(summary, "evidence"), "events").items()) all += n.is_number() ? n.get<double>() : 0;
+    auto n = number_at(summary, {"evidence", "events", key.substr(9)});
+    if (!n || all == 0) return std::optional<double>();
+    return std::optional<double>(*n / all);
   }
   if (key == "violations") {
     auto v = number_at(summary, {"policy", "violations"}), n = number_at(summary, {"completed"});

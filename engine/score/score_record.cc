@@ -68,13 +68,21 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
               {"turns_to_recover", e.value("turns_to_recover", json())},
               {"leaked", e.value("leaked", json())},
               {"leak_turn", e.value("leak_turn", json())}};
+    v["decided_by"] = e.value("decided_by", "unscored");
     if (e.contains("unscored")) v["unscored"] = e["unscored"];
     events.push_back(std::move(v));
   }
   s["events"] = std::move(events);
   json probes = json::array();
-  for (const auto& p : work["probes"]) probes.push_back({{"answered", p.value("answered", false)}});
+  for (const auto& p : work["probes"]) {
+    json v = {{"answered", p.value("answered", json())}, {"decided_by", p.value("decided_by", "unscored")}};
+    if (p.contains("unscored")) v["unscored"] = p["unscored"];
+    probes.push_back(std::move(v));
+  }
   s["probes"] = std::move(probes);
+  for (auto& v : s["violations"]) {
+    if (v.is_object()) v["decided_by"] = v.value("action", "") == "tool_call" ? "action" : "text";
+  }
   s["checkpoints"] = work["checkpoints"];
   s["degradation"] = work["degradation"];
   s["final_quality"] = work["final_quality"];

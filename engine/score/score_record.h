@@ -24,6 +24,8 @@ struct ScenarioChecks {
   json violations = json::array();  // [{rule, severity, message?, turn, action, tool?}]
   json warnings = json::array();    // scorer-side warnings (policy_error, ...)
   json judgements;                  // {"<checkpoint>": judgement} or null (no judge)
+  json intents = json::object();    // the scenario's intents and fields tables (score::bind_event),
+  json fields = json::object();     // for re-binding the record's events
 };
 
 // The scenario checks an earlier score holds (goal, violations, policy count, judgements), for

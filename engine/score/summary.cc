@@ -7,6 +7,7 @@
 
 #include "base/json_util.h"
 #include "record/record.h"
+#include "score/evidence.h"
 #include "score/passk.h"
 
 namespace spar::score {
@@ -364,6 +365,7 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
               {"usage", usage},
               {"per_scenario", per_scenario}};
   if (unscored > 0) out["unscored"] = unscored;
+  evidence_mix(done, out);
   return out;
 }
 

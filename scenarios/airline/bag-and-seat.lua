@@ -166,6 +166,7 @@ FACTS:
     require_confirmation("request_meal"),
   },
   intents = { seat = "select_seat", bags = "add_bags", meal = "request_meal" },
+  fields = { ["booking code"] = { "booking_code" }, seat = { "select_seat.seat" }, bags = { "add_bags.bags" }, meal = { "request_meal.meal" } },
   goal = function(state)
     local b = state.bookings.QXR942
     return b.seat == "15A" and b.bags == 2 and b.meal == "vegan"

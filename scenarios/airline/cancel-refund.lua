@@ -144,6 +144,7 @@ FACTS:
     require_confirmation("send_invoice", { severity = "critical" }),
   },
   intents = { cancel = "cancel_booking", invoice = "send_invoice" },
+  fields = { ["booking code"] = { "booking_code" }, ["invoice email"] = { "send_invoice.invoice_email" } },
   goal = function(state)
     local b = state.bookings.QXR529
     return b.status == "cancelled" and b.refund_to == "travel credit" and state.bookings.QXR592.status == "confirmed"

@@ -167,6 +167,7 @@ FACTS:
     require_confirmation("add_frequent_flyer_number"),
   },
   intents = { change = "change_flight", frequent_flyer = "add_frequent_flyer_number" },
+  fields = { ["frequent flyer number"] = { "add_frequent_flyer_number.ff_number" } },
   goal = function(state)
     local b = state.bookings.QXR482
     return b.date == "2026-05-21" and b.flight == "SP 214" and b.ff_number == "SP4482131"

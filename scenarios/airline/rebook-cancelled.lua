@@ -149,6 +149,7 @@ FACTS:
     require_confirmation("select_seat"),
   },
   intents = { rebook = "rebook_flight", seat = "select_seat" },
+  fields = { ["booking code"] = { "booking_code" }, seat = { "select_seat.seat" } },
   goal = function(state)
     return state.bookings.LMT305.flight == "SP 216" and state.bookings.LMT305.status == "confirmed"
       and state.bookings.LMT305.seat == "21C" and state.bookings.LMT350.seat == nil

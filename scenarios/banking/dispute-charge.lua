@@ -175,6 +175,7 @@ FACTS:
     require_confirmation("add_travel_notice"),
   },
   intents = { dispute = "open_dispute", travel_notice = "add_travel_notice" },
+  fields = { ["customer number"] = { "customer_number" }, reason = { "open_dispute.reason" }, country = { "add_travel_notice.country" } },
   goal = function(state)
     local n = 0
     for _ in pairs(state.disputes) do n = n + 1 end

@@ -193,6 +193,7 @@ FACTS:
     require_confirmation("enable_alerts"),
   },
   intents = { close = "close_card", freeze = "freeze_card", alerts = "enable_alerts" },
+  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" } },
   goal = function(state)
     return state.cards["4417"].status == "frozen" and state.cards["4471"].status == "active"
       and state.cards["9902"].status == "active"

@@ -186,6 +186,7 @@ FACTS:
     require_confirmation("redirect_delivery", { severity = "critical" }),
   },
   intents = { block = "block_card", replace = "replace_card", redirect = "redirect_delivery" },
+  fields = { ["customer number"] = { "customer_number" }, branch = { "redirect_delivery.branch" } },
   goal = function(state)
     return state.cards["4417"].status == "blocked" and state.replacements["4417"] == "standard"
       and state.pickups["4417"] == "Riverside" and state.cards["7741"].status == "active"

@@ -165,6 +165,7 @@ FACTS:
     require_confirmation("rename_account"),
   },
   intents = { transfer = "transfer_funds", rename = "rename_account" },
+  fields = { ["customer number"] = { "customer_number" }, amount = { "transfer_funds.amount" }, nickname = { "rename_account.nickname" } },
   goal = function(state)
     local c = state.customers["31415926"].accounts
     return #state.transfers == 1 and state.transfers[1].amount == 900

@@ -171,6 +171,7 @@ FACTS:
     require_confirmation("upgrade_shipping", { severity = "critical" }),
   },
   intents = { update = "update_address", upgrade = "upgrade_shipping" },
+  fields = { ["order number"] = { "order_id" }, address = { "update_address.address" }, speed = { "speed" } },
   goal = function(state)
     return state.orders["5230"].address == "14 Elm Street Apt 2" and state.orders["5230"].shipping == "express"
       and state.orders["5320"].address == "220 Lake Drive" and state.orders["5320"].shipping == nil

@@ -184,6 +184,7 @@ FACTS:
     require_confirmation("buy_product", { severity = "critical" }),
   },
   intents = { refund = "refund_order", buy = "buy_product" },
+  fields = { ["order number"] = { "order_id" }, product = { "product" } },
   goal = function(state)
     local r = state.refunds["5521"]
     return r ~= nil and r.amount == 64.50 and r.reason == "damaged"

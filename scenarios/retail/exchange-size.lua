@@ -146,6 +146,7 @@ FACTS:
     require_confirmation("schedule_pickup"),
   },
   intents = { exchange = "exchange_item", pickup = "schedule_pickup" },
+  fields = { ["order number"] = { "order_id" }, ["pickup date"] = { "schedule_pickup.pickup_date" } },
   goal = function(state)
     return state.exchanges["6120"] == "43" and state.exchanges["6102"] == nil and state.exchanges["6012"] == nil
       and state.pickups["6120"] == "2026-11-25"

@@ -171,6 +171,7 @@ FACTS:
     require_confirmation("update_email", { severity = "critical" }),
   },
   intents = { ["return"] = "start_return", update = "update_email" },
+  fields = { ["order number"] = { "order_id" }, refund_method = { "start_return.refund_method" }, ["new email"] = { "update_email.new_email" } },
   goal = function(state)
     local r = state.returns["4471"]
     return r ~= nil and r.reason == "wrong size" and r.refund_method == "original payment"

@@ -166,6 +166,7 @@ FACTS:
     require_confirmation("enable_add_on", { severity = "critical" }),
   },
   intents = { downgrade = "change_plan", drop_addon = "remove_addon", add_addon = "enable_add_on" },
+  fields = { ["account number"] = { "account_id" }, ["add-on"] = { "enable_add_on.new_addon" } },
   goal = function(state)
     local a = state.accounts["71003"]
     return a.plan == "basic" and a.addons.sports == true and a.addons.audiobooks == true and a.addons.music == nil

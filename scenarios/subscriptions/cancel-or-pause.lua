@@ -193,6 +193,7 @@ FACTS:
     require_confirmation("create_profile"),
   },
   intents = { cancel = "cancel_subscription", pause = "pause_subscription", profile = "create_profile" },
+  fields = { ["account number"] = { "account_id" }, ["profile name"] = { "create_profile.profile_name" } },
   goal = function(state)
     return state.accounts["88231"].status == "paused" and state.accounts["88231"].paused_months == 1
       and state.accounts["88213"].status == "active"

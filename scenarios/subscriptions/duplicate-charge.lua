@@ -167,6 +167,7 @@ FACTS:
     require_confirmation("change_plan"),
   },
   intents = { refund = "refund_charge", downgrade = "change_plan" },
+  fields = { ["account number"] = { "account_id" }, amount = { "refund_charge.amount" }, plan = { "change_plan.plan" } },
   goal = function(state)
     local n = 0
     for _ in pairs(state.refunds) do n = n + 1 end

@@ -142,6 +142,7 @@ FACTS:
     require_confirmation("add_package", { severity = "critical" }),
   },
   intents = { upgrade = "change_plan", addon = "add_package" },
+  fields = { ["account number"] = { "account_id" }, ["add-on"] = { "add_package.addon" } },
   goal = function(state)
     local a = state.accounts["55102"]
     return a.plan == "premium" and a.addons.sports == true and a.addons.kids == nil

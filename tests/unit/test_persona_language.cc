@@ -132,15 +132,18 @@ TEST_CASE("typed events: ambiguity, contradiction and topic_switch are recorded 
   REQUIRE(verdict.size() == 3);
   // The events as raised; scoring's recovered/turns_to_recover/leaked sit in score.events: the
   // echoing agent neither asks about nor resolves the ambiguity, never acknowledges the
-  // contradiction, but does echo the return.
+  // contradiction, and only echoes the return: nothing it did or said decides any of them.
   CHECK(ev[0] == json::parse(R"({"type":"ambiguity","referent":"order 4417","candidates":["4471","4417"],"turn":2})"));
-  CHECK(verdict[0] == json::parse(R"({"recovered":false,"turns_to_recover":null,"leaked":null,"leak_turn":null})"));
+  CHECK(verdict[0]["recovered"] == nullptr);
+  CHECK(verdict[0]["decided_by"] == "unscored");
   CHECK(ev[1] == json::parse(R"({"type":"contradiction","field":"delivery","earlier":"never arrived","now":"arrived damaged",
                                  "turn":3})"));
-  CHECK(verdict[1] == json::parse(R"({"recovered":false,"turns_to_recover":null,"leaked":null,"leak_turn":null})"));
+  CHECK(verdict[1]["recovered"] == nullptr);
+  CHECK(verdict[1]["decided_by"] == "unscored");
   CHECK(ev[2] == json::parse(R"({"type":"topic_switch","digression":"Do you sell gift cards?","back":"Anyway, my order.",
                                  "topic":"gift cards","digression_turn":4,"turn":5})"));
-  CHECK(verdict[2] == json::parse(R"({"recovered":true,"turns_to_recover":0,"leaked":null,"leak_turn":null})"));
+  CHECK(verdict[2]["recovered"] == nullptr);
+  CHECK(verdict[2]["decided_by"] == "unscored");
   CHECK(messages(r.record, "user")[5]["content"] == "You said: Anyway, my order.");
 }
 

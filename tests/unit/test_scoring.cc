@@ -67,10 +67,16 @@ TEST_CASE("correction: recovered when the new value is used within R turns and t
     CHECK(r["events"][0]["recovered"] == true);
     CHECK(r["events"][0]["turns_to_recover"] == 2);
   }
-  SUBCASE("too late for R=1") {
+  SUBCASE("an action beyond R=1 still decides (R bounds text verdicts only)") {
     json r = Builder().turn("hi", "hello").turn("4417, sorry, 4471", "Let me check.").turn("ok", "One moment.")
                  .turn("and?", "Done.", "cancel_order", R"({"order_id":"4471"})").event(ev).scored(1);
-    CHECK(r["events"][0]["recovered"] == false);
+    CHECK(r["events"][0]["recovered"] == true);
+    CHECK(r["events"][0]["decided_by"] == "action");
+  }
+  SUBCASE("a text-only recovery too late for R=1 is unscored") {
+    json r = Builder().turn("hi", "hello").turn("4417, sorry, 4471", "Let me check.").turn("ok", "One moment.")
+                 .turn("and?", "Order 4471 it is.").event(ev).scored(1);
+    CHECK(r["events"][0]["recovered"] == nullptr);
   }
   SUBCASE("the superseded value leaks into a tool call later") {
     json r = Builder().turn("hi", "hello").turn("4417, sorry, 4471", "Order 4471, got it.").turn("ok", "fine")
@@ -116,8 +122,8 @@ TEST_CASE("interruption, topic_switch, ambiguity, contradiction") {
                .event({{"type", "ambiguity"}, {"referent", "4417"}, {"candidates", {"4471", "4417"}}, {"turn", 5}})
                .event({{"type", "contradiction"}, {"earlier", "never arrived"}, {"now", "arrived late"}, {"turn", 6}})
                .scored();
-  CHECK(r["events"][0]["recovered"] == true);
-  CHECK(r["events"][1]["recovered"] == true);   // back on task: no longer about gift cards
+  CHECK(r["events"][0]["recovered"] == nullptr);  // sharing a content word is no evidence
+  CHECK(r["events"][1]["recovered"] == nullptr);  // no call, no expect words: nothing decides
   CHECK(r["events"][2]["recovered"] == false);  // ... but the persona expected the word "gift"
   CHECK(r["events"][3]["recovered"] == true);   // a clarifying question
   CHECK(r["events"][4]["recovered"] == true);   // acknowledged the new statement
@@ -128,8 +134,8 @@ TEST_CASE("interruption, topic_switch, ambiguity, contradiction") {
                            {"back", "anyway, about my order"}, {"turn", 2}})
                    .event({{"type", "interruption"}, {"text", "wait: my customer number is 31415926."}, {"turn", 2}})
                    .scored();
-  CHECK(stuck["events"][0]["recovered"] == false);  // still on the digression
-  CHECK(stuck["events"][1]["recovered"] == false);  // the value was never used
+  CHECK(stuck["events"][0]["recovered"] == nullptr);  // no call and no expect words: unscored
+  CHECK(stuck["events"][1]["recovered"] == nullptr);  // the value was never used, no expect words
   json took = Builder()
                   .turn("wait: my customer number is 31415926.", "Thanks. And your date of birth?")
                   .turn("1990-01-01", "Verified.", "verify", R"({"customer":"31415926","dob":"1990-01-01"})")

@@ -722,13 +722,15 @@ function User:interrupt(spec)
                     { interrupt = { after_chars = n, text = self:_styled(text) } })
 end
 
--- u:ambiguous{text = "...", referent = "...", candidates = {...}?}: a reference the agent must
--- resolve or ask about; `referent` is what the user means.
+-- u:ambiguous{text = "...", referent = "...", candidates = {...}?, field = "..."?}: a reference the
+-- agent must resolve or ask about; `referent` is what the user means; `field` names what the
+-- candidates are, for the scenario's `fields` binding to the tool arguments that carry them.
 function User:ambiguous(spec)
   local text = need(spec, "text", "ambiguous")
   check_text(text, "ambiguous")
   local ev = { type = "ambiguity", referent = need_text(spec, "referent", "ambiguous"),
-               candidates = opt_strings(spec.candidates, "ambiguous", "candidates") }
+               candidates = opt_strings(spec.candidates, "ambiguous", "candidates"),
+               field = opt_str(spec.field, "ambiguous", "field") }
   return self:_send(text, ev)
 end
 
@@ -1111,7 +1113,7 @@ end
 
 local SCENARIO_FIELDS = { id = true, persona = true, system = true, facts = true, state = true,
                           tools = true, policies = true, goal = true, progress = true,
-                          intents = true, max_turns = true, checkpoints = true, judge = true,
+                          intents = true, fields = true, max_turns = true, checkpoints = true, judge = true,
                           summary = true }
 
 -- scenario{...}: see docs/scenarios.md for every field.
@@ -1140,6 +1142,19 @@ function S.scenario(t)
     if type(t.intents) ~= "table" then fail("scenario: intents must map intent names to tool names") end
     for k, v in pairs(t.intents) do
       if type(k) ~= "string" or type(v) ~= "string" then fail("scenario: intents must map intent names to tool names") end
+    end
+  end
+  if t.fields ~= nil then
+    local bad = "scenario: fields must map event fields to lists of tool arguments, like "
+                .. "{ [\"order number\"] = { \"order_id\" } } (an entry is \"arg\" or \"tool.arg\")"
+    if type(t.fields) ~= "table" then fail(bad) end
+    for k, v in pairs(t.fields) do
+      if type(k) ~= "string" or type(v) ~= "table" or #v == 0 then fail(bad) end
+      for _, a in pairs(v) do
+        if type(a) ~= "string" or not (string.match(a, "^[%a_][%w_%-]*$") or string.match(a, "^[%a_][%w_%-]*%.[%a_][%w_%-]*$")) then
+          fail(bad)
+        end
+      end
     end
   end
   if t.checkpoints ~= nil then
@@ -1195,6 +1210,22 @@ internal.lint_scenario = function(t)
   end
   for intent, tool in S.spairs(t.intents or {}) do
     if t.tools[tool] == nil then add("intents." .. intent .. " names an unknown tool '" .. tool .. "'", intent) end
+  end
+  for field, args in S.spairs(t.fields or {}) do
+    for _, a in ipairs(args) do
+      local tool, arg = string.match(a, "^(.-)%.(.+)$")
+      if tool ~= nil and t.tools[tool] == nil then
+        add("fields." .. field .. " names an unknown tool '" .. tool .. "'", field)
+      else
+        local known = false
+        for name, def in pairs(t.tools) do
+          local props = type(def.parameters) == "table" and type(def.parameters.properties) == "table"
+                        and def.parameters.properties or nil
+          if (tool == nil or name == tool) and (props == nil or props[arg or a] ~= nil) then known = true end
+        end
+        if not known then add("fields." .. field .. " names an argument '" .. a .. "' no tool takes", field) end
+      end
+    end
   end
   for _, p in ipairs(t.policies) do
     for _, tool in ipairs(p.tools) do
