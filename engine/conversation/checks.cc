@@ -80,6 +80,7 @@ Result<score::ScenarioChecks> check_scenario(const record::Record& record, perso
   score::ScenarioChecks out;
   out.checked = true;
   out.policy_count = session.info().policies;
+  out.tool_count = static_cast<int>(session.info().tools.size());
   Checker checker(session, out);
   const auto& t = record.transcript;
   for (size_t i = 0; i < t.size(); ++i) {

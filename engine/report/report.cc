@@ -149,6 +149,7 @@ void print_table(const json& summary, std::FILE* out) {
   json overall = {{"n", summary.value("completed", 0)}, {"errors", summary.value("errors", 0)},
                   {"pass_hat_k", summary["pass_hat_k"]}};
   row(overall_label, overall);
+  print_honesty(summary, shown, out);
 }
 
 }  // namespace spar::report
