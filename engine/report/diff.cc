@@ -78,12 +78,18 @@ std::optional<Counts> counts(const json& summary, const std::string& key, const 
   }
   if (!scenario.empty()) return std::nullopt;
   if (key == "recovery") {
+    // Events of one conversation are not independent (one agent, one context), so the rate is
+    // tested as if each conversation were one observation: counts scaled to at most the
+    // completed conversations, rounded.
     Counts c;
     for (const auto& [type, r] : member(summary, "recovery").items()) {
       c.good += r.value("recovered", 0.0);
       c.total += r.value("scored", 0.0);
     }
-    return c.total > 0 ? std::optional<Counts>(c) : std::nullopt;
+    if (c.total == 0) return std::nullopt;
+    double n = std::min(c.total, summary.value("completed", c.total));
+    if (n <= 0) return std::nullopt;
+    return Counts{std::round(c.good / c.total * n), n};
   }
   if (key == "errors") {
     double n = summary.value("conversations", 0.0);
@@ -169,7 +175,13 @@ Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions
         row.test = "intervals";
         auto lo = score::metric(higher ? base : now, key + ".lo", scenario);
         auto hi = score::metric(higher ? now : base, key + ".hi", scenario);
-        row.can_tell = lo.ok() && hi.ok() && *lo && *hi;
+        // A bootstrap interval of a handful of trials is only their spread: at least
+        // kMinIntervalTrials conversations a side.
+        auto nb = member(member(member(member(member(base, "per_scenario"), scenario), "checkpoints"),
+                                key.substr(key.find('@') + 1)), key.substr(0, key.find('@'))).value("n", 0);
+        auto nn = member(member(member(member(member(now, "per_scenario"), scenario), "checkpoints"),
+                                key.substr(key.find('@') + 1)), key.substr(0, key.find('@'))).value("n", 0);
+        row.can_tell = lo.ok() && hi.ok() && *lo && *hi && nb >= kMinIntervalTrials && nn >= kMinIntervalTrials;
         row.p = row.can_tell && **hi < **lo ? 0.0 : 1.0;  // intervals apart, or not
       }
       if (worse > options.max_drop + 1e-9) {
@@ -276,7 +288,7 @@ std::string render_diff(const Diff& d, const std::string& format, const DiffOpti
     for (const auto& r : d.untold) out += fmt::format("{}{}\n", md ? "- " : "  ", r);
   }
   if (d.regressions.empty()) {
-    out += fmt::format("{}no regression (--max-drop {:g}, noise tests at p < {:g})\n", md ? "**" : "", options.max_drop,
+    out += fmt::format("{}no regression (--max-drop {:g}, noise tests at p <= {:g})\n", md ? "**" : "", options.max_drop,
                        kNoiseAlpha);
     if (md) out.insert(out.size() - 1, "**");
   } else {

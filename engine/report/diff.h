@@ -26,14 +26,17 @@ struct DiffOptions {
 
 // Run-to-run noise: a change is a regression only when it is worse by more than --max-drop AND
 // a one-sided test at kNoiseAlpha says NEW is worse (docs/report.md, "spar diff"):
-//   fisher      Fisher's exact test on counts (pass^1; pass^K of one scenario; recovery;
-//               errors; conversations with violations)
+//   fisher      Fisher's exact test on counts (pass^1; pass^K of one scenario; errors;
+//               conversations with violations; recovery, with its event counts scaled to
+//               the conversations, since events of one conversation are not independent)
 //   sign-flip   a paired permutation test on the per-scenario values (overall pass^K, K >= 2,
 //               and quality@T): exact up to 16 scenarios, else 20000 seeded random flips
-//   intervals   one scenario's quality@T: its 95% intervals do not overlap
+//   intervals   one scenario's quality@T: its 95% intervals do not overlap (with at least
+//               kMinIntervalTrials conversations a side)
 // When no outcome of the test could reach kNoiseAlpha (too few trials or scenarios), the row
 // says "k too small to tell" instead of flagging.
 inline constexpr double kNoiseAlpha = 0.05;
+inline constexpr int kMinIntervalTrials = 5;
 
 struct DiffRow {
   std::string scope;   // "overall" or a scenario id

@@ -42,7 +42,7 @@ expect_exit 0 "$SPAR" diff "$WORK/base" "$WORK/base"
 grep -q '^no regression' "$WORK/out" || fail "no regression"
 expect_exit 1 "$SPAR" diff "$WORK/base" "$WORK/base" --min 'pass^1=1.01'
 expect_exit 0 "$SPAR" diff "$WORK/slip" "$WORK/base" --format markdown
-head -2 "$WORK/out" | grep -q '^|---|---|---:|---:|---:|---|$' || fail "markdown table"
+head -2 "$WORK/out" | grep -q '^|---|---|---:|---:|---:|---|---|$' || fail "markdown table"
 pass "spar diff finds regressions, honours --min, writes markdown"
 
 # History: both runs recorded; trends per metric and per scenario.
