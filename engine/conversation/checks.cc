@@ -82,6 +82,7 @@ Result<score::ScenarioChecks> check_scenario(const record::Record& record, perso
   out.policy_count = session.info().policies;
   out.intents = session.info().intents;
   out.fields = session.info().fields;
+  out.tool_count = static_cast<int>(session.info().tools.size());
   Checker checker(session, out);
   const auto& t = record.transcript;
   for (size_t i = 0; i < t.size(); ++i) {

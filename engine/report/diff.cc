@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 
 #include <fmt/format.h>
@@ -34,9 +35,107 @@ Result<json> load_summary(const std::string& path) {
   return make_error(ErrorKind::input, fmt::format("{}: no such run folder or summary", path));
 }
 
+namespace {
+
+// Good outcomes out of a total, for Fisher's exact test.
+struct Counts {
+  double good = 0, total = 0;
+};
+
+double log_choose(double n, double k) { return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1); }
+
+// One-sided Fisher's exact test: the chance, with the margins fixed, that NEW has as few good
+// outcomes as it has or fewer.
+double fisher_worse(const Counts& base, const Counts& now) {
+  double total = base.total + now.total, good = base.good + now.good, p = 0;
+  double lo = std::max(0.0, good - base.total);
+  for (double x = lo; x <= now.good + 1e-9; x += 1) {
+    p += std::exp(log_choose(now.total, x) + log_choose(base.total, good - x) - log_choose(total, good));
+  }
+  return std::min(1.0, p);
+}
+
+// The smallest p Fisher's test can give with these totals (BASE all good, NEW all bad).
+double fisher_floor(const Counts& base, const Counts& now) {
+  return std::exp(-log_choose(base.total + now.total, base.total));
+}
+
+// The counts behind a metric in one scope, when it has any.
+std::optional<Counts> counts(const json& summary, const std::string& key, const std::string& scenario) {
+  auto trials_of = [](const json& s) {
+    return s.contains("trials") ? s.value("trials", 0.0) : s.value("n", 0.0);  // before trials existed: n
+  };
+  if (key.rfind("pass^", 0) == 0) {
+    if (scenario.empty() && key != "pass^1") return std::nullopt;
+    Counts c;
+    for (const auto& [id, s] : member(summary, "per_scenario").items()) {
+      if (!scenario.empty() && id != scenario) continue;
+      c.good += s.value("passes", 0.0);
+      c.total += trials_of(s);
+    }
+    if (c.total == 0) return std::nullopt;
+    return c;
+  }
+  if (!scenario.empty()) return std::nullopt;
+  if (key == "recovery") {
+    // Events of one conversation are not independent (one agent, one context), so the rate is
+    // tested as if each conversation were one observation: counts scaled to at most the
+    // completed conversations, rounded.
+    Counts c;
+    for (const auto& [type, r] : member(summary, "recovery").items()) {
+      c.good += r.value("recovered", 0.0);
+      c.total += r.value("scored", 0.0);
+    }
+    if (c.total == 0) return std::nullopt;
+    double n = std::min(c.total, summary.value("completed", c.total));
+    if (n <= 0) return std::nullopt;
+    return Counts{std::round(c.good / c.total * n), n};
+  }
+  if (key == "errors") {
+    double n = summary.value("conversations", 0.0);
+    return n > 0 ? std::optional<Counts>(Counts{n - summary.value("errors", 0.0), n}) : std::nullopt;
+  }
+  if (key == "violations") {
+    double n = summary.value("completed", 0.0);
+    double bad = member(summary, "policy").value("conversations_with_violations", 0.0);
+    return n > 0 ? std::optional<Counts>(Counts{n - bad, n}) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// One-sided paired sign-flip test over scenarios: the chance that flipping the sign of each
+// scenario's change gives a total worsening at least as large as the observed one.
+double sign_flip_worse(const std::vector<double>& worse) {
+  double observed = 0;
+  for (double d : worse) observed += d;
+  const size_t n = worse.size();
+  auto tally = [&](uint64_t mask) {
+    double t = 0;
+    for (size_t i = 0; i < n; ++i) t += (mask >> i & 1) ? -worse[i] : worse[i];
+    return t >= observed - 1e-12;
+  };
+  if (n <= 16) {
+    uint64_t hits = 0, all = uint64_t{1} << n;
+    for (uint64_t m = 0; m < all; ++m) hits += tally(m);
+    return static_cast<double>(hits) / static_cast<double>(all);
+  }
+  std::mt19937_64 rng(2000);  // fixed: the same runs give the same p everywhere
+  const int draws = 20000;
+  int hits = 0;
+  for (int i = 0; i < draws; ++i) {
+    double t = 0;
+    for (size_t j = 0; j < n; ++j) t += (rng() & 1) ? -worse[j] : worse[j];
+    hits += t >= observed - 1e-12;
+  }
+  return (hits + 1.0) / (draws + 1.0);
+}
+
+}  // namespace
+
 Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions& options) {
   Diff d;
-  int k = std::min(base.value("k", 0), now.value("k", 0));
+  // The largest k both runs report overall (k_max; a summary from before it: k).
+  int k = std::min(base.value("k_max", base.value("k", 0)), now.value("k_max", now.value("k", 0)));
   std::vector<std::string> overall = {"pass^1"};
   if (k > 1) overall.push_back(fmt::format("pass^{}", k));
   std::vector<int> cps;
@@ -45,16 +144,61 @@ Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions
   for (int c : cps) overall.push_back(fmt::format("quality@{}", c));
   for (const char* m : {"recovery", "violations", "errors"}) overall.push_back(m);
 
+  std::set<std::string> shared;
+  for (const auto& [id, x] : member(base, "per_scenario").items()) {
+    if (member(now, "per_scenario").contains(id)) shared.insert(id);
+  }
   auto compare = [&](const std::string& scope, const std::string& key) {
-    auto b = score::metric(base, key, scope == "overall" ? "" : scope);
-    auto n = score::metric(now, key, scope == "overall" ? "" : scope);
-    DiffRow row{scope, key, b.ok() ? *b : std::nullopt, n.ok() ? *n : std::nullopt, false};
+    const std::string scenario = scope == "overall" ? "" : scope;
+    auto b = score::metric(base, key, scenario);
+    auto n = score::metric(now, key, scenario);
+    DiffRow row{scope, key, b.ok() ? *b : std::nullopt, n.ok() ? *n : std::nullopt};
     if (row.base && row.now) {
-      double worse = score::higher_is_better(key) ? *row.base - *row.now : *row.now - *row.base;
+      const bool higher = score::higher_is_better(key);
+      double worse = higher ? *row.base - *row.now : *row.now - *row.base;
+      // The noise test that fits the metric (diff.h).
+      auto cb = counts(base, key, scenario), cn = counts(now, key, scenario);
+      if (cb && cn) {
+        row.test = "fisher";
+        row.p = fisher_worse(*cb, *cn);
+        row.can_tell = fisher_floor(*cb, *cn) <= kNoiseAlpha + 1e-9;
+      } else if (scenario.empty()) {
+        row.test = "sign-flip";
+        std::vector<double> per;
+        for (const auto& id : shared) {
+          auto x = score::metric(base, key, id), y = score::metric(now, key, id);
+          if (x.ok() && y.ok() && *x && *y) per.push_back(higher ? **x - **y : **y - **x);
+        }
+        row.p = per.empty() ? 1.0 : sign_flip_worse(per);
+        row.can_tell = per.size() >= 5;  // 2^-5 < 0.05: fewer scenarios can never tell
+      } else {
+        row.test = "intervals";
+        auto lo = score::metric(higher ? base : now, key + ".lo", scenario);
+        auto hi = score::metric(higher ? now : base, key + ".hi", scenario);
+        // A bootstrap interval of a handful of trials is only their spread: at least
+        // kMinIntervalTrials conversations a side.
+        auto nb = member(member(member(member(member(base, "per_scenario"), scenario), "checkpoints"),
+                                key.substr(key.find('@') + 1)), key.substr(0, key.find('@'))).value("n", 0);
+        auto nn = member(member(member(member(member(now, "per_scenario"), scenario), "checkpoints"),
+                                key.substr(key.find('@') + 1)), key.substr(0, key.find('@'))).value("n", 0);
+        row.can_tell = lo.ok() && hi.ok() && *lo && *hi && nb >= kMinIntervalTrials && nn >= kMinIntervalTrials;
+        row.p = row.can_tell && **hi < **lo ? 0.0 : 1.0;  // intervals apart, or not
+      }
       if (worse > options.max_drop + 1e-9) {
-        row.regression = true;
-        d.regressions.push_back(fmt::format("{} {}: {:.3f} -> {:.3f} (worse by {:.3f}, more than --max-drop {:g})",
-                                            scope, key, *row.base, *row.now, worse, options.max_drop));
+        if (!row.can_tell) {
+          row.note = "k too small to tell";
+          d.untold.push_back(fmt::format("{} {}: {:.3f} -> {:.3f} (worse by {:.3f}, but {} cannot tell with so few {})",
+                                         scope, key, *row.base, *row.now, worse, row.test,
+                                         row.test == "sign-flip" ? "scenarios" : "trials"));
+        } else if (*row.p <= kNoiseAlpha + 1e-9) {
+          row.regression = true;
+          d.regressions.push_back(fmt::format("{} {}: {:.3f} -> {:.3f} (worse by {:.3f}, more than --max-drop {:g}; {})",
+                                              scope, key, *row.base, *row.now, worse, options.max_drop,
+                                              row.test == "intervals" ? std::string("95% intervals apart")
+                                                                      : fmt::format("{} p = {:.3g}", row.test, *row.p)));
+        } else {
+          row.note = "within noise";
+        }
       }
     }
     d.rows.push_back(row);
@@ -106,25 +250,46 @@ std::string render_diff(const Diff& d, const std::string& format, const DiffOpti
   bool md = format == "markdown";
   size_t width = 8;
   for (const auto& r : d.rows) width = std::max(width, r.scope.size());
+  auto test = [&](const DiffRow& r) {
+    if (r.test.empty() || !r.base || !r.now) return std::string();
+    if (r.test == "intervals") return std::string(r.p && *r.p == 0 ? "intervals apart" : "intervals overlap");
+    return fmt::format("{} p={:.3g}", r.test, r.p.value_or(1.0));
+  };
+  auto flag = [&](const DiffRow& r) {
+    if (r.regression) return std::string(md ? "**regression**" : "REGRESSION");
+    return r.note;
+  };
+  size_t test_width = 4;
+  for (const auto& r : d.rows) test_width = std::max(test_width, test(r).size());
   if (md) {
-    out += "| scope | metric | base | new | change | |\n|---|---|---:|---:|---:|---|\n";
+    out += "| scope | metric | base | new | change | noise test | |\n|---|---|---:|---:|---:|---|---|\n";
   } else {
-    out += fmt::format("{:<{}}  {:<12} {:>8} {:>8} {:>8}\n", "scope", width, "metric", "base", "new", "change");
+    out += fmt::format("{:<{}}  {:<12} {:>8} {:>8} {:>8}  {:<{}}\n", "scope", width, "metric", "base", "new", "change",
+                       "noise test", test_width);
   }
   for (const auto& r : d.rows) {
     if (md) {
-      out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", r.scope, r.metric, num(r.base), num(r.now), delta(r),
-                         r.regression ? "**regression**" : "");
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.scope, r.metric, num(r.base), num(r.now), delta(r),
+                         test(r), flag(r));
     } else {
-      out += fmt::format("{:<{}}  {:<12} {:>8} {:>8} {:>8}{}\n", r.scope, width, r.metric, num(r.base), num(r.now),
-                         delta(r), r.regression ? "  REGRESSION" : "");
+      std::string f = flag(r);
+      out += fmt::format("{:<{}}  {:<12} {:>8} {:>8} {:>8}  {:<{}}{}", r.scope, width, r.metric, num(r.base), num(r.now),
+                         delta(r), test(r), test_width, f.empty() ? "" : "  " + f);
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out += "\n";
     }
   }
   out += "\n";
   for (const auto& id : d.added) out += fmt::format("{}new scenario: {}\n", md ? "- " : "", id);
   for (const auto& id : d.removed) out += fmt::format("{}removed scenario: {}\n", md ? "- " : "", id);
+  if (!d.untold.empty()) {
+    out += fmt::format("{}{} change{} too small to tell from run-to-run noise (k too small to tell):\n", md ? "" : "",
+                       d.untold.size(), d.untold.size() == 1 ? "" : "s");
+    for (const auto& r : d.untold) out += fmt::format("{}{}\n", md ? "- " : "  ", r);
+  }
   if (d.regressions.empty()) {
-    out += fmt::format("{}no regression (--max-drop {:g})\n", md ? "**" : "", options.max_drop);
+    out += fmt::format("{}no regression (--max-drop {:g}, noise tests at p <= {:g})\n", md ? "**" : "", options.max_drop,
+                       kNoiseAlpha);
     if (md) out.insert(out.size() - 1, "**");
   } else {
     out += fmt::format("{}{} regression{}:{}\n", md ? "**" : "", d.regressions.size(), d.regressions.size() == 1 ? "" : "s",

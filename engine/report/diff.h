@@ -24,16 +24,35 @@ struct DiffOptions {
   std::vector<Bound> maxes;  // --max KEY=VALUE: NEW's overall value must be at most VALUE
 };
 
+// Run-to-run noise: a change is a regression only when it is worse by more than --max-drop AND
+// a one-sided test at kNoiseAlpha says NEW is worse (docs/report.md, "spar diff"):
+//   fisher      Fisher's exact test on counts (pass^1; pass^K of one scenario; errors;
+//               conversations with violations; recovery, with its event counts scaled to
+//               the conversations, since events of one conversation are not independent)
+//   sign-flip   a paired permutation test on the per-scenario values (overall pass^K, K >= 2,
+//               and quality@T): exact up to 16 scenarios, else 20000 seeded random flips
+//   intervals   one scenario's quality@T: its 95% intervals do not overlap (with at least
+//               kMinIntervalTrials conversations a side)
+// When no outcome of the test could reach kNoiseAlpha (too few trials or scenarios), the row
+// says "k too small to tell" instead of flagging.
+inline constexpr double kNoiseAlpha = 0.05;
+inline constexpr int kMinIntervalTrials = 5;
+
 struct DiffRow {
   std::string scope;   // "overall" or a scenario id
   std::string metric;  // a key from score/metrics.h
   std::optional<double> base, now;
   bool regression = false;
+  std::string test;          // "fisher", "sign-flip", "intervals" or "" (not tested)
+  std::optional<double> p;   // the test's one-sided p-value (not for "intervals")
+  bool can_tell = true;      // false: too few trials or scenarios for the test to decide
+  std::string note;          // "", "within noise", "k too small to tell"
 };
 
 struct Diff {
   std::vector<DiffRow> rows;
   std::vector<std::string> regressions;  // one line each, e.g. "overall pass^1: 0.950 -> 0.900 (-0.050 > 0.02)"
+  std::vector<std::string> untold;  // worse by more than --max-drop, but too few trials or scenarios to tell
   std::vector<std::string> added, removed;  // scenarios only in NEW / only in BASE
 };
 

@@ -43,9 +43,12 @@ std::string why_failed(const json& r) {
   }
   const json& score = member(r, "score");
   if (!score.is_object()) return "not scored";
-  for (const auto& v : score.value("violations", json::array())) {
-    if (v.value("severity", "") == "critical") {
-      return fmt::format("critical violation at turn {}: {}", v.value("turn", 0), v.value("rule", "?"));
+  // A critical or a major violation fails a conversation (docs/metrics.md): the worst is named.
+  for (const char* severity : {"critical", "major"}) {
+    for (const auto& v : score.value("violations", json::array())) {
+      if (v.value("severity", "major") == severity) {
+        return fmt::format("{} violation at turn {}: {}", severity, v.value("turn", 0), v.value("rule", "?"));
+      }
     }
   }
   if (score.value("decided_by", "") == "label") return "failed by its label";

@@ -161,6 +161,7 @@ void print_table(const json& summary, std::FILE* out) {
     }
   }
   if (mix.is_object() && !mix.empty()) fmt::print(out, "evidence: {}\n", evidence);
+  print_honesty(summary, shown, out);
 }
 
 }  // namespace spar::report

@@ -26,13 +26,30 @@ void score_checkpoints(json& record) {
     cps = record["checkpoint_turns"].get<std::vector<int>>();
   }
   const int policy_count = record.value("policy_count", 0);
+  // Inaction is not quality (docs/metrics.md): in a conversation whose goal was not met, a
+  // window without a successful tool call scores steps = 0, and a checkpoint it ended before
+  // (within max_turns) scores quality 0. Both need a failed goal and a scenario with tools.
+  const bool failed = record.contains("goal_met") && record["goal_met"].is_boolean() && !record["goal_met"].get<bool>();
+  const bool has_tools = record.value("tool_count", 0) > 0;
+  const bool judge_inaction = failed && has_tools;
+  const int max_turns = record.contains("max_turns") && record["max_turns"].is_number() ? record["max_turns"].get<int>() : 0;
+  std::vector<int> tool_ok_turns;  // turns with a tool result that is not an error
+  for (const auto& m : record.value("transcript", json::array())) {
+    if (m.value("role", "") == "tool" && !m.value("error", false)) tool_ok_turns.push_back(m.value("turn", 0));
+  }
   json checkpoints = json::object();
   json first, last;
   int prev = 0;
   for (int c : cps) {
     std::string key = std::to_string(c);
     if (last_turn < c) {
-      checkpoints[key] = nullptr;
+      // Stopping early does not spare a failing conversation its unreached windows.
+      bool reachable = max_turns == 0 || c <= max_turns;
+      checkpoints[key] = judge_inaction && reachable ? json{{"policy", nullptr}, {"recovery", nullptr},
+                                                            {"retention", nullptr}, {"progress", nullptr},
+                                                            {"judge", nullptr}, {"steps", 0.0},
+                                                            {"quality", 0.0}, {"unreached", true}}
+                                                      : json(nullptr);
       prev = c;
       continue;
     }
@@ -75,8 +92,13 @@ void score_checkpoints(json& record) {
       if (j.is_object() && j.contains("score") && j["score"].is_number()) judge = j["score"];
     }
     w["judge"] = judge;
+    w["steps"] = nullptr;
+    if (judge_inaction) {
+      bool acted = std::any_of(tool_ok_turns.begin(), tool_ok_turns.end(), [&](int t) { return t > prev && t <= c; });
+      w["steps"] = acted ? 1.0 : 0.0;
+    }
     std::vector<double> dims;
-    for (const char* d : {"policy", "recovery", "retention", "judge"}) {
+    for (const char* d : {"policy", "recovery", "retention", "judge", "steps"}) {
       if (w[d].is_number()) dims.push_back(w[d].get<double>());
     }
     w["quality"] = mean_or_null(dims);
@@ -88,7 +110,7 @@ void score_checkpoints(json& record) {
   // Degradation per dimension: the last reached checkpoint with a value minus the first.
   json degradation = json::object();
   json final_quality = nullptr;
-  for (const char* d : {"policy", "recovery", "retention", "progress", "judge", "quality"}) {
+  for (const char* d : {"policy", "recovery", "retention", "progress", "judge", "steps", "quality"}) {
     json a = nullptr, b = nullptr;
     for (int c : cps) {
       const json& w = checkpoints[std::to_string(c)];

@@ -23,14 +23,29 @@ std::optional<double> number_at(const json& obj, std::initializer_list<std::stri
   return cur->get<double>();
 }
 
-const std::regex kPassK(R"(^pass([\^@])(\d+)$)");
-const std::regex kAtTurn(R"(^(quality|policy|recovery|retention|progress|judge)@(\d+)$)");
+const std::regex kPassK(R"(^pass([\^@])(\d+)(\.lo|\.hi)?$)");
+const std::regex kAtTurn(R"(^(quality|policy|recovery|retention|progress|judge|steps)@(\d+)(\.lo|\.hi)?$)");
 const std::regex kRecoveryType(R"(^recovery\.(correction|intent_change|interruption|ambiguity|contradiction|topic_switch)$)");
-const std::regex kDegradation(R"(^degradation\.(quality|policy|recovery|retention|progress|judge)$)");
+const std::regex kDegradation(R"(^degradation\.(quality|policy|recovery|retention|progress|judge|steps)$)");
+
+// The bound of an interval a key's ".lo" / ".hi" suffix names: [lo, hi][0 or 1].
+std::optional<double> bound_of(const json& scope, std::initializer_list<std::string> path, const std::string& suffix) {
+  const json* cur = &scope;
+  for (const auto& p : path) {
+    if (!cur->is_object() || !cur->contains(p)) return std::nullopt;
+    cur = &(*cur)[p];
+  }
+  if (!cur->is_array() || cur->size() != 2) return std::nullopt;
+  const json& b = (*cur)[suffix == ".lo" ? 0 : 1];
+  return b.is_number() ? std::optional<double>(b.get<double>()) : std::nullopt;
+}
 
 }  // namespace
 
-bool higher_is_better(const std::string& key) {
+bool higher_is_better(const std::string& given) {
+  // An interval's bound is better in the direction of its figure.
+  std::string key = given;
+  if (key.ends_with(".lo") || key.ends_with(".hi")) key.resize(key.size() - 3);
   return !(key == "violations" || key == "errors" || key == "cost" || key == "unreliability" ||
            key.rfind("latency.", 0) == 0);
 }
@@ -40,9 +55,17 @@ Result<std::optional<double>> metric(const json& summary, const std::string& key
   if (scope.is_null()) return std::optional<double>();
   std::smatch m;
   if (std::regex_match(key, m, kPassK)) {
-    return number_at(scope, {m[1] == "^" ? "pass_hat_k" : "pass_at_k", m[2].str()});
+    std::string table = m[1] == "^" ? "pass_hat_k" : "pass_at_k";
+    if (m[3].matched) {
+      if (!scenario.empty()) return make_error(ErrorKind::input, fmt::format("'{}' is not measured per scenario", key));
+      return bound_of(scope, {table + "_ci95", m[2].str()}, m[3].str());
+    }
+    return number_at(scope, {table, m[2].str()});
   }
-  if (std::regex_match(key, m, kAtTurn)) return number_at(scope, {"checkpoints", m[2].str(), m[1].str(), "mean"});
+  if (std::regex_match(key, m, kAtTurn)) {
+    if (m[3].matched) return bound_of(scope, {"checkpoints", m[2].str(), m[1].str(), "ci95"}, m[3].str());
+    return number_at(scope, {"checkpoints", m[2].str(), m[1].str(), "mean"});
+  }
   if (std::regex_match(key, m, kDegradation)) return number_at(scope, {"degradation", m[1].str()});
   if (key == "aptitude" || key == "unreliability") return number_at(scope, {"reliability", key});
   if (!scenario.empty()) {

@@ -1,7 +1,8 @@
 // Named metrics of a summary, shared by gates (spar run --gate) and spar diff. Pure.
 //
 //   pass^K, pass@K           pass^k / pass@k at k = K
-//   DIM@T                    a checkpoint curve's mean: quality@25, policy@3, recovery@8 ...
+//   pass^K.lo, pass^K.hi     the bounds of its 95% interval (also pass@K.lo, DIM@T.lo ...)
+//   DIM@T                    a checkpoint curve's mean: quality@25, policy@3, steps@8 ...
 //   recovery                 recovered / scored events over every type
 //   recovery.TYPE            recovery rate of one event type (correction, intent_change, ...)
 //   degradation.DIM          last checkpoint's mean minus the first's

@@ -1,5 +1,7 @@
 #include "score/score_record.h"
 
+#include "base/json_util.h"
+
 namespace spar::score {
 
 ScenarioChecks carried_checks(const json& old_score) {
@@ -15,6 +17,11 @@ ScenarioChecks carried_checks(const json& old_score) {
     }
   }
   if (old_score.contains("judgements")) c.judgements = old_score["judgements"];
+  // The tool count is not kept in a score; a scored steps value anywhere says there were tools
+  // (steps is only ever scored for a failing conversation of a scenario with tools).
+  for (const auto& [key, w] : member(old_score, "checkpoints").items()) {
+    if (w.is_object() && w.contains("steps") && w["steps"].is_number()) c.tool_count = 1;
+  }
   return c;
 }
 
@@ -28,6 +35,9 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
                {"probes", record.probes},
                {"progress", record.progress},
                {"policy_count", checks.policy_count},
+               {"tool_count", checks.tool_count},
+               {"max_turns", record.max_turns ? json(*record.max_turns) : json(nullptr)},
+               {"goal_met", !record.errored() && checks.goal_met ? json(*checks.goal_met) : json(nullptr)},
                {"violations", checks.violations},
                {"checkpoint_turns", checkpoints}};
   if (checks.judgements.is_object()) work["judgements"] = checks.judgements;
@@ -41,15 +51,17 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
                    {"checkpoints", checkpoints},
                    {"judge", options.judge ? json(*options.judge) : json(nullptr)},
                    {"scenario", options.scenario ? json(*options.scenario) : json(nullptr)}}}};
-  bool critical = false;
-  for (const auto& v : checks.violations) critical = critical || v.value("severity", "") == "critical";
+  // A critical or major violation blocks a pass (a violation without a severity is major, as
+  // everywhere else); a minor one only lowers the policy dimension.
+  bool blocking = false;
+  for (const auto& v : checks.violations) blocking = blocking || v.value("severity", "major") != "minor";
   if (record.errored()) {
     s["pass"] = false;
     s["decided_by"] = "error";
     s["goal_met"] = nullptr;
   } else if (checks.checked) {
     s["goal_met"] = checks.goal_met ? json(*checks.goal_met) : json(nullptr);
-    s["pass"] = checks.goal_met.value_or(false) && !critical;
+    s["pass"] = checks.goal_met.value_or(false) && !blocking;
     s["decided_by"] = "goal";
   } else if (record.label && record.label->is_object() && (*record.label)["pass"].is_boolean()) {
     s["goal_met"] = nullptr;

@@ -21,6 +21,7 @@ struct ScenarioChecks {
   bool checked = false;
   std::optional<bool> goal_met;    // nullopt: no goal could be evaluated
   int policy_count = 0;            // the scenario's policies
+  int tool_count = 0;              // the scenario's tools (0: none, or unknown)
   json violations = json::array();  // [{rule, severity, message?, turn, action, tool?}]
   json warnings = json::array();    // scorer-side warnings (policy_error, ...)
   json judgements;                  // {"<checkpoint>": judgement} or null (no judge)

@@ -3,18 +3,21 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 
 #include "base/json_util.h"
 #include "record/record.h"
 #include "score/evidence.h"
+#include "score/bootstrap.h"
 #include "score/passk.h"
 
 namespace spar::score {
 
 namespace {
 
-const char* const kDimensions[] = {"policy", "recovery", "retention", "progress", "judge", "quality"};
+const char* const kDimensions[] = {"policy", "recovery", "retention", "progress", "judge", "steps", "quality"};
+constexpr size_t kDimensionCount = std::size(kDimensions);
 const char* const kEventTypes[] = {"correction", "intent_change", "interruption", "ambiguity", "contradiction",
                                    "topic_switch"};
 
@@ -46,28 +49,69 @@ bool has_verdict(const json& r) {
   return s.is_object() && s.value("decided_by", std::string()) != "unscored";
 }
 
-// Checkpoint curves over a set of records: {"3": {dim: {mean, ci95, n}}, ...} in checkpoint order.
-json curves(const std::vector<const json*>& records, std::vector<int>& order) {
-  std::map<int, std::map<std::string, std::vector<double>>> values;
-  for (const json* r : records) {
+json interval(const Interval& ci) {
+  if (std::isnan(ci[0])) return nullptr;
+  return json::array({round6(ci[0]), round6(ci[1])});
+}
+
+// Checkpoint curves over records grouped by scenario: {"3": {dim: {mean, ci95, n}}, ...} in
+// checkpoint order. The mean pools every conversation; its interval is the two-level
+// bootstrap (scenarios, then trials within them) of that pooled mean.
+json curves(const std::vector<std::vector<const json*>>& by_scenario, std::vector<int>& order) {
+  std::vector<const json*> all;
+  for (const auto& g : by_scenario) all.insert(all.end(), g.begin(), g.end());
+  std::set<int> turns;
+  for (const json* r : all) {
     const json& cps = member(verdicts(*r), "checkpoints");
     if (!cps.is_object()) continue;
     for (const auto& [key, w] : cps.items()) {
-      int c = std::atoi(key.c_str());
-      auto& slot = values[c];
-      if (!w.is_object()) continue;
-      for (const char* d : kDimensions) {
-        if (w.contains(d) && w[d].is_number()) slot[d].push_back(w[d].get<double>());
-      }
+      if (w.is_object()) turns.insert(std::atoi(key.c_str()));
     }
   }
   json out = json::object();
-  order.clear();
-  for (auto& [c, dims] : values) {
+  order.assign(turns.begin(), turns.end());
+  for (int c : order) {
+    // value(r, d): the record's value of dimension d in this window, NaN when null.
+    const std::string key = std::to_string(c);
+    auto value = [&](const json* r, size_t d) {
+      const json& v = member(member(member(verdicts(*r), "checkpoints"), key.c_str()), kDimensions[d]);
+      return v.is_number() ? v.get<double>() : NAN;
+    };
+    // Groups of record indices (as doubles), so one resample serves every dimension.
+    Groups groups;
+    size_t index = 0;
+    for (const auto& g : by_scenario) {
+      groups.emplace_back();
+      for (size_t i = 0; i < g.size(); ++i) groups.back().push_back(static_cast<double>(index++));
+    }
+    auto pooled = [&](const Groups& sample, std::vector<double>& means) {
+      std::vector<double> sum(kDimensionCount, 0.0), count(kDimensionCount, 0.0);
+      for (const auto& g : sample) {
+        for (double i : g) {
+          for (size_t d = 0; d < kDimensionCount; ++d) {
+            double v = value(all[static_cast<size_t>(i)], d);
+            if (std::isnan(v)) continue;
+            sum[d] += v;
+            count[d] += 1;
+          }
+        }
+      }
+      for (size_t d = 0; d < kDimensionCount; ++d) means[d] = count[d] > 0 ? sum[d] / count[d] : NAN;
+    };
+    std::vector<double> mean(kDimensionCount);
+    pooled(groups, mean);
+    auto ci = cluster_bootstrap_ci95(groups, kDimensionCount, pooled);
     json w = json::object();
-    for (const char* d : kDimensions) w[d] = dims.count(d) ? mean_ci95(dims[d]) : json(nullptr);
-    out[std::to_string(c)] = w;
-    order.push_back(c);
+    for (size_t d = 0; d < kDimensionCount; ++d) {
+      size_t n = 0;
+      for (const json* r : all) n += std::isnan(value(r, d)) ? 0 : 1;
+      if (n == 0) {
+        w[kDimensions[d]] = nullptr;
+        continue;
+      }
+      w[kDimensions[d]] = {{"mean", round6(mean[d])}, {"ci95", interval(ci[d])}, {"n", n}};
+    }
+    out[key] = w;
   }
   return out;
 }
@@ -86,6 +130,43 @@ json degradation(const json& curve, const std::vector<int>& order) {
     out[d] = first.is_null() ? json(nullptr) : json(round6(last.get<double>() - first.get<double>()));
   }
   return out;
+}
+
+// Overall pass^k and pass@k: means over scenarios of the per-scenario estimators, for every k
+// up to the fewest trials any scenario has (so each scenario counts at every k), with their
+// two-level bootstrap intervals.
+struct PassK {
+  int k_max = 0;
+  json hat = json::object(), at = json::object(), hat_ci = json::object(), at_ci = json::object();
+};
+
+PassK overall_pass_k(const Groups& outcomes) {
+  PassK p;
+  if (outcomes.empty()) return p;
+  p.k_max = static_cast<int>(outcomes.front().size());
+  for (const auto& g : outcomes) p.k_max = std::min(p.k_max, static_cast<int>(g.size()));
+  const auto k_max = static_cast<size_t>(p.k_max);
+  auto means = [&](const Groups& sample, std::vector<double>& out) {  // out: hat 1..K, then at 1..K
+    for (const auto& g : sample) {
+      int n = static_cast<int>(g.size()), c = 0;
+      for (double x : g) c += x > 0.5 ? 1 : 0;
+      for (size_t k = 1; k <= k_max; ++k) {
+        out[k - 1] += pass_hat_k(n, c, static_cast<int>(k)) / static_cast<double>(sample.size());
+        out[k_max + k - 1] += pass_at_k(n, c, static_cast<int>(k)) / static_cast<double>(sample.size());
+      }
+    }
+  };
+  std::vector<double> point(2 * k_max, 0.0);
+  means(outcomes, point);
+  auto ci = cluster_bootstrap_ci95(outcomes, 2 * k_max, means);
+  for (size_t k = 1; k <= k_max; ++k) {
+    std::string key = std::to_string(k);
+    p.hat[key] = round6(point[k - 1]);
+    p.at[key] = round6(point[k_max + k - 1]);
+    p.hat_ci[key] = interval(ci[k - 1]);
+    p.at_ci[key] = interval(ci[k_max + k - 1]);
+  }
+  return p;
 }
 
 json reliability(const std::vector<const json*>& records) {
@@ -183,40 +264,43 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
     turns += int_field(r, "turns");
   }
 
-  // pass^k and pass@k, per scenario and as means over scenarios.
-  int k_max = 0;
-  for (const auto& [id, t] : tallies) k_max = std::max(k_max, t.n);
+  // pass^k and pass@k, per scenario and as means over scenarios. An errored trial is a failed
+  // one (as tau-bench counts it); the old figure, errors left out, is kept beside it.
   json per_scenario = json::object();
-  std::vector<double> hat_sum(static_cast<size_t>(k_max) + 1, 0.0), at_sum(hat_sum);
-  std::vector<int> counted(hat_sum.size(), 0);
+  Groups outcomes;          // per scenario with trials: 1 pass, 0 failure or error
+  Groups outcomes_no_errors;  // the same without the errored trials
+  std::vector<std::vector<const json*>> done_by_scenario;
   for (const auto& [id, t] : tallies) {
-    json s = {{"n", t.n}, {"passes", t.passes}, {"errors", t.errors}};
-    json hat = json::object(), at = json::object();
-    for (int k = 1; k <= t.n; ++k) {
-      double h = pass_hat_k(t.n, t.passes, k), a = pass_at_k(t.n, t.passes, k);
-      hat[std::to_string(k)] = round6(h);
-      at[std::to_string(k)] = round6(a);
-      hat_sum[k] += h;
-      at_sum[k] += a;
-      ++counted[k];
+    const int trials = t.n + t.errors;
+    json s = {{"n", t.n}, {"trials", trials}, {"passes", t.passes}, {"errors", t.errors}};
+    auto table = [&](int n, double (*f)(int, int, int)) {
+      json out = json::object();
+      for (int k = 1; k <= n; ++k) out[std::to_string(k)] = round6(f(n, t.passes, k));
+      return out;
+    };
+    s["pass_hat_k"] = table(trials, pass_hat_k);
+    s["pass_at_k"] = table(trials, pass_at_k);
+    s["pass_hat_k_excluding_errors"] = table(t.n, pass_hat_k);
+    s["pass_at_k_excluding_errors"] = table(t.n, pass_at_k);
+    if (trials > 0) {
+      outcomes.emplace_back(static_cast<size_t>(trials), 0.0);
+      std::fill_n(outcomes.back().begin(), t.passes, 1.0);
     }
-    s["pass_hat_k"] = hat;
-    s["pass_at_k"] = at;
+    if (t.n > 0) outcomes_no_errors.emplace_back(outcomes.back().begin(), outcomes.back().begin() + t.n);
     std::vector<int> order;
-    s["checkpoints"] = curves(t.done, order);
+    s["checkpoints"] = curves({t.done}, order);
     s["degradation"] = degradation(s["checkpoints"], order);
     s["reliability"] = reliability(t.done);
     per_scenario[id] = s;
+    done_by_scenario.push_back(t.done);
   }
-  json hat = json::object(), at = json::object();
-  for (int k = 1; k <= k_max; ++k) {
-    hat[std::to_string(k)] = round6(hat_sum[k] / counted[k]);
-    at[std::to_string(k)] = round6(at_sum[k] / counted[k]);
-  }
+  PassK overall = overall_pass_k(outcomes), excluding_errors = overall_pass_k(outcomes_no_errors);
+  int k_trials = 0;  // the most trials any scenario has: the width of the per-scenario tables
+  for (const auto& [id, t] : tallies) k_trials = std::max(k_trials, t.n + t.errors);
 
   // Checkpoint curves and degradation over every completed conversation.
   std::vector<int> order;
-  json checkpoints = curves(done, order);
+  json checkpoints = curves(done_by_scenario, order);
   json degrade = degradation(checkpoints, order);
 
   // Recovery by event type.
@@ -353,9 +437,15 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
               {"error_kinds", error_kinds},
               {"scenarios", static_cast<int>(tallies.size())},
               {"turns", turns},
-              {"k", k_max},
-              {"pass_hat_k", hat},
-              {"pass_at_k", at},
+              {"k", k_trials},
+              {"k_max", overall.k_max},
+              {"pass_hat_k", overall.hat},
+              {"pass_at_k", overall.at},
+              {"pass_hat_k_ci95", overall.hat_ci},
+              {"pass_at_k_ci95", overall.at_ci},
+              {"pass_hat_k_excluding_errors", excluding_errors.hat},
+              {"pass_at_k_excluding_errors", excluding_errors.at},
+              {"k_max_excluding_errors", excluding_errors.k_max},
               {"checkpoints", checkpoints},
               {"degradation", degrade},
               {"recovery", recovery},

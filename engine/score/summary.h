@@ -4,9 +4,9 @@
 // Works on v1 records (docs/record.md: verdicts under "score") and on minimal ones that carry
 // only scenario, trial, ended/error and score.pass; a record without schema_version (an older
 // spar's: status and pass) is read through record::upgrade_v0. Records with an error are
-// infrastructure errors: they are left out of n and counted separately, per scenario and
-// overall (as tau2-bench does). Records without a verdict (unscored imports) are left out of n
-// and counted as "unscored".
+// infrastructure errors: failed trials in pass^k and pass@k (as tau-bench counts them), and
+// counted separately, per scenario and overall; *_excluding_errors keeps the figure without
+// them. Records without a verdict (unscored imports) are left out of n and counted as "unscored".
 #pragma once
 
 #include <optional>
@@ -27,7 +27,8 @@ struct SummaryOptions {
   std::optional<Price> price;  // adds usage.cost_usd when set
 };
 
-// The summary.json object: pass_hat_k and pass_at_k keyed "1".."k", checkpoints, recovery,
+// The summary.json object: pass_hat_k and pass_at_k keyed "1".."k_max" (the fewest trials of
+// any scenario) with their *_ci95 intervals and *_excluding_errors, checkpoints, recovery,
 // policy, reliability, degradation, usage, per_scenario, and the counts.
 json summarize(const std::vector<json>& records, const SummaryOptions& options = {});
 

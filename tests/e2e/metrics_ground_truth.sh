@@ -20,14 +20,33 @@ for spec in 14:0 12:1 10:2 4:3 10:4; do
 done >"$WORK/tau/results.jsonl"
 # hand-written minimum (only the fields pass^k reads), and what spar score writes from it
 records_unchecked "$WORK/tau/results.jsonl" "$WORK/tau-rescored/results.jsonl"
-# Infrastructure errors are left out of n: an extra errored trial changes nothing but the count.
+# An errored trial counts as a failed one (as tau-bench counts it). Added to airline/01, which
+# passes none, it changes no pinned figure but its scenario's n: 5 trials, pass^5 = 0; overall
+# pass^k still stops at k_max = 4, the trials every other scenario has. (Before, it was left
+# out of n and the check was ".per_scenario[\"airline/01\"].n == 4": the lie this pins against.)
+cp "$WORK/tau/results.jsonl" "$WORK/tau-clean.jsonl"
 echo '{"schema_version":1,"scenario":"airline/01","trial":5,"ended":"agent_error","error":{"kind":"timeout","message":"x"},"score":{"pass":false,"decided_by":"error"}}' >>"$WORK/tau/results.jsonl"
 expect_exit 0 "$SPAR" report "$WORK/tau"
 got=$(jq -r '[.pass_hat_k["1","2","3","4"] | . * 1000 | round / 1000 | tostring] | join(" ")' "$WORK/tau/summary.json")
 [ "$got" = "0.42 0.273 0.22 0.2" ] || fail "pass^1..4 = $got, expected tau-bench's 0.420 0.273 0.220 0.200"
-jq -e '.errors == 1 and .scenarios == 50 and .per_scenario["airline/01"].n == 4' "$WORK/tau/summary.json" >/dev/null \
-  || fail "errors are counted apart from n"
+jq -e '.errors == 1 and .scenarios == 50 and .k_max == 4 and (.pass_hat_k | has("5") | not)
+       and .per_scenario["airline/01"].trials == 5 and .per_scenario["airline/01"].n == 4
+       and .per_scenario["airline/01"].pass_hat_k["5"] == 0' "$WORK/tau/summary.json" >/dev/null \
+  || fail "the errored trial counts in its scenario's n, and overall pass^k stops at k_max = 4"
 jq -e '.pass_at_k["1"] == 0.42 and .pass_at_k["4"] == 0.72' "$WORK/tau/summary.json" >/dev/null || fail "pass@k"
+# The same error on airline/50, which passes all 4: now it counts (pass^1 of airline/50 = 4/5, overall
+# 0.416); the infrastructure-excluded figure beside it keeps tau-bench's row.
+mkdir -p "$WORK/tau-err50"
+{ cat "$WORK/tau-clean.jsonl"
+  echo '{"schema_version":1,"scenario":"airline/50","trial":5,"ended":"agent_error","error":{"kind":"timeout","message":"x"},"score":{"pass":false,"decided_by":"error"}}'
+} >"$WORK/tau-err50/results.jsonl"
+records_unchecked "$WORK/tau-err50/results.jsonl"
+expect_exit 0 "$SPAR" report "$WORK/tau-err50"
+jq -e '.pass_hat_k["1"] == 0.416 and .per_scenario["airline/50"].pass_hat_k["1"] == 0.8 and .k_max == 4
+       and .pass_hat_k_excluding_errors["1"] == 0.42 and .pass_hat_k_excluding_errors["4"] == 0.2' \
+  "$WORK/tau-err50/summary.json" >/dev/null || fail "an errored trial of a passing scenario counts as a failure"
+grep -q '^excluding errors (errors count as failures above):  pass^1 0.420' "$WORK/out" \
+  || fail "the terminal names the infrastructure-excluded figure"
 pass "pass^k reproduces tau-bench's published row (0.420 0.273 0.220 0.200)"
 
 # b. Degradation against the mock agent's injected flaws, over the bundled library.

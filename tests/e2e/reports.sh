@@ -17,7 +17,7 @@ done
 n=$(find scenarios/retail -name '*.lua' | wc -l)
 [ "$(grep -c '<testcase ' "$WORK/slip/junit.xml")" -eq "$n" ] || fail "one testcase per scenario"
 grep -q '<testsuites name="spar" tests="'"$n"'" failures="0" errors="0"' "$WORK/base/junit.xml" || fail "clean junit"
-grep -Eq '<failure message="[0-9] of 3 trials failed: trial [0-9] \((critical violation at turn [0-9]+: [^)]+|goal not met)\)' \
+grep -Eq '<failure message="[0-9] of 3 trials failed: trial [0-9] \(((critical|major) violation at turn [0-9]+: [^)]+|goal not met)\)' \
   "$WORK/slip/junit.xml" || { grep failure "$WORK/slip/junit.xml" | head -3; fail "failure names trials and why"; }
 pass "junit.xml validates and names failed trials and why"
 
@@ -42,7 +42,7 @@ expect_exit 0 "$SPAR" diff "$WORK/base" "$WORK/base"
 grep -q '^no regression' "$WORK/out" || fail "no regression"
 expect_exit 1 "$SPAR" diff "$WORK/base" "$WORK/base" --min 'pass^1=1.01'
 expect_exit 0 "$SPAR" diff "$WORK/slip" "$WORK/base" --format markdown
-head -2 "$WORK/out" | grep -q '^|---|---|---:|---:|---:|---|$' || fail "markdown table"
+head -2 "$WORK/out" | grep -q '^|---|---|---:|---:|---:|---|---|$' || fail "markdown table"
 pass "spar diff finds regressions, honours --min, writes markdown"
 
 # History: both runs recorded; trends per metric and per scenario.

@@ -83,13 +83,13 @@ TEST_CASE("rescore: the conversation hands over observations only") {
 
 TEST_CASE("rescore: spar score gives the live verdicts byte for byte, and a changed scenario changes them") {
   TempDir dir;
-  write_file("s.lua", scenario("major", "state.done"));
+  write_file("s.lua", scenario("minor", "state.done"));
   std::string live;
   play(&live);
   json rec = json::parse(live);
-  CHECK(rec["score"]["pass"] == true);  // a major violation does not fail the pass
+  CHECK(rec["score"]["pass"] == true);  // a minor violation does not fail the pass (a major one does: test_aggregates.cc)
   REQUIRE(rec["score"]["violations"].size() == 1);
-  CHECK(rec["score"]["violations"][0]["severity"] == "major");
+  CHECK(rec["score"]["violations"][0]["severity"] == "minor");
   CHECK(rec["score"]["violations"][0]["turn"] == 1);
   CHECK(rec["score"]["decided_by"] == "goal");
   write_file("run/results.jsonl", live + "\n");
@@ -119,7 +119,7 @@ TEST_CASE("rescore: spar score gives the live verdicts byte for byte, and a chan
   CHECK(observed == before);
 
   // The goal changed (the replayed state is checked): the refund was 50, not 80.
-  write_file("goal.lua", scenario("major", "state.amount == 80"));
+  write_file("goal.lua", scenario("minor", "state.amount == 80"));
   o.setup.scenario = "goal.lua";
   o.out = "goal";
   REQUIRE(run::rescore(o).ok());
@@ -130,7 +130,7 @@ TEST_CASE("rescore: spar score gives the live verdicts byte for byte, and a chan
 
   // A changed tool rebuilds another state than the one recorded: said, and the goal is checked
   // on the replayed state.
-  std::string doubled = scenario("major", "state.amount == 100");
+  std::string doubled = scenario("minor", "state.amount == 100");
   doubled.replace(doubled.find("state.amount = args.amount"), 26, "state.amount = args.amount * 2");
   write_file("tool.lua", doubled);
   o.setup.scenario = "tool.lua";
@@ -144,7 +144,7 @@ TEST_CASE("rescore: spar score gives the live verdicts byte for byte, and a chan
 
 TEST_CASE("rescore: without its scenario a record keeps its Lua verdicts, and scorer options still apply") {
   TempDir dir;
-  write_file("s.lua", scenario("major", "state.done"));
+  write_file("s.lua", scenario("minor", "state.done"));
   std::string live;
   play(&live);
   std::filesystem::remove("s.lua");
@@ -160,7 +160,7 @@ TEST_CASE("rescore: without its scenario a record keeps its Lua verdicts, and sc
   CHECK(r["score"]["pass"] == true);
   CHECK(r["score"]["violations"].size() == 1);
   CHECK(r["score"]["checkpoints"].size() == 1);
-  CHECK(r["score"]["checkpoints"]["1"]["policy"] == doctest::Approx(0.75));
+  CHECK(r["score"]["checkpoints"]["1"]["policy"] == doctest::Approx(0.9));
   CHECK(r["score"]["scorer"]["options"]["checkpoints"] == json::array({1}));
 }
 

@@ -18,7 +18,7 @@ TEST_CASE("pass^k and pass@k follow the unbiased estimators") {
   CHECK(pass_hat_k(200, 100, 50) > 0);
 }
 
-TEST_CASE("summarize: infrastructure errors are left out of n and counted separately") {
+TEST_CASE("summarize: infrastructure errors count as failures, and are counted separately") {
   std::vector<json> records;
   auto add = [&](const char* s, int trial, const char* status, bool pass) {
     records.push_back({{"scenario", s}, {"trial", trial}, {"status", status}, {"pass", pass}});
@@ -32,10 +32,18 @@ TEST_CASE("summarize: infrastructure errors are left out of n and counted separa
   json s = summarize(records);
   CHECK(s["errors"] == 1);
   CHECK(s["per_scenario"]["a"]["n"] == 2);
+  CHECK(s["per_scenario"]["a"]["trials"] == 3);
   CHECK(s["per_scenario"]["a"]["errors"] == 1);
-  CHECK(s["per_scenario"]["a"]["pass_hat_k"]["1"] == doctest::Approx(0.5));
-  CHECK_FALSE(s["per_scenario"]["a"]["pass_hat_k"].contains("3"));
-  CHECK(s["pass_hat_k"]["1"] == doctest::Approx(0.75));  // mean of 0.5 and 1.0
-  CHECK(s["pass_hat_k"]["3"] == doctest::Approx(1.0));   // only b has 3 completed trials
+  // Was 0.5 (the error left out of n): the errored trial is a failed one.
+  CHECK(s["per_scenario"]["a"]["pass_hat_k"]["1"] == doctest::Approx(1.0 / 3));
+  CHECK(s["per_scenario"]["a"]["pass_hat_k"]["3"] == doctest::Approx(0.0));
+  CHECK(s["pass_hat_k"]["1"] == doctest::Approx(2.0 / 3));  // mean of 1/3 and 1.0
+  CHECK(s["pass_hat_k"]["3"] == doctest::Approx(0.5));      // was 1.0: only b counted at k = 3
   CHECK(s["k"] == 3);
+  CHECK(s["k_max"] == 3);
+  // The infrastructure-excluded figure, as before: a has 2 completed trials, so it stops at k = 2.
+  CHECK(s["per_scenario"]["a"]["pass_hat_k_excluding_errors"]["1"] == doctest::Approx(0.5));
+  CHECK(s["pass_hat_k_excluding_errors"]["1"] == doctest::Approx(0.75));
+  CHECK(s["k_max_excluding_errors"] == 2);
+  CHECK_FALSE(s["pass_hat_k_excluding_errors"].contains("3"));
 }
