@@ -149,6 +149,13 @@ void print_table(const json& summary, std::FILE* out) {
   json overall = {{"n", summary.value("completed", 0)}, {"errors", summary.value("errors", 0)},
                   {"pass_hat_k", summary["pass_hat_k"]}};
   row(overall_label, overall);
+  // r:expect{} failures: the count and the first few messages (summary.json holds them).
+  if (const json& x = summary.contains("expectations") ? summary["expectations"] : json(); x.value("failed", 0) > 0) {
+    fmt::print(out, "expectations: {} of {} failed\n", x.value("failed", 0), x.value("checked", 0));
+    for (const auto& f : x["failures"]) {
+      fmt::print(out, "  {} #{}: {}\n", printable(f.value("scenario", "")), f.value("trial", 0), printable(f.value("message", "")));
+    }
+  }
 }
 
 }  // namespace spar::report
