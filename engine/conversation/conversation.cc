@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "score/events.h"
+#include "score/expectations.h"
 
 
 namespace spar::conversation {
@@ -68,6 +69,7 @@ void Conversation::start() {
 void Conversation::on_action(Result<persona::Action> action) {
   if (!action.ok()) return fail(action.error());
   persona::Action a = std::move(action).value();
+  for (json& x : a.expectations) record_["expectations"].push_back(std::move(x));  // r:expect{}
   if (a.kind == persona::Action::Kind::stop) {
     for (json event : a.events) {
       event["turn"] = turn_;
@@ -257,7 +259,8 @@ void Conversation::after_turn(const std::string& text, bool truncated) {
     add_user_message(pending["text"].get<std::string>(), false);
     return send_to_agent();
   }
-  json reply = {{"text", text}, {"tool_calls", turn_tool_calls_}, {"truncated", truncated}, {"turn", turn_}};
+  json reply = {{"text", text}, {"tool_calls", turn_tool_calls_}, {"truncated", truncated}, {"turn", turn_},
+                {"said", score::agent_text_of_turn(record_["transcript"], turn_)}};  // what r:expect reads
   on_action(session_->resume(reply));
 }
 

@@ -60,6 +60,7 @@ std::string check_action(const Action& a) {
 // Turns what the persona coroutine left on co's stack into an Action.
 Result<Action> Session::Impl::take_action(int status, int nres) {
   Action a;
+  a.expectations = std::exchange(expectations.pending, json::array());
   if (status == LUA_OK) {
     finished = true;
     lua_settop(co, 0);

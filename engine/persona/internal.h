@@ -62,6 +62,13 @@ std::string too_deep_message();
 void push_json(lua_State* L, const json& v, int depth = 0);
 json to_json(lua_State* L, int idx);
 
+// expect.cc: internal.expect, the C side of r:expect{} (upvalue 1: the session's ExpectLog)
+struct ExpectLog {
+  json pending = json::array();  // observations since the last action
+  size_t made = 0;               // in this conversation
+};
+int lua_expect(lua_State* L);
+
 // loader.cc
 bool good_include_name(std::string_view name);
 size_t find_word_before(std::string_view code, std::string_view word, std::string_view skip, std::string_view next);
@@ -84,6 +91,7 @@ struct Session::Impl {
   std::string scenario_where;  // "path:line" of the scenario{} declaration
   std::string persona_where;   // "path:line" of the persona{} declaration
   std::string scenario_code;   // the scenario's source, for pointing lint problems at lines
+  ExpectLog expectations;      // r:expect{} observations
 
   ~Impl() {
     if (L) lua_close(L);

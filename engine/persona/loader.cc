@@ -241,6 +241,9 @@ Result<Ok> Session::Impl::setup(uint64_t seed_for_load) {
   rawfield(L, -1, "new_env");
   lua_pushcclosure(L, lua_include, 1);
   lua_setfield(L, -3, "include");
+  lua_pushlightuserdata(L, &expectations);
+  lua_pushcclosure(L, lua_expect, 1);
+  lua_setfield(L, -2, "expect");
   ref_internal = luaL_ref(L, LUA_REGISTRYINDEX);
   ref_sandbox = luaL_ref(L, LUA_REGISTRYINDEX);
   return Ok{};

@@ -66,6 +66,7 @@ struct Action {
   json probe;                   // {key, expected} for a retention probe, or null
   json interrupt;               // {after_chars, text} for a barge-in, or null
   json llm;                     // {instructions} when the user model writes the text, or null
+  json expectations = json::array();  // r:expect{} observations made since the last action
 };
 
 // The result of one tool call, as sent back to the agent.

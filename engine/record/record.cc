@@ -182,6 +182,7 @@ void to_json(json& j, const Record& r) {
        {"usage", r.usage},
        {"duration_ms", r.duration_ms}};
   if (r.final_state) j["final_state"] = *r.final_state;
+  if (!r.expectations.empty()) j["expectations"] = r.expectations;
   if (r.label) j["label"] = *r.label;
   if (r.metadata) j["metadata"] = *r.metadata;
   if (r.score) j["score"] = *r.score;
@@ -212,6 +213,13 @@ void from_json(const json& j, Record& r) {
   read(j, "warnings", r.warnings);
   read(j, "usage", r.usage);
   read(j, "duration_ms", r.duration_ms);
+  if (auto x = j.find("expectations"); x != j.end() && !x->is_null()) {
+    if (!x->is_array()) throw json::type_error::create(302, "\"expectations\" is not an array", &j);
+    for (const auto& e : *x) {
+      if (!e.is_object()) throw json::type_error::create(302, "each of \"expectations\" must be an object", &j);
+    }
+    r.expectations = *x;
+  }
   read_json(j, "final_state", r.final_state);
   read_json(j, "label", r.label);
   read_json(j, "metadata", r.metadata);

@@ -108,6 +108,7 @@ struct Record {
   std::vector<Probe> probes;
   json progress = json::object();  // {"<checkpoint turn>": progress(state)}
   std::vector<Warning> warnings;   // engine warnings (tool_loop)
+  json expectations = json::array();  // r:expect{} observations [{turn, line?, contains?, ...}]
   Usage usage;
   double duration_ms = 0;
   std::optional<json> final_state;  // absent for imports

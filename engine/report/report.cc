@@ -162,6 +162,13 @@ void print_table(const json& summary, std::FILE* out) {
   }
   if (mix.is_object() && !mix.empty()) fmt::print(out, "evidence: {}\n", evidence);
   print_honesty(summary, shown, out);
+  // r:expect{} failures: the count and the first few messages (summary.json holds them).
+  if (const json& x = summary.contains("expectations") ? summary["expectations"] : json(); x.value("failed", 0) > 0) {
+    fmt::print(out, "expectations: {} of {} failed\n", x.value("failed", 0), x.value("checked", 0));
+    for (const auto& f : x["failures"]) {
+      fmt::print(out, "  {} #{}: {}\n", printable(f.value("scenario", "")), f.value("trial", 0), printable(f.value("message", "")));
+    }
+  }
 }
 
 }  // namespace spar::report

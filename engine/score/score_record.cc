@@ -1,6 +1,9 @@
 #include "score/score_record.h"
 
+#include <algorithm>
+
 #include "base/json_util.h"
+#include "score/expectations.h"
 
 namespace spar::score {
 
@@ -71,6 +74,14 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
     s["goal_met"] = nullptr;
     s["pass"] = false;
     s["decided_by"] = "unscored";
+  }
+  // r:expect{}: every expectation must be met; a failed one fails the conversation (an error, if
+  // any, still decided it).
+  s["expectations"] = score_expectations(work["transcript"], record.expectations);
+  bool all_met = std::all_of(s["expectations"].begin(), s["expectations"].end(), [](const json& x) { return x["met"] == true; });
+  if (!all_met) {
+    s["pass"] = false;
+    if (!record.errored()) s["decided_by"] = "expectation";
   }
   s["policy_count"] = checks.policy_count;
   s["violations"] = checks.violations;

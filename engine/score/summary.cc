@@ -1,5 +1,7 @@
 #include "score/summary.h"
 
+#include "score/expectations.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -456,6 +458,7 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
               {"per_scenario", per_scenario}};
   if (unscored > 0) out["unscored"] = unscored;
   evidence_mix(done, out);
+  out["expectations"] = expectation_counts(records);  // r:expect{} (score/expectations.h)
   return out;
 }
 

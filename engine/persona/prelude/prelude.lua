@@ -596,6 +596,49 @@ function Reply:mentions_all(list)
   return true
 end
 
+-- r:expect{contains=, not_contains=, matches=, called=, args=} -> met: an assertion on what the
+-- agent said or did in this reply's turn. contains / not_contains: a string or a list of them,
+-- case-insensitive substrings of all the agent's text of the turn; matches: an ECMAScript
+-- regular expression (case-sensitive); called: the agent called this tool in the turn; args:
+-- some call of the turn (of `called`, when given) has these argument values. The expectation is
+-- recorded with the turn and this script line, and scoring fails the conversation when it is
+-- not met; the return value lets the persona react to it.
+local EXPECT_KEYS = { contains = true, not_contains = true, matches = true, called = true, args = true }
+local function expect_words(v, key)
+  if type(v) == "string" or type(v) == "number" then v = { v } end
+  if type(v) ~= "table" or #v == 0 then fail("expect: " .. key .. " must be a string or a non-empty list of strings") end
+  local out = {}
+  for k, x in pairs(v) do
+    if math.type(k) ~= "integer" or k < 1 or k > #v or (type(x) ~= "string" and type(x) ~= "number") then
+      fail("expect: " .. key .. " must be a string or a non-empty list of strings")
+    end
+    out[k] = tostring(x)
+  end
+  return out
+end
+function Reply:expect(spec)
+  if type(spec) ~= "table" then fail("expect: expected a table argument") end
+  local norm, any = {}, false
+  for k, v in pairs(spec) do
+    if not EXPECT_KEYS[k] then fail("expect: unknown field '" .. tostring(k) .. "'") end
+    any = true
+    if k == "contains" or k == "not_contains" then
+      norm[k] = expect_words(v, k)
+    elseif k == "matches" or k == "called" then
+      if type(v) ~= "string" or v == "" then fail("expect: " .. k .. " must be a non-empty string") end
+      norm[k] = v
+    else
+      if type(v) ~= "table" or next(v) == nil then fail("expect: args must be a table of argument values") end
+      for name in pairs(v) do
+        if type(name) ~= "string" then fail("expect: args must be a table of argument values") end
+      end
+      norm.args = v
+    end
+  end
+  if not any then fail("expect: expected at least one of contains, not_contains, matches, called, args") end
+  return internal.expect(norm, self.turn or 0, self.said or self.text, self.tool_calls)
+end
+
 internal.wrap_reply = function(raw)
   raw.text = raw.text or ""
   raw.tool_calls = raw.tool_calls or {}
