@@ -52,6 +52,40 @@ std::map<int, AgentTurn> agent_turns(const json& record) {
   return out;
 }
 
+// What the user said in each turn (all its messages of the turn).
+using UserTurns = std::map<int, std::string>;
+
+UserTurns user_turns(const json& record) {
+  UserTurns out;
+  for (const auto& m : record.value("transcript", json::array())) {
+    if (m.is_object() && m.value("role", "") == "user" && m.contains("content") && m["content"].is_string()) {
+      out[m.value("turn", 0)] += m["content"].get<std::string>() + "\n";
+    }
+  }
+  return out;
+}
+
+// The agent's text in turn `turn` names `value` and the user's own message of that turn does not:
+// a value read back from the message it answers is an echo, no evidence of understanding.
+bool names_unechoed(const std::string& said, const UserTurns& users, int turn, const std::string& value) {
+  if (!contains_token(said, value)) return false;
+  auto u = users.find(turn);
+  return u == users.end() || !contains_token(u->second, value);
+}
+
+// The reply reads the user's message of its turn back: four in five of the content words of a
+// message of three or more are in it ("Let me repeat that back: remind, order, number and give?"). Such a reply is
+// no evidence of anything, whatever values it happens to name.
+bool echoes(const std::string& said, const UserTurns& users, int turn) {
+  auto u = users.find(turn);
+  if (u == users.end()) return false;
+  auto asked = keywords(u->second);
+  if (asked.size() < 3) return false;
+  auto words = keywords(said);
+  auto back = std::count_if(asked.begin(), asked.end(), [&](const std::string& w) { return words.count(w) > 0; });
+  return static_cast<double>(back) >= 0.8 * static_cast<double>(asked.size());
+}
+
 std::string normal(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
@@ -159,6 +193,12 @@ std::vector<Act> acts(const std::map<int, AgentTurn>& turns, int t, const std::v
 
 bool asks_question(const std::string& text) { return text.find('?') != std::string::npos; }
 
+// A question that offers a choice ("which one", "X or Y?"), as asking which of two values is
+// meant does; a list of everything heard with "right?" at the end offers none.
+bool asks_which(const std::string& text) {
+  return asks_question(text) && (contains_token(text, "which") || contains_token(text, "or") || contains_token(text, "either"));
+}
+
 void mark(json& e, bool recovered, std::optional<int> turns, const char* decided_by) {
   e["recovered"] = recovered;
   e["turns_to_recover"] = recovered && turns ? json(*turns) : json(nullptr);
@@ -184,7 +224,8 @@ std::string str(const json& e, const char* key) {
 // A value that was superseded (`old`) by `now`: a correction, or a contradiction. Action first
 // (the first bound call that carries either value decides; a later one with the old value
 // fails it), then echo-proof text within R turns.
-void score_replaced(json& e, const std::map<int, AgentTurn>& turns, int R, const std::string& old_raw,
+void score_replaced(json& e, const std::map<int, AgentTurn>& turns, const UserTurns& users, int R,
+                    const std::string& old_raw,
                     const std::string& now_raw, bool question_recovers) {
   const int t = e.value("turn", 0);
   const std::string old = normal(old_raw), now = normal(now_raw);
@@ -214,19 +255,29 @@ void score_replaced(json& e, const std::map<int, AgentTurn>& turns, int R, const
   }
   for (auto it = turns.lower_bound(t); it != turns.end() && it->first <= t + R; ++it) {
     const std::string& said = it->second.text;
+    const int at = it->first;
+    if (echoes(said, users, at)) continue;
     bool names_now = contains_token(said, now_raw), names_old = contains_token(said, old_raw);
     if (names_now && names_old) {
-      if (question_recovers && asks_question(said)) return mark(e, true, it->first - t, "text");
-      continue;  // an echo, or "4471 rather than 4417": decides nothing
+      // Asking which is right recovers a contradiction, if the earlier value is not just read
+      // back from the message it answers; otherwise an echo, or "4471 rather than 4417".
+      if (question_recovers && asks_which(said) && names_unechoed(said, users, at, old_raw)) {
+        return mark(e, true, at - t, "text");
+      }
+      continue;
     }
-    if (names_now) return mark(e, true, it->first - t, "text");
-    if (names_old) {
-      leak(e, old_raw, it->first);
+    // Echo-proof: the new value read back from the user's message of the same turn earns nothing
+    // (the old value alone, without the new, is a failure however it got there).
+    if (names_now && names_unechoed(said, users, at, now_raw)) return mark(e, true, at - t, "text");
+    if (names_old && !names_now) {
+      leak(e, old_raw, at);
       return mark(e, false, std::nullopt, "text");
     }
   }
-  unscored(e, binds.empty() ? "no tool call carried either value and no reply within R turns named one of them"
-                            : "no bound tool call carried either value and no reply within R turns named one of them");
+  unscored(e, binds.empty() ? "no tool call carried either value and no reply within R turns named one of them "
+                              "(other than reading it back from the user's own message)"
+                            : "no bound tool call carried either value and no reply within R turns named one of them "
+                              "(other than reading it back from the user's own message)");
 }
 
 // The persona's `expect` words that the user's own message does not contain (an echo of the
@@ -251,15 +302,15 @@ void score_expect(json& e, const std::map<int, AgentTurn>& turns, int t, const s
   mark(e, hit, 0, "text");
 }
 
-void score_event(json& e, const std::map<int, AgentTurn>& turns, int R) {
+void score_event(json& e, const std::map<int, AgentTurn>& turns, const UserTurns& users, int R) {
   const std::string type = e.value("type", "");
   const int t = e.value("turn", 0);
   e["leaked"] = nullptr;
   e["leak_turn"] = nullptr;
   e.erase("unscored");
 
-  if (type == "correction") return score_replaced(e, turns, R, str(e, "from"), str(e, "to"), false);
-  if (type == "contradiction") return score_replaced(e, turns, R, str(e, "earlier"), str(e, "now"), true);
+  if (type == "correction") return score_replaced(e, turns, users, R, str(e, "from"), str(e, "to"), false);
+  if (type == "contradiction") return score_replaced(e, turns, users, R, str(e, "earlier"), str(e, "now"), true);
   if (type == "intent_change") {
     if (!e.contains("from_tool") || !e.contains("to_tool") || !e["from_tool"].is_string() || !e["to_tool"].is_string()) {
       return unscored(e, "the scenario's intents do not map both intents to tools");
@@ -309,9 +360,10 @@ void score_event(json& e, const std::map<int, AgentTurn>& turns, int R) {
     if (!done.empty()) return mark(e, true, done.front().turn - t, "action");
     for (auto it = turns.lower_bound(t); it != turns.end() && it->first <= t + R; ++it) {
       const std::string& said = it->second.text;
+      if (echoes(said, users, it->first)) continue;
       int named = static_cast<int>(std::count_if(candidates.begin(), candidates.end(),
-                                                 [&](const std::string& c) { return contains_token(said, c); }));
-      if (asks_question(said) && named >= 2) return mark(e, true, it->first - t, "text");
+                                                 [&](const std::string& c) { return names_unechoed(said, users, it->first, c); }));
+      if (asks_which(said) && named >= 2) return mark(e, true, it->first - t, "text");
     }
     return unscored(e, "no tool call carried a candidate and no question within R turns named two of them");
   }
@@ -349,9 +401,10 @@ std::string shape(const std::string& v) {
   return out;
 }
 
-// Value-like tokens of a message: those with a digit (value_tokens) and e-mail addresses.
+// Value-like tokens of a message: those with a digit (value_tokens, two characters or more: 4K
+// and 12C are values) and e-mail addresses.
 std::vector<std::string> values_said(const std::string& text) {
-  std::vector<std::string> out = value_tokens(text);
+  std::vector<std::string> out = value_tokens(text, 2);
   size_t i = 0;
   while ((i = text.find('@', i)) != std::string::npos) {
     size_t b = i, e = i + 1;
@@ -366,7 +419,7 @@ std::vector<std::string> values_said(const std::string& text) {
   return out;
 }
 
-void score_probe(json& p, const std::map<int, AgentTurn>& turns, const json& record) {
+void score_probe(json& p, const std::map<int, AgentTurn>& turns, const UserTurns& users, const json& record) {
   p.erase("unscored");
   const int t = p.value("turn", 0);
   std::string expected = p.contains("expected") && p["expected"].is_string() ? p["expected"].get<std::string>()
@@ -387,6 +440,7 @@ void score_probe(json& p, const std::map<int, AgentTurn>& turns, const json& rec
       for (auto& v : values_said(m["content"].get<std::string>())) others.push_back(std::move(v));
     }
   }
+  const size_t from_user = others.size();  // the values the user's messages carried come first
   for (const auto& e : record.value("events", json::array())) {
     if (!e.is_object() || e.value("turn", 0) > t) continue;
     for (const char* k : {"from", "to", "earlier", "now", "referent"}) {
@@ -397,12 +451,27 @@ void score_probe(json& p, const std::map<int, AgentTurn>& turns, const json& rec
     }
   }
   const std::string& reply = it->second.final;
+  if (echoes(reply, users, t)) {
+    p["answered"] = false;  // it read the question back: whatever value it names, it did not answer
+    p["decided_by"] = "text";
+    return;
+  }
   const std::string want = shape(normal(expected));
   bool names = contains_token(reply, expected);
   bool names_other = std::any_of(others.begin(), others.end(), [&](const std::string& o) {
     return normal(o) != normal(expected) && shape(normal(o)) == want && contains_token(reply, o);
   });
-  p["answered"] = names && !names_other;
+  // An echo names every value it heard: a reply that names three or more of the other values the
+  // user's messages carried, or all of them, is not an answer to the one asked for.
+  std::vector<std::string> named, distinct;
+  for (size_t i = 0; i < from_user; ++i) {
+    std::string n = normal(others[i]);
+    if (n == normal(expected) || std::find(distinct.begin(), distinct.end(), n) != distinct.end()) continue;
+    distinct.push_back(n);
+    if (contains_token(reply, others[i])) named.push_back(n);
+  }
+  bool echo = named.size() >= 3 || (!named.empty() && named.size() == distinct.size());
+  p["answered"] = names && !names_other && !echo;
   p["decided_by"] = "text";
 }
 
@@ -438,14 +507,15 @@ void bind_event(json& event, const json& intents, const json& fields) {
 
 void score_events(json& record, const ScoreOptions& options) {
   auto turns = agent_turns(record);
+  auto users = user_turns(record);
   if (record.contains("events") && record["events"].is_array()) {
     for (auto& e : record["events"]) {
-      if (e.is_object()) score_event(e, turns, options.recovery_turns);
+      if (e.is_object()) score_event(e, turns, users, options.recovery_turns);
     }
   }
   if (record.contains("probes") && record["probes"].is_array()) {
     for (auto& p : record["probes"]) {
-      if (p.is_object()) score_probe(p, turns, record);
+      if (p.is_object()) score_probe(p, turns, users, record);
     }
   }
 }

@@ -74,7 +74,7 @@ bool addresses(std::string_view message, std::string_view reply) {
   return std::any_of(a.begin(), a.end(), [&](const std::string& w) { return b.count(w) > 0; });
 }
 
-std::vector<std::string> value_tokens(std::string_view text) {
+std::vector<std::string> value_tokens(std::string_view text, size_t min_size) {
   std::vector<std::string> out;
   auto part = [](char c) { return alnum(c) || c == '@' || c == '.' || c == '-' || c == '_' || c == '/'; };
   size_t i = 0;
@@ -90,7 +90,7 @@ std::vector<std::string> value_tokens(std::string_view text) {
     while (!tok.empty() && !alnum(tok.back())) tok.remove_suffix(1);
     while (!tok.empty() && !alnum(tok.front())) tok.remove_prefix(1);
     bool digit = std::any_of(tok.begin(), tok.end(), [](unsigned char c) { return std::isdigit(c); });
-    if (digit && tok.size() >= 3) out.emplace_back(tok);
+    if (digit && tok.size() >= min_size) out.emplace_back(tok);
   }
   return out;
 }

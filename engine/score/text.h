@@ -19,8 +19,8 @@ std::set<std::string> keywords(std::string_view text);
 // `reply` addresses `message`: they share a content word.
 bool addresses(std::string_view message, std::string_view reply);
 
-// Values a message carries: tokens of 3+ characters that contain a digit ("4471", "QXR482",
+// Values a message carries: tokens of min_size+ characters (3 unless told) that contain a digit ("4471", "QXR482",
 // "2026-12-01"), without surrounding punctuation.
-std::vector<std::string> value_tokens(std::string_view text);
+std::vector<std::string> value_tokens(std::string_view text, size_t min_size = 3);
 
 }  // namespace spar::score

@@ -112,10 +112,16 @@ TEST_CASE("evidence: a correction is decided by the first call that carries the 
 }
 
 TEST_CASE("evidence: without a deciding call a correction is decided by echo-proof text, or unscored") {
-  SUBCASE("names the new value only") {
-    json r = Rec().turn("my order is 4417", "Thanks.").turn("sorry, I meant 4471", "Order 4471, noted.").event(kCorrection).scored();
+  SUBCASE("names the new value only, in a turn whose user message did not hold it") {
+    json r = Rec().turn("my order is 4417", "Thanks.").turn("sorry, I meant 4471", "Noted.").turn("ok", "Order 4471 it is.")
+                 .event(kCorrection).scored();
     CHECK(r["events"][0]["recovered"] == true);
     CHECK(r["events"][0]["decided_by"] == "text");
+    CHECK(r["events"][0]["turns_to_recover"] == 1);
+  }
+  SUBCASE("reading the new value back from the correction itself is an echo: unscored") {
+    json r = Rec().turn("my order is 4417", "Thanks.").turn("sorry, I meant 4471", "Order 4471, noted.").event(kCorrection).scored();
+    check_unscored(r["events"][0]);
   }
   SUBCASE("names the old value only") {
     json r = Rec().turn("my order is 4417", "Thanks.").turn("sorry, I meant 4471", "Order 4417, noted.").event(kCorrection).scored();
@@ -187,9 +193,9 @@ TEST_CASE("evidence: contradiction") {
   json ev = {{"type", "contradiction"}, {"field", "delivery"}, {"earlier", "never arrived"}, {"now", "arrived late"}, {"turn", 2}};
   json ask = Rec().turn("it never arrived", "Sorry.").turn("it arrived late", "Did it never arrive, or arrive late?").event(ev).scored();
   check_unscored(ask["events"][0]);  // "never arrive" is not "never arrived": the values must be named
-  json asks = Rec().turn("it never arrived", "Sorry.").turn("it arrived late", "You said it never arrived; now it arrived late?")
+  json asks = Rec().turn("it never arrived", "Sorry.").turn("it arrived late", "You said it never arrived; now it arrived late. Which is it?")
                   .event(ev).scored();
-  CHECK(asks["events"][0]["recovered"] == true);  // asking which is right
+  CHECK(asks["events"][0]["recovered"] == true);  // asking which is right (the earlier value is not in this message)
   CHECK(asks["events"][0]["decided_by"] == "text");
   json both = Rec().turn("it never arrived", "Sorry.").turn("it arrived late", "It never arrived and it arrived late.").event(ev).scored();
   check_unscored(both["events"][0]);
@@ -258,7 +264,7 @@ TEST_CASE("evidence: retention probes are echo-proof") {
                  .event({{"type", "correction"}, {"field", "order"}, {"from", "4417"}, {"to", "4471"}, {"turn", 1}})
                  .probe(3, "4471").probe(3, "19122").scored();
     CHECK(r["probes"][0]["answered"] == false);
-    CHECK(r["probes"][1]["answered"] == true);  // no other 5-digit value was said: 19122 is the answer
+    CHECK(r["probes"][1]["answered"] == false);  // it names every other value it heard too: an echo, not an answer
     check_unscored(r["events"][0]);
   }
   SUBCASE("e-mail addresses are one shape") {
@@ -343,4 +349,35 @@ TEST_CASE("evidence: reading the old value back alone, before any deciding call,
   CHECK(r["events"][0]["recovered"] == false);
   CHECK(r["events"][0]["leaked"] == "12C");
   CHECK(r["events"][0]["leak_turn"] == 2);
+}
+
+TEST_CASE("evidence: a reply that reads the user's message back earns nothing, whatever values it names") {
+  SUBCASE("a probe answered by reading the question back, values and all") {
+    json r = Rec().turn("my plan is 4K and my account is 55102", "Noted.")
+                 .turn("can you remind me my account number again?", "So that's 4K, 55102, remind, account and number, right?")
+                 .probe(2, "55102").scored();
+    CHECK(r["probes"][0]["answered"] == false);
+    json ok = Rec().turn("my plan is 4K and my account is 55102", "Noted.")
+                  .turn("can you remind me my account number again?", "Your account number is 55102.")
+                  .probe(2, "55102").scored();
+    CHECK(ok["probes"][0]["answered"] == true);
+  }
+  SUBCASE("an ambiguity: a list of both candidates with 'right?' offers no choice") {
+    json ev = {{"type", "ambiguity"}, {"referent", "5521"}, {"candidates", {"3390", "5521"}}, {"turn", 1}};
+    json r = Rec().turn("order 3390 was fine, order 5521 is broken: refund it", "Thanks.")
+                 .turn("where were we?", "So that's 3390, 5521 and refund, right?").event(ev).scored();
+    check_unscored(r["events"][0]);
+    json asks = Rec().turn("order 3390 was fine, order 5521 is broken: refund it", "Thanks.")
+                    .turn("where were we?", "Which order should I refund, 3390 or 5521?").event(ev).scored();
+    CHECK(asks["events"][0]["recovered"] == true);
+    CHECK(asks["events"][0]["decided_by"] == "text");
+  }
+  SUBCASE("a correction read back in a later turn's echo of that turn's message") {
+    json r = Rec().turn("a vegetarian meal please", "Sure.")
+                 .turn("not vegetarian: vegan", "Noted.")
+                 .turn("no: a vegan meal on booking QXR942", "So that's QXR942, vegan, meal and booking?")
+                 .event({{"type", "correction"}, {"field", "meal"}, {"from", "vegetarian"}, {"to", "vegan"}, {"turn", 2}})
+                 .scored();
+    check_unscored(r["events"][0]);
+  }
 }

@@ -55,11 +55,13 @@ TEST_CASE("text: tokens match on boundaries; keywords stem and drop stop words")
 
 TEST_CASE("correction: recovered when the new value is used within R turns and the old one never returns") {
   json ev = {{"type", "correction"}, {"field", "order"}, {"from", "4417"}, {"to", "4471"}, {"turn", 2}};
-  SUBCASE("used at once") {
-    json r = Builder().turn("hi", "hello").turn("4417, sorry, 4471", "Order 4471, got it.").event(ev).scored();
+  SUBCASE("named the turn after; reading it back from the correction itself is an echo") {
+    json r = Builder().turn("hi", "hello").turn("4417, sorry, 4471", "Got it.").turn("ok", "Order 4471 it is.").event(ev).scored();
     CHECK(r["events"][0]["recovered"] == true);
-    CHECK(r["events"][0]["turns_to_recover"] == 0);
+    CHECK(r["events"][0]["turns_to_recover"] == 1);
     CHECK(r["events"][0]["leaked"] == nullptr);
+    json echo = Builder().turn("hi", "hello").turn("4417, sorry, 4471", "Order 4471, got it.").event(ev).scored();
+    CHECK(echo["events"][0]["recovered"] == nullptr);
   }
   SUBCASE("used in a tool call two turns later, within R=2") {
     json r = Builder().turn("hi", "hello").turn("4417, sorry, 4471", "Let me check.").turn("ok", "One moment.")
@@ -126,7 +128,7 @@ TEST_CASE("interruption, topic_switch, ambiguity, contradiction") {
   CHECK(r["events"][1]["recovered"] == nullptr);  // no call, no expect words: nothing decides
   CHECK(r["events"][2]["recovered"] == false);  // ... but the persona expected the word "gift"
   CHECK(r["events"][3]["recovered"] == true);   // a clarifying question
-  CHECK(r["events"][4]["recovered"] == true);   // acknowledged the new statement
+  CHECK(r["events"][4]["recovered"] == nullptr);  // reading the new statement back is an echo
   json stuck = Builder()
                    .turn("do you sell gift cards?", "Yes, gift cards come in 25 and 50.")
                    .turn("anyway, about my order", "Our gift cards never expire, by the way.")
