@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/demo plays the library against the sound mock and a flawed one and prints what spar
-# finds between them: the same seed prints the same comparison, the sound agent passes, the
-# flawed one shows a pass^k gap, and the demo fails when the sound agent does not pass.
+# finds between them: the sound agent passes, the flawed one shows a pass^k gap, the table is
+# the summaries' own figures, and the demo fails when the sound agent does not pass.
 source "$(dirname "$0")/lib.sh"
 DEMO="$SPAR_ROOT/scripts/demo"
 
@@ -24,10 +24,8 @@ grep -q '^flawed report: OUT/demo-flawed/report.html  (fails most: [a-z]*/[a-z-]
 grep -q '^sound  report: OUT/demo/report.html  (fails most: none)$' "$WORK/table.a" || fail "sound report line"
 pass "demo prints the comparison from both summaries"
 
-expect_exit 0 "$DEMO" --no-build --seed 7 --out "$WORK/b"
-sed -n '/^== What spar found/,$p' "$WORK/out" | sed "s|$WORK/b|OUT|g" >"$WORK/table.b"
-diff "$WORK/table.a" "$WORK/table.b" >&2 || fail "same seed, same comparison"
-pass "demo output is deterministic for a fixed seed"
+# (The same seed gives the same records, so the same table: spar's own determinism, tested by
+# e2e_run_mock; running the demo twice more here would double this suite's cost under ASan.)
 
 # A sound agent that does not pass fails the demo: a spar that plays the sound mock with slips.
 cat >"$WORK/spar-slipping" <<EOF
