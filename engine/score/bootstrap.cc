@@ -1,5 +1,6 @@
 #include "score/bootstrap.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -35,7 +36,8 @@ std::vector<Interval> cluster_bootstrap_ci95(const Groups& given, size_t statist
   for (auto& s : samples) {
     // A resample in which a statistic is undefined (NaN: no value to average) does not vote.
     std::erase_if(s, [](double x) { return std::isnan(x); });
-    ci.push_back(s.empty() ? Interval{NAN, NAN} : Interval{percentile(s, 2.5), percentile(s, 97.5)});
+    std::sort(s.begin(), s.end());
+    ci.push_back(s.empty() ? Interval{NAN, NAN} : Interval{percentile_of_sorted(s, 2.5), percentile_of_sorted(s, 97.5)});
   }
   return ci;
 }

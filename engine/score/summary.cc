@@ -3,6 +3,7 @@
 #include "score/expectations.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -73,12 +74,19 @@ json curves(const std::vector<std::vector<const json*>>& by_scenario, std::vecto
   json out = json::object();
   order.assign(turns.begin(), turns.end());
   for (int c : order) {
-    // value(r, d): the record's value of dimension d in this window, NaN when null.
+    // The window's values, read out of the records once (the bootstrap reads them 2000 times):
+    // table[i][d] is record i's value of dimension d, NaN when null.
     const std::string key = std::to_string(c);
-    auto value = [&](const json* r, size_t d) {
-      const json& v = member(member(member(verdicts(*r), "checkpoints"), key.c_str()), kDimensions[d]);
-      return v.is_number() ? v.get<double>() : NAN;
-    };
+    std::vector<std::array<double, kDimensionCount>> table(all.size());
+    std::array<size_t, kDimensionCount> n{};
+    for (size_t i = 0; i < all.size(); ++i) {
+      const json& window = member(member(verdicts(*all[i]), "checkpoints"), key.c_str());
+      for (size_t d = 0; d < kDimensionCount; ++d) {
+        const json& v = member(window, kDimensions[d]);
+        table[i][d] = v.is_number() ? v.get<double>() : NAN;
+        n[d] += v.is_number() ? 1 : 0;
+      }
+    }
     // Groups of record indices (as doubles), so one resample serves every dimension.
     Groups groups;
     size_t index = 0;
@@ -87,13 +95,13 @@ json curves(const std::vector<std::vector<const json*>>& by_scenario, std::vecto
       for (size_t i = 0; i < g.size(); ++i) groups.back().push_back(static_cast<double>(index++));
     }
     auto pooled = [&](const Groups& sample, std::vector<double>& means) {
-      std::vector<double> sum(kDimensionCount, 0.0), count(kDimensionCount, 0.0);
+      std::array<double, kDimensionCount> sum{}, count{};
       for (const auto& g : sample) {
         for (double i : g) {
+          const auto& row = table[static_cast<size_t>(i)];
           for (size_t d = 0; d < kDimensionCount; ++d) {
-            double v = value(all[static_cast<size_t>(i)], d);
-            if (std::isnan(v)) continue;
-            sum[d] += v;
+            if (std::isnan(row[d])) continue;
+            sum[d] += row[d];
             count[d] += 1;
           }
         }
@@ -105,13 +113,11 @@ json curves(const std::vector<std::vector<const json*>>& by_scenario, std::vecto
     auto ci = cluster_bootstrap_ci95(groups, kDimensionCount, pooled);
     json w = json::object();
     for (size_t d = 0; d < kDimensionCount; ++d) {
-      size_t n = 0;
-      for (const json* r : all) n += std::isnan(value(r, d)) ? 0 : 1;
-      if (n == 0) {
+      if (n[d] == 0) {
         w[kDimensions[d]] = nullptr;
         continue;
       }
-      w[kDimensions[d]] = {{"mean", round6(mean[d])}, {"ci95", interval(ci[d])}, {"n", n}};
+      w[kDimensions[d]] = {{"mean", round6(mean[d])}, {"ci95", interval(ci[d])}, {"n", n[d]}};
     }
     out[key] = w;
   }
@@ -185,8 +191,12 @@ json reliability(const std::vector<const json*>& records) {
 }  // namespace
 
 double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
+  return percentile_of_sorted(values, p);
+}
+
+double percentile_of_sorted(const std::vector<double>& values, double p) {
+  if (values.empty()) return 0;
   double rank = p / 100.0 * static_cast<double>(values.size() - 1);
   size_t lo = static_cast<size_t>(std::floor(rank));
   size_t hi = std::min(lo + 1, values.size() - 1);

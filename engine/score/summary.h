@@ -34,6 +34,8 @@ json summarize(const std::vector<json>& records, const SummaryOptions& options =
 
 // Percentile with linear interpolation between closest ranks (p in [0,100]); 0 when empty.
 double percentile(std::vector<double> values, double p);
+// The same, of values already in ascending order.
+double percentile_of_sorted(const std::vector<double>& values, double p);
 
 // Mean and two-sided 95% confidence interval (Student's t), clipped to [lo_clip, hi_clip].
 // {"mean", "ci95": [lo, hi], "n"}; null for no values.
