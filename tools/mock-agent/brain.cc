@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -92,6 +94,22 @@ std::string regex_escape(std::string_view s) {
     out += c;
   }
   return out;
+}
+
+// Compiled once per (pattern, flags) and shared by the server's threads (matching a const
+// std::regex is thread-safe): compiling a std::regex costs far more than matching it, and the
+// same few schema patterns come back on every request. Throws std::regex_error as std::regex
+// does. Bounded: a client sending ever-new patterns empties the cache rather than growing it.
+std::shared_ptr<const std::regex> compiled(const std::string& pattern, std::regex::flag_type flags = std::regex::ECMAScript) {
+  static std::mutex mu;
+  static std::map<std::pair<std::string, std::regex::flag_type>, std::shared_ptr<const std::regex>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto key = std::make_pair(pattern, flags);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= 4096) cache.clear();
+  auto re = std::make_shared<const std::regex>(pattern, flags);
+  cache.emplace(std::move(key), re);
+  return re;
 }
 
 std::string capitalize(std::string s) {
@@ -599,8 +617,8 @@ class Brain {
         if (starts_with(core, "^")) core.erase(0, 1);
         if (!core.empty() && core.back() == '$' && (core.size() < 2 || core[core.size() - 2] != '\\'))
           core.pop_back();
-        std::regex re("(" + core + ")");
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), re);
+        auto re = compiled("(" + core + ")");
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), *re);
              it != std::sregex_iterator(); ++it) {
           size_t pos = size_t(it->position(0));
           size_t end = pos + size_t(it->length(0));
@@ -629,10 +647,9 @@ class Brain {
       std::vector<std::string> names = {humanize(p.name), lower(p.label)};
       for (const auto& n : names) {
         if (n.empty()) continue;
-        std::regex re("(^|[^a-z])" + regex_escape(lower(n)) +
-                          "\\s*(?:is|:|=|-)\\s*([^,;!?\\n]{1,60})",
-                      std::regex::icase);
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), re);
+        auto re = compiled("(^|[^a-z])" + regex_escape(lower(n)) + "\\s*(?:is|:|=|-)\\s*([^,;!?\\n]{1,60})",
+                           std::regex::icase);
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), *re);
              it != std::sregex_iterator(); ++it) {
           std::string v = first_sentence(trim((*it)[2].str()));
           while (!v.empty() && (v.back() == '.' || v.back() == '"' || v.back() == '\'')) v.pop_back();
@@ -648,15 +665,15 @@ class Brain {
       }
       // Counts with a unit: "for a month", "2 nights".
       if ((p.type == "integer" || p.type == "number") && p.unit.size() >= 3) {
-        std::regex re("(^|[^a-z0-9])(\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-                      "eleven|twelve)\\s+(?:more\\s+|extra\\s+)?" +
-                          regex_escape(p.unit) + "s?(?![a-z])",
-                      std::regex::icase);
+        auto re = compiled("(^|[^a-z0-9])(\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+                           "eleven|twelve)\\s+(?:more\\s+|extra\\s+)?" +
+                               regex_escape(p.unit) + "s?(?![a-z])",
+                           std::regex::icase);
         static const std::map<std::string, int> numbers = {
             {"a", 1},   {"an", 1},    {"one", 1},   {"two", 2},    {"three", 3},
             {"four", 4}, {"five", 5}, {"six", 6},   {"seven", 7},  {"eight", 8},
             {"nine", 9}, {"ten", 10}, {"eleven", 11}, {"twelve", 12}};
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), re);
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), *re);
              it != std::sregex_iterator(); ++it) {
           std::string n = lower((*it)[2].str());
           auto w = numbers.find(n);
