@@ -69,9 +69,11 @@ awk -v a="$q3" -v b="$q25" 'BEGIN { exit !(a - b >= 0.10) }' \
 pass "fatigue=0.03: quality falls from $q3 at turn 3 to $q25 at turn 25"
 
 # correction_rate=p: the measured correction recovery tracks p. Tolerance 0.15 around p
-# (the binomial standard error with the number of corrections below is about 0.07 at p=0.5).
-for p in 0 0.5 1; do
-  run "corr$p" "mock:correction_rate=$p" 6
+# (the binomial standard error with the number of corrections below is about 0.05 at p=0.5
+# with k = 6; sanitized, p = 0.5 alone at k = 3: about 0.07).
+corr_k=6 rates=(0 0.5 1); sanitized && corr_k=3 rates=(0.5)
+for p in "${rates[@]}"; do
+  run "corr$p" "mock:correction_rate=$p" "$corr_k"
   rate=$(jq -r '.recovery.correction.rate' "$WORK/corr$p/summary.json")
   n=$(jq -r '.recovery.correction.scored' "$WORK/corr$p/summary.json")
   awk -v r="$rate" -v p="$p" 'BEGIN { d = r - p; if (d < 0) d = -d; exit !(d <= 0.15) }' \
@@ -91,7 +93,9 @@ pass "policy_slip=0.5: $v violations in $c conversations"
 # c. The same figures recomputed by `spar score` from the records alone: every summary above
 #    comes out the same, so every check above holds on it too. (a's records carry no turns and no usage: once
 #    scored, each has its checkpoints, all unreached, and zero usage where it had none.)
-for name in tau clean tired corr0 corr0.5 corr1 slip; do
+# (Sanitized: three of them, the hand-written records and two played runs.)
+names=(tau clean tired corr0 corr0.5 corr1 slip); sanitized && names=(tau corr0.5 slip)
+for name in "${names[@]}"; do
   expect_exit 0 "$SPAR" score "$WORK/$name" --out "$WORK/$name-rescored"
   strip='.'; [ "$name" = tau ] && strip='del(.checkpoints, .per_scenario[].checkpoints, .usage)'
   cmp -s <(jq -S "$strip" "$WORK/$name/summary.json") <(jq -S "$strip" "$WORK/$name-rescored/summary.json") \

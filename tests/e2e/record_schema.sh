@@ -71,11 +71,11 @@ echo '{"scenario":"x","trial":1}' >"$WORK/b/results.jsonl"
 true
 SUITE
 set +e
-TMPDIR="$WORK/hook" EXEMPT_A=1 bash "$WORK/hook/suite.sh" >"$WORK/hook/out" 2>"$WORK/hook/err"
+TMPDIR="$WORK/hook" EXEMPT_A=1 SPAR_E2E_SANITIZED= bash "$WORK/hook/suite.sh" >"$WORK/hook/out" 2>"$WORK/hook/err"
 rc=$?
 set -e
 [ "$rc" -ne 0 ] || fail "a suite that wrote a broken record passed"
 grep -q "/b/results.jsonl:1: " "$WORK/hook/err" || { cat "$WORK/hook/err"; fail "the hook names the broken file"; }
 grep -q "/a/results.jsonl" "$WORK/hook/err" && fail "the hook checked an exempted file"
-expect_exit 0 env TMPDIR="$WORK/hook" EXEMPT_A=1 EXEMPT_B=1 bash "$WORK/hook/suite.sh"
+expect_exit 0 env TMPDIR="$WORK/hook" EXEMPT_A=1 EXEMPT_B=1 SPAR_E2E_SANITIZED= bash "$WORK/hook/suite.sh"
 pass "each suite's exit hook fails it on a broken record it wrote, and honours records_unchecked"

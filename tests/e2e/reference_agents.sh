@@ -12,8 +12,9 @@ run() {  # run NAME "AGENT_SCRIPT [ARGS]" SEED: the library, k=2, summary at $WO
 replies() { jq -r '.transcript[] | select(.role == "assistant") | .content // ""' "$WORK/$1/results.jsonl"; }
 
 # The paraphraser makes the mock's correct moves in its own words: it passes every scenario,
-# pass^2 = 1 under two seeds, with no errors.
-for seed in 3 11; do
+# pass^2 = 1 under two seeds (sanitized: one), with no errors.
+seeds=(3 11); sanitized && seeds=(3)
+for seed in "${seeds[@]}"; do
   run "para$seed" paraphraser.py "$seed"
   jq -e '.errors == 0 and .scenarios == 16 and .pass_hat_k["2"] == 1' "$WORK/para$seed/summary.json" >/dev/null \
     || fail "paraphraser (seed $seed): $(jq -c '{errors, pass_hat_k, failing: [.per_scenario | to_entries[] | select(.value.pass_hat_k["2"] != 1) | .key]}' "$WORK/para$seed/summary.json")"
