@@ -182,7 +182,21 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   usage["completion_tokens"] = usage["completion_tokens"].get<int64_t>() + r.usage.completion_tokens;
   usage["retries"] = usage["retries"].get<int64_t>() + (r.attempts - 1);
 
+  ++steps_;  // max_steps counts agent replies, as tau-bench's loop counts completions
   if (r.tool_calls.empty() || r.truncated) return complete_turn(r.text, r.truncated);
+
+  // tool_calls_per_message: the calls past the limit are dropped before anything sees them, so
+  // neither the transcript nor the agent's history has them (tau-bench keeps tool_calls[:1]).
+  const int per_message = session_->info().tool_calls_per_message;
+  if (per_message > 0 && r.tool_calls.size() > static_cast<size_t>(per_message)) {
+    record_["warnings"].push_back(
+        {{"turn", turn_},
+         {"kind", "tool_calls_dropped"},
+         {"message", fmt::format("the agent asked for {} tool calls in one message; only the first {} ran "
+                                 "(tool_calls_per_message), the others were dropped",
+                                 r.tool_calls.size(), per_message)}});
+    r.tool_calls.resize(static_cast<size_t>(per_message));
+  }
 
   // A tool-call round: run each call over the scenario state and hand the results back.
   history_.push_back(agent::Message{"assistant", r.text, r.tool_calls, "", ""});
@@ -190,7 +204,11 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);
-    std::string content = outcome.result.dump(-1, ' ', false, json::error_handler_t::replace);
+    // A string reaches the agent as its bytes (tau's tools return text, often JSON they built);
+    // anything else as its JSON text.
+    std::string content = outcome.result.is_string()
+                              ? outcome.result.get<std::string>()
+                              : outcome.result.dump(-1, ' ', false, json::error_handler_t::replace);
     history_.push_back(agent::Message{"tool", content, {}, call.id, call.name});
     json tool_entry = {{"turn", turn_}, {"role", "tool"}, {"tool_call_id", call.id}, {"name", call.name}, {"content", content}};
     if (outcome.error) tool_entry["error"] = true;
@@ -199,6 +217,7 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
     usage["tool_calls"] = usage["tool_calls"].get<int64_t>() + 1;
     if (outcome.error) usage["tool_errors"] = usage["tool_errors"].get<int64_t>() + 1;
   }
+  if (step_limit_reached()) return complete_turn("", false, false);
   if (++tool_steps_ >= options_.max_tool_steps) {
     record_["warnings"].push_back(
         {{"turn", turn_},
@@ -209,12 +228,19 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   send_to_agent();
 }
 
-void Conversation::complete_turn(const std::string& text, bool truncated) {
+bool Conversation::step_limit_reached() const {
+  const int max_steps = session_->info().max_steps;
+  return max_steps > 0 && steps_ >= max_steps;
+}
+
+void Conversation::complete_turn(const std::string& text, bool truncated, bool with_reply) {
   record_["usage"]["turn_latency_ms"].push_back(ms_since(turn_started_));
-  history_.push_back(agent::Message{"assistant", text, {}, "", ""});
-  json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", text}};
-  if (truncated) entry["truncated"] = true;
-  record_["transcript"].push_back(std::move(entry));
+  if (with_reply) {
+    history_.push_back(agent::Message{"assistant", text, {}, "", ""});
+    json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", text}};
+    if (truncated) entry["truncated"] = true;
+    record_["transcript"].push_back(std::move(entry));
+  }
   record_["turns"] = turn_;
   bool checkpoint = false;
   for (const auto& c : record_["checkpoint_turns"]) checkpoint = checkpoint || c.get<int>() == turn_;
@@ -243,6 +269,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
 }
 
 void Conversation::after_turn(const std::string& text, bool truncated) {
+  if (step_limit_reached()) return finish(record::ended::kMaxSteps);
   if (turn_ >= session_->info().max_turns) return finish(record::ended::kMaxTurns);
 
   if (!pending_interrupt_.is_null()) {
@@ -286,6 +313,9 @@ void Conversation::fail(const Error& error) {
 void Conversation::hand_over() {
   record_["duration_ms"] = ms_since(started_);
   record::Record out = record_.get<record::Record>();
+  // record_state = false: the live scorer still compares its replay with the live final state;
+  // the record written leaves it out.
+  if (session_) out.write_final_state = session_->info().record_state;
   finished_(std::move(out), std::move(judgements_));
 }
 

@@ -65,7 +65,9 @@ class Conversation {
   void add_user_message(const std::string& text, bool generated);
   void send_to_agent();
   void on_reply(Result<agent::Reply> reply);
-  void complete_turn(const std::string& text, bool truncated);
+  // with_reply = false: the turn ends on a tool round (max_steps), with no text reply to record.
+  void complete_turn(const std::string& text, bool truncated, bool with_reply = true);
+  bool step_limit_reached() const;  // the scenario's max_steps agent replies have been made
   void after_turn(const std::string& text, bool truncated);
   void judge_window(int checkpoint, std::function<void()> then);
   void finish(const std::string& ended);
@@ -87,6 +89,7 @@ class Conversation {
   json record_;
   int turn_ = 0;            // the turn in progress (1-based) or the last completed one
   int tool_steps_ = 0;      // tool-call rounds within the current turn
+  int steps_ = 0;           // agent replies in the whole conversation (max_steps)
   json turn_tool_calls_;    // every tool call of the current turn, for the persona's reply
   json judgements_;         // {"<checkpoint>": judgement}, or null without a judge
   int cut_after_ = -1;      // barge-in: cut the agent's streamed reply after this many chars

@@ -36,6 +36,15 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
   rawfield(L, sc, "max_turns");
   info.max_turns = static_cast<int>(lua_tointeger(L, -1));
   lua_pop(L, 1);
+  rawfield(L, sc, "max_steps");
+  info.max_steps = static_cast<int>(lua_tointeger(L, -1));  // validated by scenario{}; nil: 0
+  lua_pop(L, 1);
+  rawfield(L, sc, "tool_calls_per_message");
+  info.tool_calls_per_message = static_cast<int>(lua_tointeger(L, -1));
+  lua_pop(L, 1);
+  rawfield(L, sc, "record_state");
+  info.record_state = !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
+  lua_pop(L, 1);
   rawfield(L, sc, "goal");
   info.has_goal = lua_isfunction(L, -1);
   lua_pop(L, 1);

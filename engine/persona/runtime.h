@@ -47,6 +47,9 @@ struct ScenarioInfo {
   std::string system;        // the agent's system prompt
   json facts = json::object();
   int max_turns = 25;
+  int max_steps = 0;               // agent replies before the conversation ends (0: no limit)
+  int tool_calls_per_message = 0;  // tool calls run per agent message (0: all)
+  bool record_state = true;        // false: the record leaves final_state out
   std::vector<ToolInfo> tools;  // sorted by name
   json intents = json::object();  // intent name -> tool name
   json fields = json::object();   // event field -> ["arg" | "tool.arg", ...] (the tool arguments carrying it)

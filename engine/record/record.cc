@@ -181,7 +181,7 @@ void to_json(json& j, const Record& r) {
        {"warnings", r.warnings},
        {"usage", r.usage},
        {"duration_ms", r.duration_ms}};
-  if (r.final_state) j["final_state"] = *r.final_state;
+  if (r.final_state && r.write_final_state) j["final_state"] = *r.final_state;
   if (!r.expectations.empty()) j["expectations"] = r.expectations;
   if (r.label) j["label"] = *r.label;
   if (r.metadata) j["metadata"] = *r.metadata;

@@ -24,6 +24,7 @@ constexpr int kSchemaVersion = 1;
 namespace ended {
 inline constexpr const char* kPersonaDone = "persona_done";
 inline constexpr const char* kMaxTurns = "max_turns";
+inline constexpr const char* kMaxSteps = "max_steps";  // the scenario's max_steps agent replies
 inline constexpr const char* kAgentError = "agent_error";
 inline constexpr const char* kScriptError = "script_error";
 inline constexpr const char* kImported = "imported";
@@ -107,11 +108,14 @@ struct Record {
   std::vector<Event> events;
   std::vector<Probe> probes;
   json progress = json::object();  // {"<checkpoint turn>": progress(state)}
-  std::vector<Warning> warnings;   // engine warnings (tool_loop)
+  std::vector<Warning> warnings;   // engine warnings (tool_loop, tool_calls_dropped)
   json expectations = json::array();  // r:expect{} observations [{turn, line?, contains?, ...}]
   Usage usage;
   double duration_ms = 0;
   std::optional<json> final_state;  // absent for imports
+  // Not part of the layout: false (a scenario's record_state = false) keeps final_state for the
+  // live scorer but leaves it out of what to_json writes.
+  bool write_final_state = true;
   std::optional<json> label;        // {"source", "reward", "pass"} from an import
   std::optional<json> metadata;     // an import's own metadata, verbatim
   std::optional<json> score;        // the verdicts; absent until scored

@@ -1157,7 +1157,8 @@ end
 local SCENARIO_FIELDS = { id = true, persona = true, system = true, facts = true, state = true,
                           tools = true, policies = true, goal = true, progress = true,
                           intents = true, fields = true, max_turns = true, checkpoints = true, judge = true,
-                          summary = true }
+                          summary = true, max_steps = true, tool_calls_per_message = true,
+                          record_state = true }
 
 -- scenario{...}: see docs/scenarios.md for every field.
 function S.scenario(t)
@@ -1172,6 +1173,15 @@ function S.scenario(t)
   t.max_turns = t.max_turns or 25
   if math.type(t.max_turns) ~= "integer" or t.max_turns < 1 then
     fail("scenario: max_turns must be a positive integer")
+  end
+  for _, k in ipairs({ "max_steps", "tool_calls_per_message" }) do
+    local v = t[k]
+    if v ~= nil and (math.type(v) ~= "integer" or v < 1 or v > 1000000) then
+      fail("scenario: " .. k .. " must be a whole number from 1 to 1000000")
+    end
+  end
+  if t.record_state ~= nil and type(t.record_state) ~= "boolean" then
+    fail("scenario: record_state must be true or false")
   end
   t.policies = t.policies or {}
   if type(t.policies) ~= "table" then fail("scenario: policies must be a list") end
