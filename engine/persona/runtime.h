@@ -104,8 +104,9 @@ class Session {
   // "errors": [{rule, message}]} (errors: rules that failed with a Lua error).
   json check_policies(const json& ctx);
 
-  // The scenario's end-state check; true when there is no goal().
-  Result<bool> goal();
+  // The scenario's end-state check, goal(state, run); true when there is no goal(). `run` is
+  // {ended, turns, replies, calls} (conversation::goal_run), a fresh read-only table.
+  Result<bool> goal(const json& run = json::object());
 
   // The scenario's progress(state) in [0,1] (clamped), or null when it declares none.
   Result<json> progress();

@@ -1281,6 +1281,22 @@ internal.lint_scenario = function(t)
   return problems
 end
 
+-- goal(state, run): `run` (how the conversation ended, the agent's replies, its tool calls) as
+-- a read-only view of a fresh copy, so a goal can neither change it nor keep it for later.
+internal.freeze = function(v)
+  if type(v) ~= "table" then return v end
+  for k, x in next, v do v[k] = internal.freeze(x) end
+  local proxy = raw_setmetatable({}, {
+    __index = v,
+    __newindex = function(_, k) error("cannot change run." .. tostring(k) .. ": run is read-only", 2) end,
+    __pairs = function() return next, v, nil end,
+    __len = function() return #v end,
+    __metatable = "run (read-only)",
+  })
+  READONLY[proxy] = true
+  return proxy
+end
+
 internal.deep_copy = function(v, seen)
   if type(v) ~= "table" then return v end
   seen = seen or {}
