@@ -61,11 +61,11 @@ struct ScenarioInfo {
 struct Action {
   enum class Kind { say, stop };
   Kind kind = Kind::stop;
-  std::string text;
+  std::string text;             // for a stop: the reason u:stop(reason) gave, or empty
   json events = json::array();  // typed events raised with this action (without turn numbers)
   json probe;                   // {key, expected} for a retention probe, or null
   json interrupt;               // {after_chars, text} for a barge-in, or null
-  json llm;                     // {instructions} when the user model writes the text, or null
+  json llm;                     // {instructions?, system?, greeting?, stop?} when the user model writes the text, or null
   json expectations = json::array();  // r:expect{} observations made since the last action
 };
 

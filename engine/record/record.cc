@@ -183,6 +183,7 @@ void to_json(json& j, const Record& r) {
        {"duration_ms", r.duration_ms}};
   if (r.final_state) j["final_state"] = *r.final_state;
   if (!r.expectations.empty()) j["expectations"] = r.expectations;
+  if (r.user_stop) j["user_stop"] = *r.user_stop;
   if (r.label) j["label"] = *r.label;
   if (r.metadata) j["metadata"] = *r.metadata;
   if (r.score) j["score"] = *r.score;
@@ -221,6 +222,7 @@ void from_json(const json& j, Record& r) {
     r.expectations = *x;
   }
   read_json(j, "final_state", r.final_state);
+  read_json(j, "user_stop", r.user_stop);
   read_json(j, "label", r.label);
   read_json(j, "metadata", r.metadata);
   auto score = j.find("score");

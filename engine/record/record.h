@@ -27,6 +27,7 @@ inline constexpr const char* kMaxTurns = "max_turns";
 inline constexpr const char* kAgentError = "agent_error";
 inline constexpr const char* kScriptError = "script_error";
 inline constexpr const char* kImported = "imported";
+inline constexpr const char* kUserStop = "user_stop";  // u:stop(reason), or the user model's stop token
 }  // namespace ended
 
 struct ToolCall {
@@ -112,6 +113,7 @@ struct Record {
   Usage usage;
   double duration_ms = 0;
   std::optional<json> final_state;  // absent for imports
+  std::optional<json> user_stop;    // {"by": "persona", "reason"} | {"by": "user_model", "token", "message"}
   std::optional<json> label;        // {"source", "reward", "pass"} from an import
   std::optional<json> metadata;     // an import's own metadata, verbatim
   std::optional<json> score;        // the verdicts; absent until scored
