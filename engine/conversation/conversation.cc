@@ -126,6 +126,7 @@ void Conversation::write_with_user_model(persona::Action action) {
       e.message = "user model: " + e.message;
       return fail(std::move(e));
     }
+    add_tokens("user_model", reply->usage);
     std::string text = reply->text;
     // u:llm{stop=}: a message holding the stop token ends the conversation, and (as in tau) none
     // of it reaches the agent; it is kept, verbatim, in user_stop.message.
@@ -141,6 +142,15 @@ void Conversation::write_with_user_model(persona::Action action) {
     action.text = std::move(text);
     begin_turn(std::move(action), true);
   });
+}
+
+// The user model's and the judge's tokens: usage.<role>_prompt_tokens, <role>_completion_tokens.
+void Conversation::add_tokens(const std::string& role, const agent::Usage& tokens) {
+  json& usage = record_["usage"];
+  for (auto [key, n] : {std::pair{role + "_prompt_tokens", tokens.prompt_tokens},
+                        std::pair{role + "_completion_tokens", tokens.completion_tokens}}) {
+    usage[key] = usage.value(key, int64_t{0}) + n;
+  }
 }
 
 void Conversation::open_turn() {
@@ -261,9 +271,10 @@ void Conversation::complete_turn(const std::string& text, bool truncated) {
 void Conversation::judge_window(int checkpoint, std::function<void()> then) {
   conversation::judge_window(*judge_, session_->info().judge_rubric, record_["transcript"], record_["checkpoint_turns"],
                              checkpoint, plan_.seed, session_id(fmt::format("/judge@{}", checkpoint)),
-                             [this, checkpoint, then = std::move(then)](json judgement, int sent) {
+                             [this, checkpoint, then = std::move(then)](json judgement, int sent, agent::Usage tokens) {
                                record_["usage"]["judge_requests"] =
                                    record_["usage"]["judge_requests"].get<int64_t>() + sent;
+                               add_tokens("judge", tokens);
                                judgements_[std::to_string(checkpoint)] = std::move(judgement);
                                then();
                              });

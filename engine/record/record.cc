@@ -130,6 +130,14 @@ void to_json(json& j, const Usage& u) {
        {"judge_requests", u.judge_requests},
        {"retries", u.retries},
        {"turn_latency_ms", u.turn_latency_ms}};
+  // The user model's and the judge's tokens: written when there are any, so a record without
+  // them (an older one, or one that used neither) reads and writes back byte for byte.
+  for (auto [key, n] : {std::pair{"user_model_prompt_tokens", u.user_model_prompt_tokens},
+                        std::pair{"user_model_completion_tokens", u.user_model_completion_tokens},
+                        std::pair{"judge_prompt_tokens", u.judge_prompt_tokens},
+                        std::pair{"judge_completion_tokens", u.judge_completion_tokens}}) {
+    if (n != 0) j[key] = n;
+  }
 }
 
 void from_json(const json& j, Usage& u) {
@@ -141,6 +149,10 @@ void from_json(const json& j, Usage& u) {
   read(j, "tool_errors", u.tool_errors);
   read(j, "user_model_requests", u.user_model_requests);
   read(j, "judge_requests", u.judge_requests);
+  read(j, "user_model_prompt_tokens", u.user_model_prompt_tokens);
+  read(j, "user_model_completion_tokens", u.user_model_completion_tokens);
+  read(j, "judge_prompt_tokens", u.judge_prompt_tokens);
+  read(j, "judge_completion_tokens", u.judge_completion_tokens);
   read(j, "retries", u.retries);
   read(j, "turn_latency_ms", u.turn_latency_ms);
 }

@@ -78,6 +78,10 @@ struct Usage {
   int64_t tool_errors = 0;
   int64_t user_model_requests = 0;
   int64_t judge_requests = 0;
+  int64_t user_model_prompt_tokens = 0;  // prompt_tokens/completion_tokens are the agent's
+  int64_t user_model_completion_tokens = 0;
+  int64_t judge_prompt_tokens = 0;
+  int64_t judge_completion_tokens = 0;
   int64_t retries = 0;
   std::vector<double> turn_latency_ms;
 };

@@ -81,7 +81,7 @@ for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done
 [ -s "$WORK/port" ] || fail "the user model server did not start"
 um="openai:model=user,base_url=http://127.0.0.1:$(cat "$WORK/port")/v1,stream=0"
 
-expect_exit 0 "$SPAR" run s/tau.lua --agent mock --user-model "$um" -k 1 --out run -q
+expect_exit 0 "$SPAR" run s/tau.lua --agent mock --user-model "$um" -k 1 --out run -q --price prompt=1,completion=2
 rec=run/results.jsonl
 jq -e '.ended == "user_stop" and .turns == 1 and .user_stop.by == "user_model"
        and .user_stop.token == "###STOP###" and .user_stop.message == "Thanks, that is all. ###STOP###"
@@ -135,3 +135,34 @@ LUA
 jq -e '.ended == "script_error" and (.error.message | startswith("s/bad.lua:4: llm: system must be non-empty text"))' \
   bad/results.jsonl >/dev/null || fail "u:llm{system = 5}: $(cat bad/results.jsonl) $(cat bad.out)"
 pass "a bad u:llm setting is a script error at its line"
+
+# The user model's and the judge's tokens are recorded by role and priced like the agent's.
+jq -e '.usage.user_model_prompt_tokens == 22 and .usage.user_model_completion_tokens == 10
+       and (.usage.judge_prompt_tokens // 0) == 0 and .usage.prompt_tokens > 0' run/results.jsonl >/dev/null \
+  || fail "the user model's tokens (11 + 5 per reply, 2 replies): $(jq -c .usage run/results.jsonl)"
+jq -e --slurpfile r run/results.jsonl '.usage as $u | $r[0].usage as $t
+       | $u.user_model_prompt_tokens == 22 and $u.user_model_completion_tokens == 10
+       and $u.cost_usd_by_role.user_model == 0.000042
+       and $u.cost_usd_by_role.agent == ((($t.prompt_tokens + 2 * $t.completion_tokens) / 1e6) * 1e6 | round / 1e6)
+       and $u.cost_usd == ((($t.prompt_tokens + 2 * $t.completion_tokens + 42) / 1e6) * 1e6 | round / 1e6)' \
+  run/summary.json >/dev/null || fail "the user model's tokens are priced: $(jq -c .usage run/summary.json)"
+pass "the user model's tokens are recorded and priced in the summary's cost"
+
+cat >s/judged.lua <<'LUA'
+return scenario {
+  id = "tau/judged",
+  checkpoints = { 1 },
+  judge = { rubric = "The agent is polite." },
+  persona = persona { run = function(u) u:say("hello") end },
+}
+LUA
+expect_exit 0 "$SPAR" run s/judged.lua --agent mock --judge mock -k 1 --out judged -q --price prompt=1,completion=2
+jq -e '.usage.judge_requests == 1 and .usage.judge_prompt_tokens > 0 and .usage.judge_completion_tokens > 0
+       and (.usage | has("user_model_prompt_tokens") | not)' judged/results.jsonl >/dev/null \
+  || fail "the judge's tokens: $(jq -c .usage judged/results.jsonl)"
+jq -e --slurpfile r judged/results.jsonl '.usage as $u | $r[0].usage as $t
+       | $u.judge_prompt_tokens == $t.judge_prompt_tokens
+       and $u.cost_usd_by_role.judge == ((($t.judge_prompt_tokens + 2 * $t.judge_completion_tokens) / 1e6) * 1e6 | round / 1e6)
+       and $u.cost_usd == ((($t.prompt_tokens + 2 * $t.completion_tokens + $t.judge_prompt_tokens + 2 * $t.judge_completion_tokens) / 1e6) * 1e6 | round / 1e6)' \
+  judged/summary.json >/dev/null || fail "the judge's tokens are priced: $(jq -c .usage judged/summary.json)"
+pass "the judge's tokens are recorded and priced in the summary's cost"
