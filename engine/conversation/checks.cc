@@ -35,6 +35,7 @@ class Checker {
       error = result->error;
     }
     bool ok = !error && !(value.is_object() && value.value("ok", true) == false);
+    run_["calls"].push_back({{"name", call.name}, {"arguments", args}, {"turn", entry.turn}, {"error", error}});
     calls_.push_back({{"name", call.name}, {"args", std::move(args)}, {"result", std::move(value)}, {"ok", ok},
                       {"turn", entry.turn}});
   }
@@ -42,6 +43,19 @@ class Checker {
   void text(const record::Entry& entry) {
     if (!entry.content.empty()) check(entry.turn, {{"kind", "text"}, {"text", entry.content}});
     last_agent_ = entry.content;
+  }
+
+  // What the assistant said, in order (a tool-call round's text included, as the user saw it).
+  void said(const record::Entry& entry) {
+    if (!entry.content.empty()) run_["replies"].push_back(entry.content);
+  }
+
+  // goal(state, run): how it ended, the agent's replies, its tool calls, from the record alone.
+  json run(const record::Record& record) {
+    json out = run_;
+    out["ended"] = record.ended;
+    out["turns"] = record.turns;
+    return out;
   }
 
   void user(const record::Entry& entry) { last_user_ = entry.content; }
@@ -71,6 +85,7 @@ class Checker {
   persona::Session& session_;
   score::ScenarioChecks& out_;
   json calls_ = json::array();
+  json run_ = {{"replies", json::array()}, {"calls", json::array()}};
   std::string last_user_, last_agent_;
 };
 
@@ -89,6 +104,7 @@ Result<score::ScenarioChecks> check_scenario(const record::Record& record, perso
     const record::Entry& e = t[i];
     if (e.role == "user") checker.user(e);
     if (e.role != "assistant") continue;
+    checker.said(e);
     if (!e.tool_calls) {
       checker.text(e);
       continue;
@@ -101,7 +117,7 @@ Result<score::ScenarioChecks> check_scenario(const record::Record& record, perso
     }
   }
   if (record.errored()) return out;  // no goal for a conversation that did not finish
-  auto goal = session.goal();
+  auto goal = session.goal(checker.run(record));
   if (!goal.ok()) return goal.error();
   out.goal_met = *goal;
   if (record.final_state && session.state() != *record.final_state) {

@@ -20,6 +20,17 @@ json tool_calls_json(const std::vector<agent::ToolCall>& calls) {
   return out;
 }
 
+// A user stop's reason or message, as recorded: at most kUserStopTextBytes, cut on a UTF-8
+// character boundary (docs/security.md, "User stops").
+constexpr size_t kUserStopTextBytes = 2000;
+std::string user_stop_text(std::string text) {
+  if (text.size() <= kUserStopTextBytes) return text;
+  size_t n = kUserStopTextBytes;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  text.resize(n);
+  return text;
+}
+
 }  // namespace
 
 Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent, Finished finished,
@@ -75,7 +86,9 @@ void Conversation::on_action(Result<persona::Action> action) {
       event["turn"] = turn_;
       record_["events"].push_back(std::move(event));
     }
-    return finish(record::ended::kPersonaDone);
+    if (a.text.empty()) return finish(record::ended::kPersonaDone);
+    record_["user_stop"] = {{"by", "persona"}, {"reason", user_stop_text(a.text)}};  // u:stop(reason)
+    return finish(record::ended::kUserStop);
   }
   if (!a.llm.is_null() && user_model_ != nullptr) return write_with_user_model(std::move(a));
   begin_turn(std::move(a), false);
@@ -87,11 +100,18 @@ void Conversation::write_with_user_model(persona::Action action) {
   agent::Request req;
   req.session_id = session_id("/user");
   req.seed = plan_.seed;
-  std::string system =
-      "You are role-playing a customer who is talking to a support agent. Write only the customer's "
-      "next message: plain text, no quotes, no stage directions.\nWhat you know: " +
-      session_->info().facts.dump() + "\nInstructions for this message: " + action.llm.value("instructions", "");
+  // u:llm{system=} replaces spar's own prompt, verbatim (tau's user prompt); greeting= opens the
+  // user model's history as the agent's first message (tau: "Hi! How can I help you today?").
+  std::string system = action.llm.contains("system")
+                           ? action.llm["system"].get<std::string>()
+                           : "You are role-playing a customer who is talking to a support agent. Write only the "
+                             "customer's next message: plain text, no quotes, no stage directions.\nWhat you know: " +
+                                 session_->info().facts.dump() +
+                                 "\nInstructions for this message: " + action.llm.value("instructions", "");
   req.messages.push_back(agent::Message{"system", system, {}, "", ""});
+  if (action.llm.contains("greeting")) {
+    req.messages.push_back(agent::Message{"user", action.llm["greeting"].get<std::string>(), {}, "", ""});
+  }
   for (const auto& m : history_) {
     if (m.role == "user") req.messages.push_back(agent::Message{"assistant", m.content, {}, "", ""});
     if (m.role == "assistant" && !m.content.empty()) req.messages.push_back(agent::Message{"user", m.content, {}, "", ""});
@@ -106,7 +126,15 @@ void Conversation::write_with_user_model(persona::Action action) {
       e.message = "user model: " + e.message;
       return fail(std::move(e));
     }
+    add_tokens("user_model", reply->usage);
     std::string text = reply->text;
+    // u:llm{stop=}: a message holding the stop token ends the conversation, and (as in tau) none
+    // of it reaches the agent; it is kept, verbatim, in user_stop.message.
+    std::string stop = action.llm.value("stop", "");
+    if (!stop.empty() && text.find(stop) != std::string::npos) {
+      record_["user_stop"] = {{"by", "user_model"}, {"token", stop}, {"message", user_stop_text(text)}};
+      return finish(record::ended::kUserStop);
+    }
     auto first = text.find_first_not_of(" \t\r\n\"");
     auto last = text.find_last_not_of(" \t\r\n\"");
     text = first == std::string::npos ? "" : text.substr(first, last - first + 1);
@@ -114,6 +142,15 @@ void Conversation::write_with_user_model(persona::Action action) {
     action.text = std::move(text);
     begin_turn(std::move(action), true);
   });
+}
+
+// The user model's and the judge's tokens: usage.<role>_prompt_tokens, <role>_completion_tokens.
+void Conversation::add_tokens(const std::string& role, const agent::Usage& tokens) {
+  json& usage = record_["usage"];
+  for (auto [key, n] : {std::pair{role + "_prompt_tokens", tokens.prompt_tokens},
+                        std::pair{role + "_completion_tokens", tokens.completion_tokens}}) {
+    usage[key] = usage.value(key, int64_t{0}) + n;
+  }
 }
 
 void Conversation::open_turn() {
@@ -260,9 +297,10 @@ void Conversation::complete_turn(const std::string& text, bool truncated, bool w
 void Conversation::judge_window(int checkpoint, std::function<void()> then) {
   conversation::judge_window(*judge_, session_->info().judge_rubric, record_["transcript"], record_["checkpoint_turns"],
                              checkpoint, plan_.seed, session_id(fmt::format("/judge@{}", checkpoint)),
-                             [this, checkpoint, then = std::move(then)](json judgement, int sent) {
+                             [this, checkpoint, then = std::move(then)](json judgement, int sent, agent::Usage tokens) {
                                record_["usage"]["judge_requests"] =
                                    record_["usage"]["judge_requests"].get<int64_t>() + sent;
+                               add_tokens("judge", tokens);
                                judgements_[std::to_string(checkpoint)] = std::move(judgement);
                                then();
                              });

@@ -62,6 +62,7 @@ class Conversation {
   void write_with_user_model(persona::Action action);
   void begin_turn(persona::Action action, bool generated);
   void open_turn();
+  void add_tokens(const std::string& role, const agent::Usage& tokens);
   void add_user_message(const std::string& text, bool generated);
   void send_to_agent();
   void on_reply(Result<agent::Reply> reply);

@@ -154,7 +154,7 @@ json combine_judgements(const std::vector<Result<json>>& repeats, int cached, do
 
 void judge_window(const Judge& judge, const std::string& rubric, const json& transcript, const json& checkpoint_turns,
                   int checkpoint, uint64_t seed, const std::string& session_id,
-                  std::function<void(json judgement, int sent)> done) {
+                  std::function<void(json judgement, int sent, agent::Usage tokens)> done) {
   int from = 1;
   for (const auto& c : checkpoint_turns) {
     if (c.is_number_integer() && c.get<int>() < checkpoint) from = c.get<int>() + 1;
@@ -164,9 +164,10 @@ void judge_window(const Judge& judge, const std::string& rubric, const json& tra
     int waiting = 0;
     int cached = 0;
     int sent = 0;
+    agent::Usage tokens;
     double flaky_spread = 0;
-    std::function<void(json, int)> done;
-    void finish() { done(combine_judgements(results, cached, flaky_spread), sent); }
+    std::function<void(json, int, agent::Usage)> done;
+    void finish() { done(combine_judgements(results, cached, flaky_spread), sent, tokens); }
   };
   auto pending = std::make_shared<Pending>();
   int repeats = std::max(1, judge.repeats);
@@ -193,6 +194,8 @@ void judge_window(const Judge& judge, const std::string& rubric, const json& tra
       if (!reply.ok()) {
         pending->results[static_cast<size_t>(i)] = Error{ErrorKind::judge, "judge request failed: " + reply.error().message};
       } else {
+        pending->tokens.prompt_tokens += reply->usage.prompt_tokens;
+        pending->tokens.completion_tokens += reply->usage.completion_tokens;
         auto parsed = parse_judgement(reply->text);
         if (parsed.ok() && cache) cache->put(key, reply->text);
         pending->results[static_cast<size_t>(i)] = std::move(parsed);

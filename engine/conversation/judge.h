@@ -72,11 +72,12 @@ json combine_judgements(const std::vector<Result<json>>& repeats, int cached, do
 // the previous turn of `checkpoint_turns`): `judge.repeats` requests, each answered from the
 // cache when it can be, the rest sent concurrently through judge.client; answers that parse
 // are cached. `done(judgement, sent)` runs once on the client's loop (at once when every repeat
-// was cached) with combine_judgements' result and the number of requests sent. A failed
+// was cached) with combine_judgements' result, the number of requests sent and the tokens their replies
+// reported. A failed
 // request is an error inside the judgement, never a failure of the caller. The one path for a
 // live conversation and for `spar score --judge`.
 void judge_window(const Judge& judge, const std::string& rubric, const json& transcript, const json& checkpoint_turns,
                   int checkpoint, uint64_t seed, const std::string& session_id,
-                  std::function<void(json judgement, int sent)> done);
+                  std::function<void(json judgement, int sent, agent::Usage tokens)> done);
 
 }  // namespace spar::conversation

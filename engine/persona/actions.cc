@@ -50,8 +50,10 @@ std::string check_action(const Action& a) {
     }
   }
   if (!a.llm.is_null()) {
-    if (!a.llm.is_object() || !a.llm.contains("instructions") || !a.llm["instructions"].is_string()) {
-      return "llm.instructions must be a string";
+    if (!a.llm.is_object()) return "llm must be a table";
+    if (!a.llm.contains("instructions") && !a.llm.contains("system")) return "llm needs instructions or system";
+    for (const char* key : {"instructions", "system", "greeting", "stop"}) {
+      if (a.llm.contains(key) && !a.llm[key].is_string()) return fmt::format("llm.{} must be a string", key);
     }
   }
   return "";

@@ -275,11 +275,11 @@ json Session::check_policies(const json& ctx) {
   }
 }
 
-Result<bool> Session::goal() {
+Result<bool> Session::goal(const json& run) {
   Impl& m = *impl_;
   if (!m.info.has_goal) return true;
   int top = lua_gettop(m.L);
-  auto r = m.call_on_state("goal");
+  auto r = m.call_on_state("goal", &run);
   if (!r.ok()) {
     lua_settop(m.L, top);
     return r.error();

@@ -109,7 +109,7 @@ struct Session::Impl {
   std::string error_text(lua_State* T, int status);
   std::string memory_message() const;
   Result<Ok> run_protected(int nargs);
-  Result<Ok> call_on_state(const char* name);
+  Result<Ok> call_on_state(const char* name, const json* extra = nullptr);
   void push_internal(const char* name);
 
   // loader.cc

@@ -64,11 +64,11 @@ struct ScenarioInfo {
 struct Action {
   enum class Kind { say, stop };
   Kind kind = Kind::stop;
-  std::string text;
+  std::string text;             // for a stop: the reason u:stop(reason) gave, or empty
   json events = json::array();  // typed events raised with this action (without turn numbers)
   json probe;                   // {key, expected} for a retention probe, or null
   json interrupt;               // {after_chars, text} for a barge-in, or null
-  json llm;                     // {instructions} when the user model writes the text, or null
+  json llm;                     // {instructions?, system?, greeting?, stop?} when the user model writes the text, or null
   json expectations = json::array();  // r:expect{} observations made since the last action
 };
 
@@ -107,8 +107,9 @@ class Session {
   // "errors": [{rule, message}]} (errors: rules that failed with a Lua error).
   json check_policies(const json& ctx);
 
-  // The scenario's end-state check; true when there is no goal().
-  Result<bool> goal();
+  // The scenario's end-state check, goal(state, run); true when there is no goal(). `run` is
+  // {ended, turns, replies, calls} (conversation::goal_run), a fresh read-only table.
+  Result<bool> goal(const json& run = json::object());
 
   // The scenario's progress(state) in [0,1] (clamped), or null when it declares none.
   Result<json> progress();

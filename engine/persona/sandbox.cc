@@ -349,13 +349,28 @@ Result<Ok> Session::Impl::run_protected(int nargs) {
   return out;
 }
 
-// Calls scenario[name](state) in the sandbox, leaving its first result on L.
-Result<Ok> Session::Impl::call_on_state(const char* name) {
+// Calls scenario[name](state[, extra]) in the sandbox, leaving its first result on L; `extra`
+// crosses as a fresh, read-only table (internal.freeze).
+Result<Ok> Session::Impl::call_on_state(const char* name, const json* extra) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scenario);
   rawfield(L, -1, name);
   lua_remove(L, -2);
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref_state);
-  return run_protected(1);
+  if (extra == nullptr) return run_protected(1);
+  int top = lua_gettop(L) - 2;
+  try {
+    push_internal("freeze");
+    push_json(L, *extra);
+  } catch (const ConvertError& e) {
+    lua_settop(L, top);
+    return make_error(ErrorKind::script, fallback_where + ": " + e.what());
+  }
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    std::string msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "cannot pass run to goal()";
+    lua_settop(L, top);
+    return make_error(ErrorKind::script, fallback_where + ": " + msg);
+  }
+  return run_protected(2);
 }
 
 void Session::Impl::push_internal(const char* name) {

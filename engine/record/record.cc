@@ -130,6 +130,14 @@ void to_json(json& j, const Usage& u) {
        {"judge_requests", u.judge_requests},
        {"retries", u.retries},
        {"turn_latency_ms", u.turn_latency_ms}};
+  // The user model's and the judge's tokens: written when there are any, so a record without
+  // them (an older one, or one that used neither) reads and writes back byte for byte.
+  for (auto [key, n] : {std::pair{"user_model_prompt_tokens", u.user_model_prompt_tokens},
+                        std::pair{"user_model_completion_tokens", u.user_model_completion_tokens},
+                        std::pair{"judge_prompt_tokens", u.judge_prompt_tokens},
+                        std::pair{"judge_completion_tokens", u.judge_completion_tokens}}) {
+    if (n != 0) j[key] = n;
+  }
 }
 
 void from_json(const json& j, Usage& u) {
@@ -141,6 +149,10 @@ void from_json(const json& j, Usage& u) {
   read(j, "tool_errors", u.tool_errors);
   read(j, "user_model_requests", u.user_model_requests);
   read(j, "judge_requests", u.judge_requests);
+  read(j, "user_model_prompt_tokens", u.user_model_prompt_tokens);
+  read(j, "user_model_completion_tokens", u.user_model_completion_tokens);
+  read(j, "judge_prompt_tokens", u.judge_prompt_tokens);
+  read(j, "judge_completion_tokens", u.judge_completion_tokens);
   read(j, "retries", u.retries);
   read(j, "turn_latency_ms", u.turn_latency_ms);
 }
@@ -183,6 +195,7 @@ void to_json(json& j, const Record& r) {
        {"duration_ms", r.duration_ms}};
   if (r.final_state && r.write_final_state) j["final_state"] = *r.final_state;
   if (!r.expectations.empty()) j["expectations"] = r.expectations;
+  if (r.user_stop) j["user_stop"] = *r.user_stop;
   if (r.label) j["label"] = *r.label;
   if (r.metadata) j["metadata"] = *r.metadata;
   if (r.score) j["score"] = *r.score;
@@ -221,6 +234,7 @@ void from_json(const json& j, Record& r) {
     r.expectations = *x;
   }
   read_json(j, "final_state", r.final_state);
+  read_json(j, "user_stop", r.user_stop);
   read_json(j, "label", r.label);
   read_json(j, "metadata", r.metadata);
   auto score = j.find("score");

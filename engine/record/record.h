@@ -28,6 +28,7 @@ inline constexpr const char* kMaxSteps = "max_steps";  // the scenario's max_ste
 inline constexpr const char* kAgentError = "agent_error";
 inline constexpr const char* kScriptError = "script_error";
 inline constexpr const char* kImported = "imported";
+inline constexpr const char* kUserStop = "user_stop";  // u:stop(reason), or the user model's stop token
 }  // namespace ended
 
 struct ToolCall {
@@ -78,6 +79,10 @@ struct Usage {
   int64_t tool_errors = 0;
   int64_t user_model_requests = 0;
   int64_t judge_requests = 0;
+  int64_t user_model_prompt_tokens = 0;  // prompt_tokens/completion_tokens are the agent's
+  int64_t user_model_completion_tokens = 0;
+  int64_t judge_prompt_tokens = 0;
+  int64_t judge_completion_tokens = 0;
   int64_t retries = 0;
   std::vector<double> turn_latency_ms;
 };
@@ -116,6 +121,7 @@ struct Record {
   // Not part of the layout: false (a scenario's record_state = false) keeps final_state for the
   // live scorer but leaves it out of what to_json writes.
   bool write_final_state = true;
+  std::optional<json> user_stop;    // {"by": "persona", "reason"} | {"by": "user_model", "token", "message"}
   std::optional<json> label;        // {"source", "reward", "pass"} from an import
   std::optional<json> metadata;     // an import's own metadata, verbatim
   std::optional<json> score;        // the verdicts; absent until scored

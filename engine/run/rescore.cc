@@ -134,7 +134,7 @@ Status judge_records(std::vector<std::pair<size_t, ToScore>>& items, const Resco
       ++out.judged_windows;
       conversation::judge_window(judge, it->second, transcript, cps, turn, r.seed.value_or(0),
                                  fmt::format("{}/judge@{}", base, turn),
-                                 [&item, &waiting, &out, &loop, turn](json judgement, int sent) {
+                                 [&item, &waiting, &out, &loop, turn](json judgement, int sent, agent::Usage) {
                                    item.judgements[std::to_string(turn)] = std::move(judgement);
                                    out.judge_requests += sent;
                                    if (--waiting == 0) loop.stop();

@@ -238,6 +238,8 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
   std::vector<const json*> done;
   int conversations = 0, errors = 0, unscored = 0;
   int64_t prompt = 0, completion = 0, requests = 0, tool_calls = 0, turns = 0, user_requests = 0, judge_requests = 0;
+  // The user model's and the judge's tokens, by role: {prompt, completion}.
+  std::map<std::string, std::pair<int64_t, int64_t>> role_tokens = {{"user_model", {0, 0}}, {"judge", {0, 0}}};
   int with_usage = 0;
   std::vector<double> latencies;
 
@@ -267,6 +269,10 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
       tool_calls += int_field(*u, "tool_calls");
       user_requests += int_field(*u, "user_model_requests");
       judge_requests += int_field(*u, "judge_requests");
+      for (auto& [role, t] : role_tokens) {
+        t.first += int_field(*u, (role + "_prompt_tokens").c_str());
+        t.second += int_field(*u, (role + "_completion_tokens").c_str());
+      }
       if (auto l = u->find("turn_latency_ms"); l != u->end() && l->is_array()) {
         for (const auto& x : *l) {
           if (x.is_number()) latencies.push_back(x.get<double>());
@@ -433,13 +439,27 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
              {"user_model_requests", user_requests},
              {"judge_requests", judge_requests},
              {"turn_latency_ms", {{"p50", round6(percentile(latencies, 50))}, {"p95", round6(percentile(latencies, 95))}}}};
+    for (const auto& [role, t] : role_tokens) {
+      usage[role + "_prompt_tokens"] = t.first;
+      usage[role + "_completion_tokens"] = t.second;
+    }
     if (options.price) {
-      double cost = (static_cast<double>(prompt) * options.price->prompt_per_million +
-                     static_cast<double>(completion) * options.price->completion_per_million) / 1e6;
+      // One price for every role's tokens (docs/metrics.md, "Economics").
+      auto priced = [&](int64_t p, int64_t c) {
+        return (static_cast<double>(p) * options.price->prompt_per_million +
+                static_cast<double>(c) * options.price->completion_per_million) / 1e6;
+      };
+      json by_role = {{"agent", round6(priced(prompt, completion))}};
+      double cost = priced(prompt, completion);
+      for (const auto& [role, t] : role_tokens) {
+        by_role[role] = round6(priced(t.first, t.second));
+        cost += priced(t.first, t.second);
+      }
       usage["price_per_million"] = {{"prompt", options.price->prompt_per_million},
                                     {"completion", options.price->completion_per_million}};
       usage["cost_usd"] = round6(cost);
       usage["cost_usd_per_conversation"] = round6(cost / n);
+      usage["cost_usd_by_role"] = std::move(by_role);
     }
   }
 

@@ -804,13 +804,29 @@ end
 
 -- u:llm{instructions = "...", fallback = "..."}: the next message is written by the model
 -- given with --user-model, from these instructions and the conversation so far. Without
--- --user-model, `fallback` is sent as written.
+-- --user-model, `fallback` is sent as written. system = "..." replaces spar's own prompt for the
+-- user model (instructions are then optional), greeting = "..." opens the user model's history
+-- as the agent's first message, stop = "###STOP###" ends the conversation (ended user_stop) when
+-- the model's message holds it.
+local LLM_FIELDS = { instructions = true, fallback = true, system = true, greeting = true, stop = true }
 function User:llm(spec)
   local fallback = need(spec, "fallback", "llm")
   check_text(fallback, "llm")
-  local instructions = need(spec, "instructions", "llm")
-  check_text(instructions, "llm")
-  return self:_send(fallback, nil, { llm = { instructions = instructions } })
+  for k in pairs(spec) do
+    if not LLM_FIELDS[k] then fail("llm: unknown field '" .. tostring(k) .. "'") end
+  end
+  local llm = {}
+  if spec.system == nil or spec.instructions ~= nil then
+    llm.instructions = need(spec, "instructions", "llm")
+    check_text(llm.instructions, "llm")
+  end
+  for _, key in ipairs { "system", "greeting", "stop" } do
+    if spec[key] ~= nil then
+      if type(spec[key]) ~= "string" or spec[key] == "" then fail("llm: " .. key .. " must be non-empty text") end
+      llm[key] = spec[key]
+    end
+  end
+  return self:_send(fallback, nil, { llm = llm })
 end
 
 -- u:unread(r): the persona could not tell what the agent's turn `r` wants. The next message
@@ -881,9 +897,11 @@ end
 -- u:turn() -> number of completed turns.
 function User:turn() return self._turn end
 
--- u:stop(): ends the conversation here.
-function User:stop()
-  coroutine.yield({ op = "stop", events = self._pending })
+-- u:stop(): ends the conversation here (ended persona_done). u:stop(reason): the user ends it
+-- on purpose (ended user_stop, the reason in the record's user_stop).
+function User:stop(reason)
+  if reason ~= nil then check_text(reason, "stop") end
+  coroutine.yield({ op = "stop", text = reason, events = self._pending })
   fail("the conversation has stopped")
 end
 
@@ -1289,6 +1307,22 @@ internal.lint_scenario = function(t)
     add("checkpoint " .. t.checkpoints[#t.checkpoints] .. " is beyond max_turns (" .. t.max_turns .. ")")
   end
   return problems
+end
+
+-- goal(state, run): `run` (how the conversation ended, the agent's replies, its tool calls) as
+-- a read-only view of a fresh copy, so a goal can neither change it nor keep it for later.
+internal.freeze = function(v)
+  if type(v) ~= "table" then return v end
+  for k, x in next, v do v[k] = internal.freeze(x) end
+  local proxy = raw_setmetatable({}, {
+    __index = v,
+    __newindex = function(_, k) error("cannot change run." .. tostring(k) .. ": run is read-only", 2) end,
+    __pairs = function() return next, v, nil end,
+    __len = function() return #v end,
+    __metatable = "run (read-only)",
+  })
+  READONLY[proxy] = true
+  return proxy
 end
 
 internal.deep_copy = function(v, seen)
