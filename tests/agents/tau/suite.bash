@@ -1,0 +1,22 @@
+# Sourced by the tau suites (tests/e2e/tau_*.sh, after lib.sh): tau_oracle_run plays one of the
+# oracle agents (agent.py) over tau scenarios with the scripted tau user (user.py), then
+# check.py compares every verdict and tool output with what tau's Python said (the oracle).
+#
+# tau_oracle_run ORACLE MODE NAME SCENARIO...: runs into $WORK/NAME, checks, and prints the
+# figures with the wall time. --max-tool-steps 30: tau's loop has no per-turn round limit, only
+# its 30 steps (max_steps = 30 in every tau scenario).
+TAU_AGENTS="$SPAR_ROOT/tests/agents/tau"
+tau_oracle_run() {
+  local oracle=$1 mode=$2 name=$3 start end
+  shift 3
+  start=$(date +%s%N)
+  expect_exit 0 "$SPAR" run "$@" \
+    --agent "exec:cmd=python3 $TAU_AGENTS/agent.py $mode $oracle $WORK/$name.log" \
+    --user-model "exec:cmd=python3 $TAU_AGENTS/user.py" \
+    --max-tool-steps 30 -k 1 --seed 1 -j 2 --concurrency 8 --out "$WORK/$name" -q --history ""
+  end=$(date +%s%N)
+  touch "$WORK/$name.log"
+  python3 "$TAU_AGENTS/check.py" "$oracle" "$mode" "$WORK/$name/results.jsonl" "$WORK/$name.log" --expect $# \
+    >"$WORK/$name.check" 2>&1 || { cat "$WORK/$name.check" >&2; fail "$name: spar differs from tau"; }
+  pass "$(head -1 "$WORK/$name.check") ($(( (end - start) / 1000000 )) ms)"
+}
