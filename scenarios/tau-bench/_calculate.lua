@@ -24,9 +24,14 @@ local ALLOWED = "0123456789+-*/(). "
 local function syntax(msg, line) error({ py = msg .. " (<string>, line " .. (line or 1) .. ")" }, 0) end
 local function raise(msg) error({ py = msg }, 0) end
 
--- Tokens: { k = "num", v = number } | { k = "op", v = "+", "-", "*", "/", "//", "**", "(", ")" }.
+-- Tokens: { k = "num", v = number } | { k = "op", v = "+", "-", "*", "/", "//", "**", "(", ")", "." },
+-- each with `level`, the parenthesis depth after it. Python's tokenizer runs as its parser asks
+-- for tokens, so an error of the tokenizer is only raised when the parser reaches it: the
+-- tokenizer stops at its first error with a { k = "err", msg } token (an unmatched ')' or a
+-- leading zero), and an end of text inside parentheses is "'(' was never closed".
 local function tokenize(s)
   local toks, i, n, depth = {}, 1, #s, 0
+  local function push(t) t.level = depth toks[#toks + 1] = t end
   while i <= n do
     local c = s:sub(i, i)
     if c == " " then
@@ -41,70 +46,100 @@ local function tokenize(s)
         while j <= n and s:sub(j, j):match("%d") do j = j + 1 end
       end
       local text = s:sub(i, j - 1)
-      local v
       if is_float then
-        v = tonumber(text:sub(1, 1) == "." and ("0" .. text) or text) + 0.0
+        push{ k = "num", v = tonumber(text:sub(1, 1) == "." and ("0" .. text) or text) + 0.0 }
+      elseif #text > 1 and text:sub(1, 1) == "0" and text:match("[1-9]") then
+        push{ k = "err", msg = "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers" }
+        return toks, false
       else
-        if #text > 1 and text:sub(1, 1) == "0" and text:match("[1-9]") then
-          syntax("leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers")
-        end
-        v = math.tointeger(tonumber(text)) or tonumber(text .. ".0")
+        push{ k = "num", v = math.tointeger(tonumber(text)) or tonumber(text .. ".0") }
       end
-      toks[#toks + 1] = { k = "num", v = v }
       i = j
     elseif c == "." then
-      toks[#toks + 1] = { k = "op", v = "." }
+      push{ k = "op", v = "." }
       i = i + 1
     else
       local two = s:sub(i, i + 1)
       if two == "**" or two == "//" then
-        toks[#toks + 1] = { k = "op", v = two }
+        push{ k = "op", v = two }
         i = i + 2
       else
-        if c == "(" then depth = depth + 1 end
         if c == ")" then
-          if depth == 0 then syntax("unmatched ')'") end
+          if depth == 0 then push{ k = "err", msg = "unmatched ')'" } return toks, false end
           depth = depth - 1
         end
-        toks[#toks + 1] = { k = "op", v = c }
+        if c == "(" then depth = depth + 1 end
+        push{ k = "op", v = c }
         i = i + 1
       end
     end
   end
-  if depth > 0 then syntax("'(' was never closed") end
-  return toks
+  return toks, depth > 0
 end
 
 -- Parser (Python's grammar restricted to these tokens):
 --   expr := term (('+'|'-') term)* ; term := factor (('*'|'/'|'//') factor)*
 --   factor := ('+'|'-') factor | power ; power := primary ['**' factor]
 --   primary := atom ('(' [expr] ')')* ; atom := NUMBER | '(' [expr] ')'
-local function parse(toks)
+-- A failure is CPython's: the first pass's "invalid syntax", unless its second pass (the
+-- invalid_expression rule) sees two expressions side by side inside parentheses ("Perhaps you
+-- forgot a comma?"), or a tokenizer error is met on the way or anywhere after (but an
+-- unclosed parenthesis only when the parser reached the end of the text).
+local function parse(toks, unclosed)
   local pos = 1
-  local function peek() local t = toks[pos] return t and t.k == "op" and t.v or (t and "num") end
+  -- A syntax error of CPython's second pass: a tokenizer error anywhere in the text wins.
+  local function custom(msg)
+    for _, t in ipairs(toks) do
+      if t.k == "err" then syntax(t.msg) end
+    end
+    syntax(msg)
+  end
+  local function at(i)
+    local t = toks[i]
+    if t and t.k == "err" then syntax(t.msg) end
+    if not t and unclosed then syntax("'(' was never closed") end
+    return t
+  end
+  local function peek() local t = at(pos) return t and (t.k == "op" and t.v or "num") end
   local function take() pos = pos + 1 return toks[pos - 1] end
+  local FAIL = {}
+  local function fail() error(FAIL, 0) end
   local expr
+  -- '*' or '**' and an expression, where Python takes one (a parenthesis, a call's argument).
+  local function starred()
+    local p = peek()
+    if p ~= "*" and p ~= "**" then return nil end
+    take()
+    return { "star", p, expr() }
+  end
   local function atom()
-    local t = toks[pos]
-    if not t then syntax("invalid syntax") end
+    local t = at(pos)
+    if not t then fail() end
     if t.k == "num" then take() return { "num", t.v } end
     if t.v == "(" then
       take()
       if peek() == ")" then take() return { "tuple" } end
-      local e = expr()
-      if peek() ~= ")" then syntax("invalid syntax") end
+      local star = starred()
+      local e = star and star[3] or expr()
+      if peek() ~= ")" then fail() end
       take()
+      if star then custom(star[2] == "*" and "cannot use starred expression here" or "cannot use double starred expression here") end
       return e
     end
-    syntax("invalid syntax")
+    fail()
   end
   local function primary()
     local a = atom()
+    if peek() == "." then  -- an attribute: Python's parser asks for the name after the dot
+      take()
+      at(pos)
+      fail()
+    end
     while peek() == "(" do
       take()
       local arg
-      if peek() ~= ")" then arg = expr() end
-      if peek() ~= ")" then syntax("invalid syntax") end
+      if peek() ~= ")" then arg = starred() or expr() end
+      if peek() ~= ")" then fail() end
       take()
       a = { "call", a, arg }
     end
@@ -139,9 +174,25 @@ local function parse(toks)
       a = { p, a, term() }
     end
   end
-  local e = expr()
-  if pos <= #toks then syntax("invalid syntax") end
-  return e
+  local ok, e = pcall(function()
+    local e = expr()
+    if pos <= #toks then fail() end
+    return e
+  end)
+  if ok then return e end
+  if e ~= FAIL then error(e, 0) end
+  -- Second pass: an expression right after one that ended at pos - 1.
+  local p, comma = pos, false
+  local prev, here = toks[p - 1], toks[p]
+  if prev and here and here.k == "num" and (prev.k == "num" or prev.v == ")") then
+    -- (PEG backtracks: b is whatever prefix of the rest parses, at least its first number.)
+    local ok2, e2 = pcall(expr)
+    if not ok2 and e2 ~= FAIL then error(e2, 0) end
+    local last = ok2 and toks[pos - 1] or here
+    comma = last.level > 0
+  end
+  -- Then the rest of the text is tokenized: its tokenizer error, if any, takes precedence.
+  custom(comma and "invalid syntax. Perhaps you forgot a comma?" or "invalid syntax")
 end
 
 -- Values: Lua integers (Python int), Lua floats (Python float), TUPLE (the empty tuple).
@@ -154,7 +205,11 @@ local function unsupported(op, a, b)
   raise(("unsupported operand type(s) for %s: '%s' and '%s'"):format(op, tname(a), tname(b)))
 end
 local function is_int(v) return math.type(v) == "integer" end
-local function tofloat(v) return v + 0.0 end
+local function repr(v)
+  if v == TUPLE then return "()" end
+  return T.str(v)
+end
+local function tofloat(v) return math.type(v) == "integer" and v + 0.0 or v end  -- keeps -0.0
 
 -- Python's float floor division (floatobject.c, float_floor_div).
 local function float_floordiv(vx, wx)
@@ -175,7 +230,9 @@ end
 
 local HUGE = 2 ^ 63
 local function int_or_float(exact, approx)
-  -- Lua integers wrap; when the float result says it left 64 bits, keep the float.
+  -- Lua integers wrap; when the float result says it left 64 bits, keep the float (and where
+  -- even a float cannot hold it, Python's float() of the int fails).
+  if math.abs(approx) == math.huge then raise("int too large to convert to float") end
   if math.abs(approx) >= HUGE then return approx end
   return exact
 end
@@ -185,7 +242,7 @@ local function pow(a, b)
     if b >= 0 then
       local r, base, e = 1, a, b
       local approx = tofloat(a) ^ tofloat(b)
-      if math.abs(approx) >= HUGE then return approx end
+      if math.abs(approx) >= HUGE then return int_or_float(nil, approx) end
       while e > 0 do
         if e % 2 == 1 then r = r * base end
         base = base * base
@@ -253,7 +310,17 @@ eval = function(node)
   if kind == "tuple" then return TUPLE end
   if kind == "call" then
     local f = eval(node[2])
-    if node[3] then eval(node[3]) end
+    local arg = node[3]
+    if arg and arg[1] == "star" then
+      local v = eval(arg[3])
+      if arg[2] == "**" then
+        raise(("%s argument after ** must be a mapping, not %s"):format(repr(f), tname(v)))
+      elseif v ~= TUPLE then
+        raise(("%s argument after * must be an iterable, not %s"):format(repr(f), tname(v)))
+      end
+    elseif arg then
+      eval(arg)
+    end
     raise(("'%s' object is not callable"):format(tname(f)))
   end
   if kind == "u+" or kind == "u-" then
@@ -277,6 +344,7 @@ function M.calculate(expression)
     local v = eval(parse(tokenize(expression)))
     if v == TUPLE then raise("float() argument must be a string or a real number, not 'tuple'") end
     v = tofloat(v)
+    if v ~= v or v == math.huge or v == -math.huge then return T.str(v) end  -- round() keeps them
     return T.str(T.round(v, 2))
   end)
   if ok then return result end

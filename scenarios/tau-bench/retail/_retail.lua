@@ -15,6 +15,7 @@
 local T = include("_tau.lua")
 local tools = include("_tools.lua")
 local wiki = include("_wiki.lua")
+local initial = include("_db.lua")  -- each conversation's state is a deep copy of it
 
 local M = {}
 
@@ -28,7 +29,7 @@ function M.task(t)
     summary = ("tau-bench retail test task %d (user %s)"):format(t.index, t.user_id),
     system = wiki,
     tools = tools,
-    state = include("_db.lua"),
+    state = initial,
     stop_tools = { "transfer_to_human_agents" },
     max_steps = 30,
     tool_calls_per_message = 1,
@@ -43,7 +44,7 @@ function M.task(t)
         end
       end,
     },
-    goal = function(state, run) return T.reward(state, run, gold) end,
+    goal = function(state, run) return T.reward(state, run, gold, initial) end,
   }
 end
 

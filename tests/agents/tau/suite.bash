@@ -20,3 +20,16 @@ tau_oracle_run() {
     >"$WORK/$name.check" 2>&1 || { cat "$WORK/$name.check" >&2; fail "$name: spar differs from tau"; }
   pass "$(head -1 "$WORK/$name.check") ($(( (end - start) / 1000000 )) ms)"
 }
+
+# tau_tasks DIR N...: sets TAU_TASKS to the task scenarios of DIR (task-NNN.lua), all of them,
+# or under --sanitize (lib.sh's sanitized) the sample of task numbers N... only.
+tau_tasks() {
+  local dir=$1 n
+  shift
+  TAU_TASKS=()
+  if sanitized; then
+    for n in "$@"; do TAU_TASKS+=("$(printf '%s/task-%03d.lua' "$dir" "$n")"); done
+  else
+    TAU_TASKS=("$dir"/task-*.lua)
+  fi
+}
