@@ -3,10 +3,13 @@
 reads results.jsonl and prints one line of counts, then one line per conversation.
 
   conversations=N pass=N reward=N correction_recovered=N/M intent_recovered=N/M
-  confirm_violations=N ended_ok=N evidence_names_gold=N
+  confirm_violated=N ended_ok=N evidence_orders=N evidence_names_gold=N
 
-reward counts tau's reward (goal_met); evidence_names_gold counts the failed rewards whose
-goal_evidence names the task's gold order record (orders["#W..."]).
+reward counts tau's reward (goal_met); the recoveries count events recovered as decided by the
+agent's calls (decided_by "action"); confirm_violated counts the conversations that broke
+require_confirmation; evidence_orders counts the failed rewards whose
+goal_evidence names an order record (orders["#W..."]), evidence_names_gold those naming the
+task's gold order.
 """
 import json
 import sys
@@ -14,14 +17,14 @@ import sys
 ORDER_OK = ("user_stop", "tool_stop", "persona_done")
 rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
 fig = dict(conversations=len(rows), pass_=0, reward=0, corr=0, corr_n=0, intent=0, intent_n=0,
-           confirm=0, ended_ok=0, gold_evidence=0)
+           confirm=0, ended_ok=0, gold_evidence=0, order_evidence=0)
 lines = []
 for r in sorted(rows, key=lambda r: r["scenario"]):
     s = r["score"]
     fig["pass_"] += bool(s.get("pass"))
     fig["reward"] += s.get("goal_met") is True
     fig["ended_ok"] += r.get("ended") in ORDER_OK
-    fig["confirm"] += sum(1 for v in s.get("violations", []) if v["rule"].startswith("require_confirmation"))
+    fig["confirm"] += any(v["rule"].startswith("require_confirmation") for v in s.get("violations", []))
     marks = []
     gold = None
     for ev, verdict in zip(r["events"], s["events"]):
@@ -34,11 +37,12 @@ for r in sorted(rows, key=lambda r: r["scenario"]):
             fig["intent"] += verdict["recovered"] is True and verdict["decided_by"] == "action"
         marks.append(f'{ev["type"]}:{verdict["recovered"]}/{verdict["decided_by"]}')
     evidence = s.get("goal_evidence", "")
-    if s.get("goal_met") is False and gold and f'orders["{gold}"]' in evidence:
-        fig["gold_evidence"] += 1
+    if s.get("goal_met") is False:
+        fig["order_evidence"] += evidence.startswith('orders["')
+        fig["gold_evidence"] += bool(gold) and f'orders["{gold}"]' in evidence
     lines.append(f'{r["scenario"]} pass={s.get("pass")} reward={s.get("goal_met")} ended={r.get("ended")} '
                  f'{" ".join(marks)} {evidence[:160]}')
 print(f'conversations={fig["conversations"]} pass={fig["pass_"]} reward={fig["reward"]} '
       f'correction_recovered={fig["corr"]}/{fig["corr_n"]} intent_recovered={fig["intent"]}/{fig["intent_n"]} '
-      f'confirm_violations={fig["confirm"]} ended_ok={fig["ended_ok"]} evidence_names_gold={fig["gold_evidence"]}')
+      f'confirm_violated={fig["confirm"]} ended_ok={fig["ended_ok"]} evidence_orders={fig["order_evidence"]} evidence_names_gold={fig["gold_evidence"]}')
 print("\n".join(lines))
