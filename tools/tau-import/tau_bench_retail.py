@@ -487,8 +487,11 @@ def main():
           header("tau-bench retail's policy (tau_bench/envs/retail/wiki.md), the agent's system prompt.")
           + "return " + lua_literal(tau.wiki) + "\n")
 
+    # What tau's agent is given (tool_calling_agent.py: the wiki as its system message, tools_info).
+    agent = {"system_sha256": hashlib.sha256(tau.wiki.encode("utf-8")).hexdigest(),
+             "tools": [t.get_info() for t in tau.tools]}
     oracle = {"tau_bench_commit": "59a200c6d575d595120f1cb70fea53cef0632f6b", "max_steps": MAX_STEPS,
-              "tasks": {}, "probes": {}}
+              "agent": agent, "tasks": {}, "probes": {}}
     oracle_path = os.path.join(fixtures, "oracle.json")
     if args.probes_only:
         with open(oracle_path, encoding="utf-8") as f:

@@ -15,7 +15,8 @@ The task is the request's session_id ("SCENARIO#TRIAL"): oracle["tasks"][SCENARI
 oracle["probes"][SCENARIO]. Each tool result the agent reads is compared, byte for byte, with
 what tau's Python returned for that call (the oracle keeps short texts whole, long ones as
 sha256 + length): LOG gets one JSON line per compared call, {"session", "call", "name", "ok"},
-with "got" and "want" when they differ. A conversation that asks the agent for more than its
+with "got" and "want" when they differ, and, at each conversation's first request, what the
+agent was given: {"session", "given": {"system_sha256", "tools"}}. A conversation that asks the agent for more than its
 plan (a second text) gets the text again.
 """
 import hashlib
@@ -50,6 +51,10 @@ for line in sys.stdin:
     plan = plan_for(session.rsplit("#", 1)[0])
     messages = req["messages"]
     done = sum(1 for m in messages if m["role"] == "assistant" and m.get("tool_calls"))
+    if not any(m["role"] == "assistant" for m in messages):  # what the agent was given
+        system = messages[0]["content"] if messages[0]["role"] == "system" else ""
+        log.write(json.dumps({"session": session, "given": {
+            "system_sha256": hashlib.sha256(system.encode("utf-8")).hexdigest(), "tools": req.get("tools")}}) + "\n")
     if done and messages[-1]["role"] == "tool":
         got, want = messages[-1]["content"], plan["observations"][done - 1]
         entry = {"session": session, "call": done - 1, "name": plan["actions"][done - 1]["name"], "ok": matches(got, want)}

@@ -9,7 +9,8 @@ For every record of RESULTS (N of them, when --expect is given; each scenario on
   - the conversation ended as tau's did: tool_stop after a terminate tool, else user_stop;
   - the agent made exactly the planned tool calls, and every tool result in the transcript is
     byte-identical to tau's Python output for that call (oracle: text, or sha256 + length);
-  - the agent compared every result it read (AGENT_LOG) and found no difference.
+  - the agent compared every result it read (AGENT_LOG) and found no difference;
+  - the agent was given tau's system prompt (the wiki) and tau's tools_info, as parsed JSON.
 MODE is gold, noop, perturb or probe (probe: oracle["probes"], no reward to compare).
 Prints one line of figures; exits 1 listing the first differences.
 """
@@ -88,8 +89,24 @@ def main():
             else:
                 evidence = r["score"].get("goal_evidence", "")
                 problems.append(f"{sid}: spar's verdict {r['score']['goal_met']}, tau's reward {plan['reward']} {evidence}")
-    log = [json.loads(line) for line in open(a.log, encoding="utf-8") if line.strip()]
+    entries = [json.loads(line) for line in open(a.log, encoding="utf-8") if line.strip()]
+    log = [e for e in entries if "given" not in e]
+    given = [e for e in entries if "given" in e]
     bad = [e for e in log if not e["ok"]]
+    # What the agent was given: tau's system prompt, and tau's tools_info (an empty `required`
+    # list is left out: spar cannot send an empty Lua table as a JSON array).
+    want_tools = [json.loads(json.dumps(t)) for t in oracle["agent"]["tools"]]
+    for t in want_tools:
+        if t["function"]["parameters"].get("required") == []:
+            del t["function"]["parameters"]["required"]
+    canon = sorted(json.dumps(t, sort_keys=True) for t in want_tools)
+    for e in given:
+        if e["given"]["system_sha256"] != oracle["agent"]["system_sha256"]:
+            problems.append(f"{e['session']}: the agent's system prompt is not tau's")
+        if sorted(json.dumps(t, sort_keys=True) for t in e["given"]["tools"] or []) != canon:
+            problems.append(f"{e['session']}: the agent's tools are not tau's tools_info")
+    if len(given) != len(records):
+        problems.append(f"the agent saw {len(given)} conversations start; {len(records)} records")
     for e in bad[:5]:
         problems.append(f"agent log: {e['session']} call {e['call']} {e['name']}: got {e.get('got')!r}, want {e.get('want')!r}")
     read = sum(max(0, len([c for c in r["transcript"] if c["role"] == "tool"]) - (r["ended"] == "tool_stop"))
@@ -103,7 +120,7 @@ def main():
                (f"spar's verdict = tau's reward for {agree}/{verdicts} (tau rewards {rewarded} with 1); "
                 if a.mode != "probe" else "") +
                f"{matched}/{outputs} tool outputs byte-identical to tau's; the agent compared {len(log)}, "
-               f"{len(bad)} differed")
+               f"{len(bad)} differed; system prompt and tools as tau's in {len(given)} conversations")
     print(figures)
     if problems:
         for p in problems[:20]:
