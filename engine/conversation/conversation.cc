@@ -241,11 +241,7 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);
-    // A string reaches the agent as its bytes (tau's tools return text, often JSON they built);
-    // anything else as its JSON text.
-    std::string content = outcome.result.is_string()
-                              ? outcome.result.get<std::string>()
-                              : outcome.result.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string content = outcome.text();
     history_.push_back(agent::Message{"tool", content, {}, call.id, call.name});
     json tool_entry = {{"turn", turn_}, {"role", "tool"}, {"tool_call_id", call.id}, {"name", call.name}, {"content", content}};
     if (outcome.error) tool_entry["error"] = true;
