@@ -136,7 +136,7 @@ Result<score::ScenarioChecks> check_scenario(const record::Record& record, perso
     }
   }
   if (record.errored()) return out;  // no goal for a conversation that did not finish
-  auto goal = session.goal(checker.run(record));
+  auto goal = session.goal(checker.run(record), &out.goal_evidence);
   if (!goal.ok()) return goal.error();
   out.goal_met = *goal;
   if (record.final_state && session.state() != *record.final_state) {

@@ -283,16 +283,22 @@ json Session::check_policies(const json& ctx) {
   }
 }
 
-Result<bool> Session::goal(const json& run) {
+Result<bool> Session::goal(const json& run, std::string* evidence) {
   Impl& m = *impl_;
+  if (evidence) evidence->clear();
   if (!m.info.has_goal) return true;
   int top = lua_gettop(m.L);
-  auto r = m.call_on_state("goal", &run);
+  auto r = m.call_on_state("goal", &run, 2);
   if (!r.ok()) {
     lua_settop(m.L, top);
     return r.error();
   }
-  bool met = lua_toboolean(m.L, -1) != 0;
+  bool met = lua_toboolean(m.L, -2) != 0;
+  if (evidence && !met && lua_type(m.L, -1) == LUA_TSTRING) {
+    size_t len = 0;
+    const char* why = lua_tolstring(m.L, -1, &len);
+    *evidence = cap_message(std::string_view(why, len));
+  }
   lua_settop(m.L, top);
   return met;
 }

@@ -108,8 +108,8 @@ struct Session::Impl {
   std::string describe_error_object(lua_State* T);
   std::string error_text(lua_State* T, int status);
   std::string memory_message() const;
-  Result<Ok> run_protected(int nargs);
-  Result<Ok> call_on_state(const char* name, const json* extra = nullptr);
+  Result<Ok> run_protected(int nargs, int nkeep = 1);  // leaves the first nkeep results (nil-padded)
+  Result<Ok> call_on_state(const char* name, const json* extra = nullptr, int nkeep = 1);
   void push_internal(const char* name);
 
   // loader.cc

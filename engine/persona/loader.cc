@@ -66,10 +66,33 @@ bool good_include_name(std::string_view name) {
 
 namespace {
 
-// include("name.lua"): runs a library file from the calling script's own folder (or below it)
-// in a fresh environment, like a script's, and returns its value; a file included again
-// returns the same value. This is the sandbox's only way to share code between scripts, and
-// it reaches no file outside the script's folder: no absolute paths, no "..". Upvalue 1 is
+// Where include(name) finds `name` for a script in `dir`: beside the script, or else, for a
+// library's plain name ("_tau.lua": no folder, starts with '_'), in the nearest folder above
+// that holds it, so the scenarios of several folders share one library as they share the
+// nearest personas/ folder. Paths stay relative when `dir` is; 64 levels at most. When no
+// folder has it: the path beside the script, which the caller reports as missing.
+std::string resolve_include(const std::filesystem::path& dir, const std::string& name) {
+  namespace fs = std::filesystem;
+  fs::path beside = (dir / name).lexically_normal();
+  std::error_code ec;
+  if (fs::is_regular_file(beside, ec)) return beside.string();
+  if (name.find('/') != std::string::npos || !is_library_file(name)) return beside.string();
+  fs::path up = dir;
+  for (int i = 0; i < 64; ++i) {
+    up = (up / "..").lexically_normal();
+    fs::path candidate = (up / name).lexically_normal();
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    fs::path abs = fs::absolute(up, ec);
+    if (ec || abs.lexically_normal() == abs.root_path()) break;
+  }
+  return beside.string();
+}
+
+// include("name.lua"): runs a library file from the calling script's own folder (or below it,
+// or the nearest folder above that has it: resolve_include) in a fresh environment, like a script's, and returns its value; a file included again
+// returns the same value. This is the sandbox's only way to share code between scripts: the
+// name is plain segments (no absolute paths, no ".."), so a script reaches only files below its
+// folder and `_*.lua` files in the folders above it. Upvalue 1 is
 // the prelude's new_env; the registry's "spar.include" table caches values by path.
 int lua_include(lua_State* L) {
   size_t len = 0;
@@ -84,7 +107,7 @@ int lua_include(lua_State* L) {
     return luaL_error(L, "include: only a script file can include");
   }
   namespace fs = std::filesystem;
-  std::string path = (fs::path(ar.source + 1).parent_path() / name).lexically_normal().string();
+  std::string path = resolve_include(fs::path(ar.source + 1).parent_path(), name);
 
   lua_settop(L, 1);
   if (luaL_getsubtable(L, LUA_REGISTRYINDEX, "spar.include")) {
@@ -97,7 +120,12 @@ int lua_include(lua_State* L) {
     lua_pop(L, 1);
   }
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return luaL_error(L, "include: %s: no such file", path.c_str());
+  if (!fs::is_regular_file(path, ec)) {
+    if (name.find('/') == std::string::npos && is_library_file(name)) {
+      return luaL_error(L, "include: %s: no such file (nor in a folder above)", path.c_str());
+    }
+    return luaL_error(L, "include: %s: no such file", path.c_str());
+  }
   if (fs::file_size(path, ec) > kMaxIncludeBytes) {
     return luaL_error(L, "include: %s: larger than %d bytes", path.c_str(), static_cast<int>(kMaxIncludeBytes));
   }

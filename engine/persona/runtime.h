@@ -113,7 +113,8 @@ class Session {
 
   // The scenario's end-state check, goal(state, run); true when there is no goal(). `run` is
   // {ended, turns, replies, calls} (conversation::goal_run), a fresh read-only table.
-  Result<bool> goal(const json& run = json::object());
+  // A goal may return `false, "why"`: `evidence` (when given) gets that text, else "".
+  Result<bool> goal(const json& run = json::object(), std::string* evidence = nullptr);
 
   // The scenario's progress(state) in [0,1] (clamped), or null when it declares none.
   Result<json> progress();

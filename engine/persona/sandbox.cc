@@ -322,7 +322,7 @@ std::string Session::Impl::memory_message() const {
 
 // Runs the function and `nargs` arguments on top of L on a fresh Lua thread, leaving one
 // result on L. Yielding outside a persona is an error.
-Result<Ok> Session::Impl::run_protected(int nargs) {
+Result<Ok> Session::Impl::run_protected(int nargs, int nkeep) {
   lua_State* T = lua_newthread(L);
   int tref = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_xmove(L, T, nargs + 1);
@@ -332,12 +332,9 @@ Result<Ok> Session::Impl::run_protected(int nargs) {
   disarm();
   Result<Ok> out = Ok{};
   if (status == LUA_OK) {
-    if (nres == 0) {
-      lua_pushnil(T);
-      nres = 1;
-    }
-    lua_settop(T, lua_gettop(T) - nres + 1);  // keep the first result
-    lua_xmove(T, L, 1);
+    for (; nres < nkeep; ++nres) lua_pushnil(T);
+    lua_settop(T, lua_gettop(T) - nres + nkeep);  // keep the first nkeep results
+    lua_xmove(T, L, nkeep);
   } else if (status == LUA_YIELD) {
     out = make_error(ErrorKind::script, where(T) + ": cannot yield here (only a persona's run() can wait for the agent)");
   } else {
@@ -351,12 +348,12 @@ Result<Ok> Session::Impl::run_protected(int nargs) {
 
 // Calls scenario[name](state[, extra]) in the sandbox, leaving its first result on L; `extra`
 // crosses as a fresh, read-only table (internal.freeze).
-Result<Ok> Session::Impl::call_on_state(const char* name, const json* extra) {
+Result<Ok> Session::Impl::call_on_state(const char* name, const json* extra, int nkeep) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scenario);
   rawfield(L, -1, name);
   lua_remove(L, -2);
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref_state);
-  if (extra == nullptr) return run_protected(1);
+  if (extra == nullptr) return run_protected(1, nkeep);
   int top = lua_gettop(L) - 2;
   try {
     push_internal("freeze");
@@ -370,7 +367,7 @@ Result<Ok> Session::Impl::call_on_state(const char* name, const json* extra) {
     lua_settop(L, top);
     return make_error(ErrorKind::script, fallback_where + ": " + msg);
   }
-  return run_protected(2);
+  return run_protected(2, nkeep);
 }
 
 void Session::Impl::push_internal(const char* name) {

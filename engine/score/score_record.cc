@@ -12,6 +12,7 @@ ScenarioChecks carried_checks(const json& old_score) {
   if (!old_score.is_object() || old_score.value("decided_by", std::string()) == "unscored") return c;
   c.checked = true;
   if (old_score.contains("goal_met") && old_score["goal_met"].is_boolean()) c.goal_met = old_score["goal_met"].get<bool>();
+  c.goal_evidence = old_score.value("goal_evidence", std::string());
   c.policy_count = old_score.value("policy_count", 0);
   if (old_score.contains("violations") && old_score["violations"].is_array()) c.violations = old_score["violations"];
   if (old_score.contains("warnings") && old_score["warnings"].is_array()) {
@@ -64,6 +65,7 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
     s["goal_met"] = nullptr;
   } else if (checks.checked) {
     s["goal_met"] = checks.goal_met ? json(*checks.goal_met) : json(nullptr);
+    if (checks.goal_met == false && !checks.goal_evidence.empty()) s["goal_evidence"] = checks.goal_evidence;
     s["pass"] = checks.goal_met.value_or(false) && !blocking;
     s["decided_by"] = "goal";
   } else if (record.label && record.label->is_object() && (*record.label)["pass"].is_boolean()) {

@@ -20,6 +20,7 @@ using json = nlohmann::json;
 struct ScenarioChecks {
   bool checked = false;
   std::optional<bool> goal_met;    // nullopt: no goal could be evaluated
+  std::string goal_evidence;       // why the goal was not met, when the goal said (`false, "why"`)
   int policy_count = 0;            // the scenario's policies
   int tool_count = 0;              // the scenario's tools (0: none, or unknown)
   json violations = json::array();  // [{rule, severity, message?, turn, action, tool?}]

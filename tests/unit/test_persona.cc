@@ -251,7 +251,7 @@ TEST_CASE("persona: untrusted scripts cannot load bytecode, reach _G or plant fi
   }
 }
 
-TEST_CASE("persona: include() shares a library from the script's folder, and only from there") {
+TEST_CASE("persona: include() shares a library from the script's folder, or a library of a folder above") {
   TempDir dir;
   write_file("lib/_orders.lua",
              "local count = 0\n"
@@ -287,6 +287,25 @@ TEST_CASE("persona: include() shares a library from the script's folder, and onl
   CHECK(refused("include('/etc/passwd.lua')").find("lib/bad.lua:1: include: '/etc/passwd.lua' must name") == 0);
   CHECK(refused("include('x/./y.lua')").find("lib/bad.lua:1: include:") == 0);
   CHECK(refused("include('_none.lua')").find("lib/bad.lua:1: include: lib/_none.lua: no such file") == 0);
+  // A library's plain name is also looked for in the folders above, nearest first; a name with a
+  // folder, or one that is not a library's (`_*.lua`), only beside the script.
+  write_file("_shared.lua", "return { where = 'top' }\n");
+  write_file("lib/deep/_shared.lua", "return { where = 'deep' }\n");
+  write_file("lib/deep/er/s.lua",
+             "local sh = include('_shared.lua')\n"
+             "return scenario { id = 't/up', state = { where = sh.where }, persona = persona { name = 'p', run = function(u) u:say('hi') end } }\n");
+  CHECK(open_ok("lib/deep/er/s.lua")->state()["where"] == "deep");
+  write_file("lib/deep/er/s2.lua",
+             "local sh = include('_shared.lua')\n"
+             "return scenario { id = 't/up2', state = { where = sh.where }, persona = persona { name = 'p', run = function(u) u:say('hi') end } }\n");
+  std::filesystem::remove("lib/deep/_shared.lua");
+  CHECK(open_ok("lib/deep/er/s2.lua")->state()["where"] == "top");
+  write_file("lib/sub/_x.lua", "return 1\n");
+  CHECK(refused("include('secret.lua')").find("lib/bad.lua:1: include: lib/secret.lua: no such file") == 0);
+  write_file("lib/deep/er/t.lua", "include('sub/_x.lua')\nreturn scenario { id = 't/t', persona = persona { name = 'p', run = function(u) end } }\n");
+  auto t = Session::open("lib/deep/er/t.lua", Options{});
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().message.find("include: lib/deep/er/sub/_x.lua: no such file") != std::string::npos);
   CHECK(refused("pcall(include, '_orders.lua')\ninclude(1)").find("lib/bad.lua:2: include: '1' must name") == 0);
   write_file("lib/_a.lua", "return include('_b.lua')\n");
   write_file("lib/_b.lua", "return include('_a.lua')\n");

@@ -112,3 +112,30 @@ TEST_CASE("goal run: run is read-only, and a goal that writes it is a script err
   CHECK(raw["ended"] == "script_error");
   CHECK(std::string(raw["error"]["message"]).find("t.lua:7:") != std::string::npos);
 }
+
+TEST_CASE("goal evidence: a goal that returns false and why records the why, live and re-scored alike") {
+  TempDir dir;
+  write_file("s.lua", scenario(R"(function(state, run)
+    return false, "orders[\"#W1\"].status: \"pending\", gold \"cancelled\""
+  end)"));
+  std::string live = play("s.lua");
+  json rec = json::parse(live);
+  CHECK(rec["score"]["goal_met"] == false);
+  CHECK(rec["score"]["goal_evidence"] == R"(orders["#W1"].status: "pending", gold "cancelled")");
+  CHECK(rescored(live)["score"] == rec["score"]);
+
+  // A met goal keeps no evidence whatever it returns second; a non-string why is ignored.
+  write_file("t.lua", scenario(R"(function(state, run) return true, "ignored" end)"));
+  json met = json::parse(play("t.lua"));
+  CHECK(met["score"]["goal_met"] == true);
+  CHECK_FALSE(met["score"].contains("goal_evidence"));
+  write_file("u.lua", scenario(R"(function(state, run) return false, 42 end)"));
+  json plain = json::parse(play("u.lua"));
+  CHECK(plain["score"]["goal_met"] == false);
+  CHECK_FALSE(plain["score"].contains("goal_evidence"));
+
+  // The why is cut like every script message, so a goal cannot flood the record.
+  write_file("v.lua", scenario(R"(function(state, run) return false, string.rep("x", 100000) end)"));
+  json big = json::parse(play("v.lua"));
+  CHECK(std::string(big["score"]["goal_evidence"]).size() < 5000);
+}
