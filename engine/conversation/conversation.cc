@@ -20,16 +20,7 @@ json tool_calls_json(const std::vector<agent::ToolCall>& calls) {
   return out;
 }
 
-// A user stop's reason or message, as recorded: at most kUserStopTextBytes, cut on a UTF-8
-// character boundary (docs/security.md, "User stops").
-constexpr size_t kUserStopTextBytes = 2000;
-std::string user_stop_text(std::string text) {
-  if (text.size() <= kUserStopTextBytes) return text;
-  size_t n = kUserStopTextBytes;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  text.resize(n);
-  return text;
-}
+using record::user_stop_text;
 
 }  // namespace
 

@@ -25,38 +25,12 @@ end
 -- Python's type() name of a value held the way _tau.lua holds data.
 function P.type(x)
   local t = type(x)
-  if x == T.None then return "NoneType" end
+  if T.is_none(x) then return "NoneType" end
   if t == "string" then return "str" end
   if t == "boolean" then return "bool" end
   if t == "number" then return math.type(x) == "integer" and "int" or "float" end
   if t == "table" then return T.is_dict(x) and "dict" or "list" end
   return t
-end
-
--- Python repr() of any value (containers included), for f-strings and KeyError messages.
-function P.repr(x)
-  local t = P.type(x)
-  if t == "NoneType" then return "None" end
-  if t == "bool" then return x and "True" or "False" end
-  if t == "dict" then
-    local parts = {}
-    for k, v in T.items(x) do parts[#parts + 1] = P.repr(k) .. ": " .. P.repr(v) end
-    return "{" .. table.concat(parts, ", ") .. "}"
-  end
-  if t == "list" then
-    local parts = {}
-    for i = 1, #x do parts[i] = P.repr(x[i]) end
-    return "[" .. table.concat(parts, ", ") .. "]"
-  end
-  return T.repr(x)
-end
-
--- Python str() of any value: a str is itself, the rest is repr() (str(1.0) is "1.0").
-function P.str(x)
-  if type(x) == "string" then return x end
-  local t = P.type(x)
-  if t == "int" or t == "float" or t == "bool" or t == "NoneType" then return T.str(x) end
-  return P.repr(x)
 end
 
 local function hashable(key)
@@ -76,7 +50,7 @@ function P.get(obj, key)
     local v = obj[key]
     if v == nil or key == "_keys" then
       -- a float key equal to an int finds it in Python; the data's keys are strings
-      P.raise(P.repr(key))
+      P.raise(T.repr(key))
     end
     return v
   elseif t == "list" then

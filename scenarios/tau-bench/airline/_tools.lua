@@ -48,17 +48,17 @@ local function book_reservation(data, user_id, origin, destination, flight_type,
   local total_price = 0
   for _, flight in ipairs(reservation.flights) do
     local flight_number = P.get(flight, "flight_number")
-    if not P.has(data.flights, flight_number) then return "Error: flight " .. P.str(flight_number) .. " not found" end
+    if not P.has(data.flights, flight_number) then return "Error: flight " .. T.str(flight_number) .. " not found" end
     local flight_data = data.flights[flight_number]
     if not P.has(flight_data.dates, P.get(flight, "date")) then
-      return "Error: flight " .. P.str(flight_number) .. " not found on date " .. P.str(P.get(flight, "date"))
+      return "Error: flight " .. T.str(flight_number) .. " not found on date " .. T.str(P.get(flight, "date"))
     end
     local flight_date_data = flight_data.dates[flight.date]
     if flight_date_data.status ~= "available" then
-      return "Error: flight " .. P.str(flight_number) .. " not available on date " .. P.str(flight.date)
+      return "Error: flight " .. T.str(flight_number) .. " not available on date " .. T.str(flight.date)
     end
     if P.lt(P.get(flight_date_data.available_seats, cabin), T.len(passengers)) then
-      return "Error: not enough seats on flight " .. P.str(flight_number)
+      return "Error: not enough seats on flight " .. T.str(flight_number)
     end
     T.set(flight, "price", P.get(flight_date_data.prices, cabin))
     T.set(flight, "origin", flight_data.origin)
@@ -74,12 +74,12 @@ local function book_reservation(data, user_id, origin, destination, flight_type,
     local payment_id = P.get(payment_method, "payment_id")
     local amount = P.get(payment_method, "amount")
     if not P.has(user.payment_methods, payment_id) then
-      return "Error: payment method " .. P.str(payment_id) .. " not found"
+      return "Error: payment method " .. T.str(payment_id) .. " not found"
     end
     local source = user.payment_methods[payment_id].source
     if source == "gift_card" or source == "certificate" then
       if P.lt(user.payment_methods[payment_id].amount, amount) then
-        return "Error: not enough balance in payment method " .. P.str(payment_id)
+        return "Error: not enough balance in payment method " .. T.str(payment_id)
       end
     end
   end
@@ -89,8 +89,8 @@ local function book_reservation(data, user_id, origin, destination, flight_type,
     return P.sum(amounts)
   end
   if paid() ~= total_price then
-    return "Error: payment amount does not add up, total price is " .. P.str(total_price) .. ", but paid " ..
-        P.str(paid())
+    return "Error: payment amount does not add up, total price is " .. T.str(total_price) .. ", but paid " ..
+        T.str(paid())
   end
 
   -- if checks pass, deduct payment and update seats
@@ -198,7 +198,7 @@ local function search_onestop_flight(data, origin, destination, date)
         if flight2.destination == destination and flight1.destination == flight2.origin then
           local date2 = date
           if P.has(flight1.scheduled_arrival_time_est, "+1") then
-            date2 = "2024-05-" .. P.str(py_int(date:sub(-2)) + 1)
+            date2 = "2024-05-" .. T.str(py_int(date:sub(-2)) + 1)
           end
           if flight1.scheduled_arrival_time_est > flight2.scheduled_departure_time_est then goto continue end
           if P.has(flight1.dates, date) and P.has(flight2.dates, date2) then
@@ -229,7 +229,7 @@ local function send_certificate(data, user_id, amount)
     local payment_id = "certificate_" .. id
     if not P.has(user.payment_methods, payment_id) then
       T.set(user.payment_methods, payment_id, T.dict("source", "certificate", "amount", amount, "id", payment_id))
-      return "Certificate " .. payment_id .. " added to user " .. user_id .. " with amount " .. P.str(amount) .. "."
+      return "Certificate " .. payment_id .. " added to user " .. user_id .. " with amount " .. T.str(amount) .. "."
     end
   end
   -- tau's invoke falls off its end here (None): the agent gets an empty tool message
@@ -295,17 +295,17 @@ local function update_reservation_flights(data, reservation_id, cabin, flights, 
       T.set(flight, "destination", same[1].destination)
     else
       local flight_number = P.get(flight, "flight_number")
-      if not P.has(data.flights, flight_number) then return "Error: flight " .. P.str(flight_number) .. " not found" end
+      if not P.has(data.flights, flight_number) then return "Error: flight " .. T.str(flight_number) .. " not found" end
       local flight_data = data.flights[flight_number]
       if not P.has(flight_data.dates, P.get(flight, "date")) then
-        return "Error: flight " .. P.str(flight_number) .. " not found on date " .. P.str(P.get(flight, "date"))
+        return "Error: flight " .. T.str(flight_number) .. " not found on date " .. T.str(P.get(flight, "date"))
       end
       local flight_date_data = flight_data.dates[flight.date]
       if flight_date_data.status ~= "available" then
-        return "Error: flight " .. P.str(flight_number) .. " not available on date " .. P.str(flight.date)
+        return "Error: flight " .. T.str(flight_number) .. " not available on date " .. T.str(flight.date)
       end
       if P.lt(P.get(flight_date_data.available_seats, cabin), passengers) then
-        return "Error: not enough seats on flight " .. P.str(flight_number)
+        return "Error: not enough seats on flight " .. T.str(flight_number)
       end
       T.set(flight, "price", P.get(flight_date_data.prices, cabin))
       T.set(flight, "origin", flight_data.origin)

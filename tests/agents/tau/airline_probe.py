@@ -19,7 +19,7 @@ for line in sys.stdin:
         continue
     req = json.loads(line)
     sid = req["session_id"]
-    calls = BATCHES[int(sid.rsplit("#", 1)[1]) - 1]
+    calls = BATCHES[int(sid.rsplit("#", 1)[1].split("-")[0]) - 1]  # "SCENARIO#TRIAL-SEED-RUN"
     done = sum(1 for m in req["messages"] if m["role"] == "tool")
     out = {"session_id": sid, "content": "done"}
     if done < len(calls):
