@@ -240,8 +240,10 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
     turn_tool_calls_.push_back({{"name", call.name}, {"arguments", call.arguments}});
     usage["tool_calls"] = usage["tool_calls"].get<int64_t>() + 1;
     if (outcome.error) usage["tool_errors"] = usage["tool_errors"].get<int64_t>() + 1;
+    const auto& stops = session_->info().stop_tools;
+    tool_stopped_ = tool_stopped_ || std::find(stops.begin(), stops.end(), call.name) != stops.end();
   }
-  if (step_limit_reached()) return complete_turn("", false, false);
+  if (tool_stopped_ || step_limit_reached()) return complete_turn("", false, false);
   if (++tool_steps_ >= options_.max_tool_steps) {
     record_["warnings"].push_back(
         {{"turn", turn_},
@@ -294,6 +296,7 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
 }
 
 void Conversation::after_turn(const std::string& text, bool truncated) {
+  if (tool_stopped_) return finish(record::ended::kToolStop);  // tau-bench: done at a terminate tool
   if (step_limit_reached()) return finish(record::ended::kMaxSteps);
   if (turn_ >= session_->info().max_turns) return finish(record::ended::kMaxTurns);
 

@@ -91,6 +91,7 @@ class Conversation {
   int turn_ = 0;            // the turn in progress (1-based) or the last completed one
   int tool_steps_ = 0;      // tool-call rounds within the current turn
   int steps_ = 0;           // agent replies in the whole conversation (max_steps)
+  bool tool_stopped_ = false;  // the agent called one of the scenario's stop_tools
   json turn_tool_calls_;    // every tool call of the current turn, for the persona's reply
   json judgements_;         // {"<checkpoint>": judgement}, or null without a judge
   int cut_after_ = -1;      // barge-in: cut the agent's streamed reply after this many chars

@@ -1,5 +1,6 @@
 #include "importer/import.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -344,7 +345,13 @@ Result<json> transcript_of(const json& messages, int* turns_out, int* calls_out,
 
 std::string default_scenario_id(const SourceConversation& c, const ImportOptions& options) {
   if (!options.scenario_id.empty()) return options.scenario_id;
-  if (options.format == ImportFormat::tau_bench) return fmt::format("tau-bench/{}/task-{}", options.domain, c.task);
+  if (options.format == ImportFormat::tau_bench) {
+    // Numbered as the imported suites' files are (scenarios/tau-bench/airline/task-007.lua).
+    bool number = !c.task.empty() && c.task.size() <= 9 &&
+                  std::all_of(c.task.begin(), c.task.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    std::string task = number ? fmt::format("{:03d}", std::stoi(c.task)) : c.task;
+    return fmt::format("tau-bench/{}/task-{}", options.domain, task);
+  }
   return fmt::format("import/{}/{}", format_name(options.format), c.id);
 }
 
@@ -367,7 +374,7 @@ void tau_ending(record::Record& r) {
   for (auto it = t.rbegin(); it != t.rend(); ++it) {
     if (it->role != "assistant") continue;
     bool transfer = it->tool_calls && !it->tool_calls->empty() && it->tool_calls->front().name == "transfer_to_human_agents";
-    r.ended = transfer ? "tool_stop" : record::ended::kMaxSteps;
+    r.ended = transfer ? record::ended::kToolStop : record::ended::kMaxSteps;
     return;
   }
   r.ended = record::ended::kMaxSteps;

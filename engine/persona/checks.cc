@@ -42,6 +42,15 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
   rawfield(L, sc, "tool_calls_per_message");
   info.tool_calls_per_message = static_cast<int>(lua_tointeger(L, -1));
   lua_pop(L, 1);
+  rawfield(L, sc, "stop_tools");
+  if (lua_istable(L, -1)) {
+    for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; ++i) {
+      info.stop_tools.emplace_back(lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
   rawfield(L, sc, "record_state");
   info.record_state = !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
   lua_pop(L, 1);

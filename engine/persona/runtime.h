@@ -49,6 +49,7 @@ struct ScenarioInfo {
   int max_turns = 25;
   int max_steps = 0;               // agent replies before the conversation ends (0: no limit)
   int tool_calls_per_message = 0;  // tool calls run per agent message (0: all)
+  std::vector<std::string> stop_tools;  // a call to one of these ends the conversation (tool_stop)
   bool record_state = true;        // false: the record leaves final_state out
   std::vector<ToolInfo> tools;  // sorted by name
   json intents = json::object();  // intent name -> tool name

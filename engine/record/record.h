@@ -29,6 +29,7 @@ inline constexpr const char* kAgentError = "agent_error";
 inline constexpr const char* kScriptError = "script_error";
 inline constexpr const char* kImported = "imported";
 inline constexpr const char* kUserStop = "user_stop";  // u:stop(reason), or the user model's stop token
+inline constexpr const char* kToolStop = "tool_stop";  // the agent called one of the scenario's stop_tools
 }  // namespace ended
 
 // A user stop's reason or message, as recorded: at most kUserStopTextBytes, cut on a UTF-8

@@ -57,7 +57,7 @@ T="$WORK/tau/results.jsonl"
 [ "$(wc -l <"$T")" -eq 200 ] || fail "200 tau-bench records expected"
 validate_records "$T"
 tau0=$(jq -c 'select(.source.id == "task-0/trial-0")' "$T")
-jq -e '.scenario == "tau-bench/airline/task-0" and .trial == 1
+jq -e '.scenario == "tau-bench/airline/task-000" and .trial == 1
        and .label == {"source": "tau-bench", "reward": 0, "pass": false}
        and .metadata.info.task.actions[0].name == "book_reservation" and .metadata.task_id == 0' <<<"$tau0" >/dev/null ||
   fail "tau record: ${tau0:0:600}"
@@ -111,7 +111,7 @@ bad messages '[{"role":"user","content":5}]' "$WORK/bad.in:0: content is not a s
 bad tau-bench '[{"task_id":1,"trial":0,"reward":1,"traj":[{"role":"user","content":"x"}]},{"task_id":2,"trial":0,"reward":7,"traj":[]}]' \
   "$WORK/bad.in:1: \"reward\" is not a number from 0 to 1"
 bad tau-bench '[{"task_id":1,"trial":0,"reward":1,"traj":[{"role":"user","content":"x"}]},{"task_id":1,"trial":0,"reward":0,"traj":[{"role":"user","content":"y"}]}]' \
-  "$WORK/bad.in:1: scenario tau-bench/airline/task-1 trial 1 again (first at $WORK/bad.in:0): each conversation needs its own (task, trial)"
+  "$WORK/bad.in:1: scenario tau-bench/airline/task-001 trial 1 again (first at $WORK/bad.in:0): each conversation needs its own (task, trial)"
 expect_exit 2 "$SPAR" import "$WORK/missing.jsonl" --format openai --out "$WORK/bad-out"
 grep -q "missing.jsonl: cannot read" "$WORK/err" || fail "missing file: $(cat "$WORK/err")"
 expect_exit 2 "$SPAR" import "$FIX/plain.json" --format csv

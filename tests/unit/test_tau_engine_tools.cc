@@ -296,7 +296,8 @@ TEST_CASE("tau tools: bad loop settings are script errors at the scenario's line
   TempDir dir;
   const char* bad[] = {"max_steps = 0,", "max_steps = -3,", "max_steps = 2.5,", "max_steps = '30',",
                        "tool_calls_per_message = 0,", "tool_calls_per_message = true,", "max_steps = 1e9,",
-                       "record_state = 'no',", "record_state = 0,"};
+                       "record_state = 'no',", "record_state = 0,", "stop_tools = 'cancel_order',",
+                       "stop_tools = { 'nope' },", "stop_tools = { 3 },"};
   for (const char* b : bad) {
     CAPTURE(b);
     write_file("s.lua", shop(b));
@@ -308,10 +309,47 @@ TEST_CASE("tau tools: bad loop settings are script errors at the scenario's line
     std::string key = std::string(b).substr(0, std::string(b).find(' '));
     CHECK(m.find(key) != std::string::npos);
   }
-  write_file("s.lua", shop("max_steps = 30, tool_calls_per_message = 1, record_state = false,"));
+  write_file("s.lua", shop("max_steps = 30, tool_calls_per_message = 1, record_state = false, stop_tools = { 'ping' },"));
   auto ok = persona::Session::open("s.lua", {});
   REQUIRE(ok.ok());
   CHECK((*ok)->info().max_steps == 30);
   CHECK((*ok)->info().tool_calls_per_message == 1);
   CHECK((*ok)->info().record_state == false);
+  CHECK((*ok)->info().stop_tools == std::vector<std::string>{"ping"});
+}
+
+TEST_CASE("tau tools: a call to one of stop_tools ends the conversation (tool_stop), as tau's terminate tools") {
+  TempDir dir;
+  // The agent looks the order up, then cancels it, then would talk on: the cancel ends it.
+  auto agent = [](const agent::Request& req) -> Result<agent::Reply> {
+    agent::Reply r;
+    size_t tools = 0;
+    for (const auto& m : req.messages) tools += m.role == "tool";
+    if (tools == 0) r.tool_calls.push_back(call("c1", "get_order"));
+    else if (tools == 1) r.tool_calls.push_back(call("c2", "cancel_order"));
+    else r.text = "Anything else?";
+    return r;
+  };
+  SUBCASE("ended tool_stop after the call ran; the persona is not resumed; spar score agrees") {
+    write_file("s.lua", shop("stop_tools = { 'cancel_order' },"));
+    Played p = play_fake(agent);
+    CHECK(p.record["ended"] == "tool_stop");
+    CHECK(p.requests.size() == 2);
+    CHECK(p.record["turns"] == 1);
+    const json& t = p.record["transcript"];
+    CHECK(t.back()["role"] == "tool");
+    CHECK(t.back()["name"] == "cancel_order");
+    CHECK(p.record["score"]["goal_met"] == true);  // the cancel ran before the end
+    CHECK(rescore(p.record)["score"] == p.record["score"]);
+  }
+  SUBCASE("without stop_tools the same agent talks on") {
+    write_file("s.lua", shop());
+    Played p = play_fake(agent);
+    CHECK(p.record["ended"] == "persona_done");
+    CHECK(p.requests.size() > 2);
+  }
+  SUBCASE("it wins over max_steps reached by the same message") {
+    write_file("s.lua", shop("stop_tools = { 'cancel_order' }, max_steps = 2,"));
+    CHECK(play_fake(agent).record["ended"] == "tool_stop");
+  }
 }

@@ -1176,7 +1176,7 @@ local SCENARIO_FIELDS = { id = true, persona = true, system = true, facts = true
                           tools = true, policies = true, goal = true, progress = true,
                           intents = true, fields = true, max_turns = true, checkpoints = true, judge = true,
                           summary = true, max_steps = true, tool_calls_per_message = true,
-                          record_state = true }
+                          record_state = true, stop_tools = true }
 
 -- scenario{...}: see docs/scenarios.md for every field.
 function S.scenario(t)
@@ -1200,6 +1200,14 @@ function S.scenario(t)
   end
   if t.record_state ~= nil and type(t.record_state) ~= "boolean" then
     fail("scenario: record_state must be true or false")
+  end
+  if t.stop_tools ~= nil then
+    if type(t.stop_tools) ~= "table" then fail("scenario: stop_tools must be a list of tool names") end
+    for i, name in ipairs(t.stop_tools) do
+      if type(name) ~= "string" or type(t.tools) ~= "table" or t.tools[name] == nil then
+        fail("scenario: stop_tools[" .. i .. "] must name one of the scenario's tools")
+      end
+    end
   end
   t.policies = t.policies or {}
   if type(t.policies) ~= "table" then fail("scenario: policies must be a list") end
