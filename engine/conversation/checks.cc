@@ -30,6 +30,8 @@ class Checker {
     json value = live.result;
     bool error = live.error;
     if (result != nullptr) {
+      std::string replayed = live.text();
+      if (replayed != result->content) differs(entry.turn, call, result->content, replayed);
       value = parse_json_bounded(result->content);
       if (value.is_discarded()) value = result->content;
       error = result->error;
@@ -61,6 +63,23 @@ class Checker {
   void user(const record::Entry& entry) { last_user_ = entry.content; }
 
  private:
+  // A replayed tool result that is not byte for byte the recorded one: the tools changed, are
+  // not deterministic, or (an import) are not the ones the conversation was played with.
+  void differs(int turn, const record::ToolCall& call, const std::string& recorded, const std::string& replayed) {
+    size_t at = 0;
+    while (at < recorded.size() && at < replayed.size() && recorded[at] == replayed[at]) ++at;
+    auto around = [at](const std::string& s) {
+      size_t from = at > 40 ? at - 40 : 0;
+      return json(s.substr(from, 80)).dump(-1, ' ', false, json::error_handler_t::replace);
+    };
+    out_.warnings.push_back(
+        {{"turn", turn},
+         {"kind", "tool_replay"},
+         {"message", fmt::format("replaying {} (call {}) gave another result than the recorded one: from byte {} "
+                                 "the recorded result reads {}, the replayed one {}",
+                                 call.name, call.id, at, around(recorded), around(replayed))}});
+  }
+
   void check(int turn, json ctx) {
     if (out_.policy_count == 0) return;
     ctx["turn"] = turn;

@@ -20,16 +20,7 @@ json tool_calls_json(const std::vector<agent::ToolCall>& calls) {
   return out;
 }
 
-// A user stop's reason or message, as recorded: at most kUserStopTextBytes, cut on a UTF-8
-// character boundary (docs/security.md, "User stops").
-constexpr size_t kUserStopTextBytes = 2000;
-std::string user_stop_text(std::string text) {
-  if (text.size() <= kUserStopTextBytes) return text;
-  size_t n = kUserStopTextBytes;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  text.resize(n);
-  return text;
-}
+using record::user_stop_text;
 
 }  // namespace
 
@@ -241,11 +232,7 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);
-    // A string reaches the agent as its bytes (tau's tools return text, often JSON they built);
-    // anything else as its JSON text.
-    std::string content = outcome.result.is_string()
-                              ? outcome.result.get<std::string>()
-                              : outcome.result.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string content = outcome.text();
     history_.push_back(agent::Message{"tool", content, {}, call.id, call.name});
     json tool_entry = {{"turn", turn_}, {"role", "tool"}, {"tool_call_id", call.id}, {"name", call.name}, {"content", content}};
     if (outcome.error) tool_entry["error"] = true;

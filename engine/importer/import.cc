@@ -355,6 +355,33 @@ std::string default_scenario_id(const SourceConversation& c, const ImportOptions
   return fmt::format("import/{}/{}", format_name(options.format), c.id);
 }
 
+namespace {
+
+// How tau-bench's loop ended the conversation (agents/tool_calling_agent.py, envs/base.py), so a
+// scenario's goal can give tau's reward on re-score: the user simulator's ###STOP### (that message
+// leaves the transcript for `user_stop`, as a live user_stop keeps it), a terminate tool
+// (transfer_to_human_agents) as tool_stop, or else its step budget ran out (max_steps).
+void tau_ending(record::Record& r) {
+  constexpr const char* kStop = "###STOP###";
+  auto& t = r.transcript;
+  if (!t.empty() && t.back().role == "user" && t.back().content.find(kStop) != std::string::npos) {
+    r.ended = record::ended::kUserStop;
+    r.user_stop = json{{"by", "user_model"}, {"token", kStop}, {"message", record::user_stop_text(t.back().content)}};
+    t.pop_back();
+    r.turns -= 1;
+    return;
+  }
+  for (auto it = t.rbegin(); it != t.rend(); ++it) {
+    if (it->role != "assistant") continue;
+    bool transfer = it->tool_calls && !it->tool_calls->empty() && it->tool_calls->front().name == "transfer_to_human_agents";
+    r.ended = transfer ? record::ended::kToolStop : record::ended::kMaxSteps;
+    return;
+  }
+  r.ended = record::ended::kMaxSteps;
+}
+
+}  // namespace
+
 Result<json> to_record(const SourceConversation& c, const ImportOptions& options, int trial) {
   int turns = 0, calls = 0, assistant = 0;
   auto transcript = transcript_of(c.messages, &turns, &calls, &assistant);
@@ -373,6 +400,7 @@ Result<json> to_record(const SourceConversation& c, const ImportOptions& options
   r.transcript = transcript->get<std::vector<record::Entry>>();
   r.usage.agent_requests = assistant;
   r.usage.tool_calls = calls;
+  if (options.format == ImportFormat::tau_bench) tau_ending(r);
   if (!c.label.is_null()) r.label = c.label;
   if (!c.metadata.is_null()) r.metadata = c.metadata;
   return json(r);

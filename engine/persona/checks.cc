@@ -209,6 +209,10 @@ json policy_context(const json& ctx) {
 
 }  // namespace
 
+std::string ToolOutcome::text() const {
+  return result.is_string() ? result.get<std::string>() : result.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 ToolOutcome Session::call_tool(const std::string& name, const std::string& arguments_json) {
   Impl& m = *impl_;
   auto fail = [](std::string msg) { return ToolOutcome{json{{"error", std::move(msg)}}, true}; };
@@ -231,7 +235,11 @@ ToolOutcome Session::call_tool(const std::string& name, const std::string& argum
     rawfield(m.L, -1, "run");
     lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
     push_json(m.L, args);
-    auto r = m.run_protected(2);
+    // The arguments' JSON text as the agent sent it: a tool that must keep the key order of
+    // what it was given (tau's tools echo it back) reads it from the third argument.
+    std::string_view text = arguments_json.empty() ? std::string_view("{}") : std::string_view(arguments_json);
+    lua_pushlstring(m.L, text.data(), text.size());
+    auto r = m.run_protected(3);
     if (!r.ok()) {
       lua_settop(m.L, top);
       return fail(fmt::format("tool '{}' failed: {}", name, r.error().message));

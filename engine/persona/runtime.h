@@ -77,6 +77,10 @@ struct Action {
 struct ToolOutcome {
   json result;        // the tool's result, or {"error": "..."}
   bool error = false; // unknown tool, bad arguments or a script error inside the tool
+
+  // The tool message's content: a string as its bytes (tau's tools return text, often JSON
+  // they built), anything else as its JSON text.
+  std::string text() const;
 };
 
 class Session {

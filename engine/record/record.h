@@ -32,6 +32,17 @@ inline constexpr const char* kUserStop = "user_stop";  // u:stop(reason), or the
 inline constexpr const char* kToolStop = "tool_stop";  // the agent called one of the scenario's stop_tools
 }  // namespace ended
 
+// A user stop's reason or message, as recorded: at most kUserStopTextBytes, cut on a UTF-8
+// character boundary (docs/security.md, "User stops").
+inline constexpr size_t kUserStopTextBytes = 2000;
+inline std::string user_stop_text(std::string text) {
+  if (text.size() <= kUserStopTextBytes) return text;
+  size_t n = kUserStopTextBytes;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  text.resize(n);
+  return text;
+}
+
 struct ToolCall {
   std::string id;
   std::string name;

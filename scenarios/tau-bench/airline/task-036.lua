@@ -1,0 +1,52 @@
+-- tau-bench airline, test task 36 (tau_bench/envs/airline/tasks_test.py, TASKS[36]).
+-- Derived from tau-bench (https://github.com/sierra-research/tau-bench at 59a200c), MIT License, Copyright (c) 2024 Sierra.
+-- spar's NOTICE lists what is derived from where; the licence text is in
+-- LICENSES/tau-bench.txt. Do not edit a generated file: run tools/tau-import/ again.
+
+local T = include("_tau.lua")
+local A = include("_tools.lua")
+local db = include("_db.lua")  -- include() hands every includer the same table: the initial database
+
+-- tau's gold end state (its own tools ran the gold actions at import time) and required outputs
+local gold = {
+  changed = {
+  },
+  removed = {},
+  outputs = {},
+}
+
+-- the user simulator's system prompt, as tau_bench/envs/user.py builds it for this instruction
+local USER = "You are a user interacting with an agent.\n\nInstruction: Your user id is sophia_taylor_9065. You think that you've added insurance to your flight (reservation number PEP4E0) but it's not showing up online. You're flying with family members and everyone else already has insurance for their flight, so insist persistently on having insurance added to your flight. Under no circumstances do you want to be transferred to another agent.\n\nRules:\n- Just generate one line at a time to simulate the user's message.\n- Do not give away all the instruction at once. Only provide the information that is necessary for the current step.\n- Do not hallucinate information that is not provided in the instruction. For example, if the agent asks for the order id but it is not mentioned in the instruction, do not make up an order id, just say you do not remember or have it.\n- If the instruction goal is satisified, generate '###STOP###' as a standalone message without anything else to end the conversation.\n- Do not repeat the exact instruction in the conversation. Instead, use your own words to convey the same information.\n- Try to make the conversation as natural as possible, and stick to the personalities in the instruction."
+
+return scenario {
+  summary = "tau-bench airline task 36, user sophia_taylor_9065",
+  system = include("_wiki.lua"),
+  facts = {
+    user_id = "sophia_taylor_9065",
+    instruction = "Your user id is sophia_taylor_9065. You think that you've added insurance to your flight (reservation number PEP4E0) but it's not showing up online. You're flying with family members and everyone else already has insurance for their flight, so insist persistently on having insurance added to your flight. Under no circumstances do you want to be transferred to another agent.",
+    story = { actions = { {
+      name = "get_reservation_details",
+      arguments = "{\"reservation_id\": \"PEP4E0\"}",
+    }, {
+      name = "transfer_to_human_agents",
+      arguments = "{\"summary\": \"User Sophia Taylor (user_id: sophia_taylor_9065) has a reservation (PEP4E0) and believes she added travel insurance during booking, but it is not showing up. She requests to have the insurance added to her existing booking.\"}",
+    } }, outputs = {} },
+  },
+  persona = persona {
+    name = "tau-user",
+    run = function(u)
+      while true do
+        u:llm{ system = USER, greeting = "Hi! How can I help you today?", stop = "###STOP###",
+               fallback = "Hi, I need help with my reservation." }
+      end
+    end,
+  },
+  state = db,
+  tools = A.tools,
+  stop_tools = { "transfer_to_human_agents" },
+  max_steps = 30,
+  tool_calls_per_message = 1,
+  max_turns = 100,
+  record_state = false,
+  goal = function(state, run) return T.reward(state, run, gold, db) end,
+}
