@@ -1,4 +1,6 @@
--- tau-bench retail test task 20 with a scripted user (_scripted.lua): modify the water bottle, the mechanical keyboard, the running shoes and the makeup kit of #W9911714; asks about #W4967593 first.
+-- tau-bench retail test task 20 with a scripted user (_scripted.lua): modify the water bottle, the
+-- mechanical keyboard, the running shoes and the makeup kit of #W9911714; asks about #W4967593
+-- first.
 local scripted = include("_scripted.lua")
 return scripted.task(include("_retail/task-020.lua"), {
   first = "Ethan", last = "Garcia", zip = "80280",

@@ -1,4 +1,5 @@
--- tau-bench retail test task 88 with a scripted user (_scripted.lua): cancel #W8835847; asks about #W7999678 first.
+-- tau-bench retail test task 88 with a scripted user (_scripted.lua): cancel #W8835847; asks about
+-- #W7999678 first.
 local scripted = include("_scripted.lua")
 return scripted.task(include("_retail/task-088.lua"), {
   email = "daiki.silva6295@example.com",
