@@ -323,7 +323,9 @@ void Conversation::finish(const std::string& ended) {
   if (done_) return;
   done_ = true;
   record_["ended"] = ended;
-  record_["final_state"] = session_->state();
+  // record_state = false: not even taken, so the live scorer, like `spar score`, checks the goal
+  // on the replayed state with nothing to compare it with (and skips converting a 2.8 MB state).
+  if (session_->info().record_state) record_["final_state"] = session_->state();
   hand_over();
 }
 
@@ -341,8 +343,6 @@ void Conversation::fail(const Error& error) {
 void Conversation::hand_over() {
   record_["duration_ms"] = ms_since(started_);
   record::Record out = record_.get<record::Record>();
-  // record_state = false: the live scorer still compares its replay with the live final state;
-  // the record written leaves it out.
   if (session_) out.write_final_state = session_->info().record_state;
   finished_(std::move(out), std::move(judgements_));
 }

@@ -27,6 +27,11 @@ Result<std::vector<std::string>> discover_lua_files(const std::vector<std::strin
         it.disable_recursion_pending();
         continue;
       }
+      // A folder marked as a suite of its own is walked only when it, or a path in it, is named.
+      if (it->is_directory() && fs::exists(it->path() / kSeparateMarker, ec)) {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (it->is_regular_file() && it->path().extension() == ".lua" && !persona::is_library_file(it->path())) {
         found.push_back(it->path().lexically_normal().string());
       }

@@ -1,5 +1,6 @@
 // The one discovery walker behind `spar run` and `spar lint`: scenario paths (files or folders,
-// searched recursively for *.lua, library files `_*.lua` left out) to a sorted list of files.
+// searched recursively for *.lua, library files `_*.lua` and folders marked .spar-separate left
+// out) to a sorted list of files.
 #pragma once
 
 #include <string>
@@ -8,6 +9,10 @@
 #include "base/result.h"
 
 namespace spar::run {
+
+// A folder holding this file is a suite of its own (the tau suites: hundreds of tasks that
+// want a user model): walking a folder above it passes it by; naming it, or a path in it, runs it.
+inline constexpr const char* kSeparateMarker = ".spar-separate";
 
 struct Discovery {
   bool skip_personas = true;  // run: a folder named `personas` holds personas, not scenarios

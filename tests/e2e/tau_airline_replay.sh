@@ -78,11 +78,20 @@ if ! sanitized; then
   pass "pass^1..4 = 0.420 / 0.273 / 0.220 / 0.200 from spar's own verdicts"
 fi
 
-# 4. The check can fail: a recorded result changed by one byte is named.
-jq -c 'if .source.id == "task-0/trial-0" then (.transcript |= (map(if .role == "tool" and .name == "get_reservation_details"
-       then .content |= sub("\"cabin\": \""; "\"cabin\":  \"") else . end))) else . end' "$R" >"$WORK/imp/tampered.jsonl"
-mkdir -p "$WORK/t" && grep '"task-0/trial-0"' "$WORK/imp/tampered.jsonl" >"$WORK/t/results.jsonl"
+# 4. The check can fail: a recorded result one byte off is named.
+mkdir -p "$WORK/t"
+python3 - "$R" "$WORK/t/results.jsonl" <<'PY' >"$WORK/t/tool"
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["source"]["id"] != "task-0/trial-0":
+        continue
+    e = next(e for e in r["transcript"] if e["role"] == "tool" and e["content"].startswith("{"))
+    e["content"] = e["content"].replace(": ", ":  ", 1)
+    print(e["name"])
+    open(sys.argv[2], "w").write(json.dumps(r) + "\n")
+PY
 expect_exit 0 "$SPAR" score "$WORK/t" --scenario "$SPAR_ROOT/scenarios/tau-bench/airline" --out "$WORK/t2"
-jq -e '[.score.warnings[] | select(.kind == "tool_replay")] | length > 0 and (.[0].message | contains("get_reservation_details"))' \
+jq -e --arg tool "$(cat "$WORK/t/tool")" '[.score.warnings[] | select(.kind == "tool_replay")] | length == 1 and (.[0].message | contains($tool))' \
   "$WORK/t2/results.jsonl" >/dev/null || fail "a changed recorded result warns tool_replay: $(jq -c .score.warnings "$WORK/t2/results.jsonl")"
 pass "a recorded tool result one byte off is a tool_replay warning naming the call"

@@ -37,3 +37,23 @@ TEST_CASE("discover: run skips personas and library files, lint keeps personas; 
   CHECK(missing.error().message == "nope: no such scenario file or folder");
   CHECK(!run::discover_scenarios({}).ok());
 }
+
+TEST_CASE("discover: a folder marked .spar-separate runs only when it, or a path in it, is named") {
+  TempDir dir;
+  write_file("s/a.lua", "");
+  write_file("s/tau/.spar-separate", "a suite of its own\n");
+  write_file("s/tau/retail/task-000.lua", "");
+  write_file("s/tau/retail/_db.lua", "");
+  auto all = run::discover_scenarios({"s"});
+  REQUIRE(all.ok());
+  CHECK(*all == std::vector<std::string>{"s/a.lua"});
+  auto named = run::discover_scenarios({"s/tau"});
+  REQUIRE(named.ok());
+  CHECK(*named == std::vector<std::string>{"s/tau/retail/task-000.lua"});
+  auto inside = run::discover_scenarios({"s/tau/retail"});
+  REQUIRE(inside.ok());
+  CHECK(*inside == std::vector<std::string>{"s/tau/retail/task-000.lua"});
+  auto lint = run::discover_lua_files({"s"}, {.skip_personas = false, .require_some = false});
+  REQUIRE(lint.ok());
+  CHECK(*lint == std::vector<std::string>{"s/a.lua"});
+}

@@ -10,8 +10,20 @@ local T = include("_tau.lua")
 local P = include("_py.lua")
 local C = include("_calc.lua")
 local INFO = include("_tools_info.lua")
+local DB = include("_db.lua")  -- include() hands every includer of it the same table
 
 local M = {}
+
+-- The scenario's state: the reservations and users tables of the database. The flights table
+-- (more than half of its 35 000 dicts) is read by every tool that needs it and written by none
+-- (tau: "do not make flight database update here"), so it stays out of the state spar copies for
+-- each conversation and T.reward compares at its end; the tools read it from DB, untouched.
+M.initial = T.dict("reservations", DB.reservations, "users", DB.users)
+
+-- What tau's tools get as `data`: the conversation's tables, and the one flights table.
+local function data_of(state)
+  return { reservations = state.reservations, users = state.users, flights = DB.flights }
+end
 
 -- --------------------------------------------------------------------------------------------
 -- The tools, as their invoke(data, ...) bodies read.
@@ -417,7 +429,7 @@ local function spar_tool(name)
     run = function(state, _, text)
       return P.call(function()
         local values = bind(class, module, params, P.loads(text))
-        return invoke(state, table.unpack(values, 1, #params))
+        return invoke(data_of(state), table.unpack(values, 1, #params))
       end)
     end,
   }

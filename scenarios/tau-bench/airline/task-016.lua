@@ -5,7 +5,6 @@
 
 local T = include("_tau.lua")
 local A = include("_tools.lua")
-local db = include("_db.lua")  -- include() hands every includer the same table: the initial database
 
 -- tau's gold end state (its own tools ran the gold actions at import time) and required outputs
 local gold = {
@@ -44,12 +43,12 @@ return scenario {
       end
     end,
   },
-  state = db,
+  state = A.initial,
   tools = A.tools,
   stop_tools = { "transfer_to_human_agents" },
   max_steps = 30,
   tool_calls_per_message = 1,
   max_turns = 100,
   record_state = false,
-  goal = function(state, run) return T.reward(state, run, gold, db) end,
+  goal = function(state, run) return T.reward(state, run, gold, A.initial) end,
 }
