@@ -22,6 +22,13 @@ bad = calls = 0
 for line in open(sys.argv[2]):
     r = json.loads(line)
     want = batches[r["trial"] - 1]
+    # stop_tools: a transfer_to_human_agents call ends the conversation there (tau's terminate tool)
+    cut = next((i + 1 for i, c in enumerate(want) if c["name"] == "transfer_to_human_agents"), None)
+    if cut is not None:
+        want = want[:cut]
+        if r["ended"] != "tool_stop":
+            bad += 1
+            print(f"trial {r['trial']}: ended {r['ended']}, not tool_stop at the transfer")
     got = [e["content"] for e in r["transcript"] if e["role"] == "tool"]
     if len(got) != len(want):
         bad += 1

@@ -315,3 +315,28 @@ TEST_CASE("persona: include() shares a library from the script's folder, or a li
   write_file("lib/_boom.lua", "local t = {}\nreturn t.x.y\n");
   CHECK(refused("include('_boom.lua')").find("lib/_boom.lua:2:") == 0);
 }
+
+TEST_CASE("persona: each conversation's state is a deep copy, shared tables still shared and the declaration pristine") {
+  TempDir dir;
+  write_file("s.lua",
+             "local shared = { n = 1 }\n"
+             "local decl = { a = shared, b = shared, list = { 1, 2, { 3 } } }\n"
+             "decl.self = decl\n"
+             "return scenario { id = 't/copy', state = decl,\n"
+             "  tools = { bump = { parameters = { type = 'object', properties = {} },\n"
+             "    run = function(state) state.a.n = state.a.n + 1\n"
+             "      return { b = state.b.n, self = state.self == state, pristine = shared.n, list = state.list[3][1] } end } },\n"
+             "  persona = persona { name = 'p', run = function(u) u:say('hi') end } }\n");
+  auto s = open_ok("s.lua");
+  auto out = s->call_tool("bump", "{}");
+  CHECK(out.result == json::parse(R"({"b": 2, "self": true, "pristine": 1, "list": 3})"));
+  auto again = open_ok("s.lua");
+  CHECK(again->call_tool("bump", "{}").result["b"] == 2);  // a fresh copy per session
+
+  write_file("deep.lua",
+             "local t = {}\nlocal x = t\nfor i = 1, 300 do x.next = {}; x = x.next end\n"
+             "return scenario { id = 't/deep', state = t, persona = persona { name = 'p', run = function(u) end } }\n");
+  auto deep = Session::open("deep.lua", Options{});
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.error().message.find("nested more than 200 levels") != std::string::npos);
+}
