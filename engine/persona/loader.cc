@@ -2,6 +2,10 @@
 // environment, Session::open, and telling scenario, persona and library files apart.
 #include "persona/internal.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
+
 namespace spar::persona {
 
 extern const std::string_view kPrelude;  // generated from prelude/prelude.lua
@@ -109,6 +113,48 @@ int lua_deep_copy(lua_State* L) {
   return 1;
 }
 
+// Compiled libraries, shared by every session of the process: a tau database is megabytes of
+// Lua source that every conversation includes twice (its run and its scoring), and compiling it
+// cost more than running it. An entry is used only while the file still holds the very text it
+// was compiled from; the cache stops growing at kMaxCompiledBytes of source and bytecode.
+constexpr size_t kMaxCompiledBytes = size_t{512} << 20;
+struct Compiled {
+  std::string source;
+  std::string bytecode;
+};
+std::mutex compiled_mutex;
+std::map<std::string, std::shared_ptr<const Compiled>> compiled_libraries;
+size_t compiled_bytes = 0;
+
+int dump_to_string(lua_State*, const void* p, size_t size, void* out) {
+  static_cast<std::string*>(out)->append(static_cast<const char*>(p), size);
+  return 0;
+}
+
+// Loads the library `code` (the text of `path`) as luaL_loadbufferx would, from the cache when
+// it holds this text. Only bytecode spar compiled itself from text is ever loaded as binary.
+int load_library(lua_State* L, const std::string& path, const std::string& code, const std::string& chunk) {
+  std::shared_ptr<const Compiled> hit;
+  {
+    std::lock_guard<std::mutex> lock(compiled_mutex);
+    auto it = compiled_libraries.find(path);
+    if (it != compiled_libraries.end() && it->second->source == code) hit = it->second;
+  }
+  if (hit) return luaL_loadbufferx(L, hit->bytecode.data(), hit->bytecode.size(), chunk.c_str(), "b");
+  int status = luaL_loadbufferx(L, code.data(), code.size(), chunk.c_str(), "t");
+  if (status != LUA_OK) return status;
+  auto entry = std::make_shared<Compiled>();
+  entry->source = code;
+  if (lua_dump(L, dump_to_string, &entry->bytecode, 0) != 0) return LUA_OK;
+  std::lock_guard<std::mutex> lock(compiled_mutex);
+  size_t size = entry->source.size() + entry->bytecode.size();
+  if (compiled_bytes + size <= kMaxCompiledBytes && !compiled_libraries.count(path)) {
+    compiled_bytes += size;
+    compiled_libraries[path] = std::move(entry);
+  }
+  return LUA_OK;
+}
+
 // Where include(name) finds `name` for a script in `dir`: beside the script, or else, for a
 // library's plain name ("_tau.lua": no folder, starts with '_'), in the nearest folder above
 // that holds it, so the scenarios of several folders share one library as they share the
@@ -178,7 +224,7 @@ int lua_include(lua_State* L) {
   lua_pushboolean(L, 0);  // in progress: a cycle is an error, not a stack overflow
   lua_setfield(L, 2, path.c_str());
   std::string chunk = "@" + path;
-  if (luaL_loadbufferx(L, code.data(), code.size(), chunk.c_str(), "t") != LUA_OK) return lua_error(L);
+  if (load_library(L, path, code, chunk) != LUA_OK) return lua_error(L);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_call(L, 0, 1);          // new_env()
   lua_setupvalue(L, -2, 1);   // the chunk's _ENV

@@ -7,7 +7,8 @@ track_mocks
 
 expect_exit 0 "$SPAR" run scenarios/ --agent mock -k 3 --seed 11 --out "$out" --history ""
 results="$out/results.jsonl"
-scenarios=$(find scenarios -name '*.lua' | wc -l)
+# spar's own library: not its _*.lua files, nor the tau suites (.spar-separate folders)
+scenarios=$(find scenarios -name '*.lua' ! -name '_*' | grep -cv -e '^scenarios/tau-bench/' -e '^scenarios/tau2-bench/')
 [ "$(wc -l <"$results")" -eq $((scenarios * 3)) ] || fail "expected one record per scenario x trial ($scenarios x 3)"
 pass "one record per conversation"
 
