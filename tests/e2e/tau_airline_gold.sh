@@ -11,6 +11,7 @@ A="$SPAR_ROOT/tests/agents/tau"
 
 mkdir -p scenarios/tau-bench
 cp "$SPAR_ROOT/scenarios/_tau.lua" scenarios/
+mkdir -p scenarios/tau-bench && cp "$SPAR_ROOT/scenarios/tau-bench/_calculate.lua" scenarios/tau-bench/
 cp -r "$SPAR_ROOT/scenarios/tau-bench/airline" scenarios/tau-bench/
 if sanitized; then  # a fixed sample: five tasks, transfers and required outputs among them
   find scenarios/tau-bench/airline -name 'task-*.lua' ! -name 'task-00[0-4].lua' -delete
