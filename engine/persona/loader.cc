@@ -114,8 +114,8 @@ int lua_deep_copy(lua_State* L) {
 }
 
 // Compiled libraries, shared by every session of the process: a tau database is megabytes of
-// Lua source that every conversation includes twice (its run and its scoring), and compiling it
-// cost more than running it. An entry is used only while the file still holds the very text it
+// Lua source that every conversation includes twice (its run and its scoring), each time
+// compiling the same text again. An entry is used only while the file still holds the very text it
 // was compiled from; the cache stops growing at kMaxCompiledBytes of source and bytecode.
 constexpr size_t kMaxCompiledBytes = size_t{512} << 20;
 struct Compiled {
@@ -178,11 +178,12 @@ std::string resolve_include(const std::filesystem::path& dir, const std::string&
 }
 
 // include("name.lua"): runs a library file from the calling script's own folder (or below it,
-// or the nearest folder above that has it: resolve_include) in a fresh environment, like a script's, and returns its value; a file included again
-// returns the same value. This is the sandbox's only way to share code between scripts: the
-// name is plain segments (no absolute paths, no ".."), so a script reaches only files below its
-// folder and `_*.lua` files in the folders above it. Upvalue 1 is
-// the prelude's new_env; the registry's "spar.include" table caches values by path.
+// or the nearest folder above that has it: resolve_include) in a fresh environment, like a
+// script's, and returns its value; a file included again returns the same value. This is the
+// sandbox's only way to share code between scripts: the name is plain segments (no absolute
+// paths, no ".."), so a script reaches only files below its folder and `_*.lua` files in the
+// folders above it. Upvalue 1 is the prelude's new_env; the registry's "spar.include" table
+// caches values by path.
 int lua_include(lua_State* L) {
   size_t len = 0;
   const char* arg = luaL_checklstring(L, 1, &len);

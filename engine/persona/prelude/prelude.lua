@@ -1333,15 +1333,7 @@ internal.freeze = function(v)
   return proxy
 end
 
-internal.deep_copy = function(v, seen)
-  if type(v) ~= "table" then return v end
-  seen = seen or {}
-  if seen[v] then return seen[v] end
-  local out = {}
-  seen[v] = out
-  for k, x in next, v do out[internal.deep_copy(k, seen)] = internal.deep_copy(x, seen) end
-  return out
-end
+-- internal.deep_copy is set from C (persona/loader.cc, lua_deep_copy) once the prelude has run.
 
 -- The environment of one script: reads fall back to the sandbox; reading an undefined
 -- global is an error that names the script's line.
