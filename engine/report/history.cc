@@ -1,6 +1,6 @@
 #include "report/history.h"
 
-#include <sqlite3.h>
+#include "report/sqlite_db.h"
 
 #include <chrono>
 #include <ctime>
@@ -18,45 +18,10 @@ namespace spar::report {
 
 namespace {
 
-struct Db {
-  sqlite3* db = nullptr;
-  ~Db() {
-    if (db) sqlite3_close(db);
-  }
-};
-
-struct Stmt {
-  sqlite3_stmt* s = nullptr;
-  ~Stmt() {
-    if (s) sqlite3_finalize(s);
-  }
-};
-
-const char* kSchema =
-    "CREATE TABLE IF NOT EXISTS runs ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT, recorded_at TEXT NOT NULL, out_dir TEXT, agent TEXT,"
-    "  seed INTEGER, trials INTEGER, conversations INTEGER, completed INTEGER, errors INTEGER,"
-    "  summary TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS metrics ("
-    "  run_id INTEGER NOT NULL REFERENCES runs(id), scenario TEXT NOT NULL, metric TEXT NOT NULL, value REAL,"
-    "  PRIMARY KEY (run_id, scenario, metric));";
-
-Result<std::unique_ptr<Db>> open_db(const std::string& path, bool create) {
-  auto d = std::make_unique<Db>();
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &d->db, flags, nullptr) != SQLITE_OK) {
-    return make_error(ErrorKind::input, fmt::format("{}: cannot open the history database: {}", path,
-                                           d->db ? sqlite3_errmsg(d->db) : "out of memory"));
-  }
-  sqlite3_busy_timeout(d->db, 10000);
-  char* err = nullptr;
-  if (sqlite3_exec(d->db, kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "?";
-    sqlite3_free(err);
-    return make_error(ErrorKind::input, fmt::format("{}: {}", path, msg));
-  }
-  return d;
-}
+using detail::Db;
+using detail::now_iso;
+using detail::open_db;
+using detail::Stmt;
 
 // The metrics kept for one scope of a summary.
 std::vector<std::string> metric_keys(const json& scope, bool overall) {
@@ -73,20 +38,11 @@ std::vector<std::string> metric_keys(const json& scope, bool overall) {
   return keys;
 }
 
-std::string now_iso() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 }  // namespace
 
 Status record_history(const std::string& db_path, const std::string& out_dir, const json& run_info,
                       const json& summary) {
-  std::error_code ec;
-  auto parent = std::filesystem::path(db_path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto d = open_db(db_path, true);
   if (!d.ok()) return d.error();
   sqlite3* db = (*d)->db;

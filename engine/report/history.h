@@ -1,6 +1,8 @@
 // Run history: an embedded SQLite database (default runs/history.db) that records each run's
 // summary and its headline metrics, overall and per scenario, so trends show across runs.
-// The only code in spar that touches SQLite. Safe for concurrent writers (busy timeout).
+// The same database holds the human review labels (labels.h). history.cc, labels.cc and
+// sqlite_db.cc are the only code in spar that touches SQLite. Safe for concurrent writers (busy
+// timeout).
 #pragma once
 
 #include <string>

@@ -1,0 +1,57 @@
+#include "report/sqlite_db.h"
+
+#include <ctime>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace spar::report::detail {
+
+namespace {
+
+const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS runs ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, recorded_at TEXT NOT NULL, out_dir TEXT, agent TEXT,"
+    "  seed INTEGER, trials INTEGER, conversations INTEGER, completed INTEGER, errors INTEGER,"
+    "  summary TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS metrics ("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id), scenario TEXT NOT NULL, metric TEXT NOT NULL, value REAL,"
+    "  PRIMARY KEY (run_id, scenario, metric));"
+    // One human label per reviewer and item; labelling an item again replaces it (labels.h).
+    "CREATE TABLE IF NOT EXISTS labels ("
+    "  reviewer TEXT NOT NULL, run_id TEXT NOT NULL, conversation TEXT NOT NULL, item TEXT NOT NULL,"
+    "  label TEXT NOT NULL, rationale TEXT NOT NULL, time TEXT NOT NULL,"
+    "  PRIMARY KEY (reviewer, run_id, conversation, item));";
+
+}  // namespace
+
+Result<std::unique_ptr<Db>> open_db(const std::string& path, bool create) {
+  if (create) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  auto d = std::make_unique<Db>();
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path.c_str(), &d->db, flags, nullptr) != SQLITE_OK) {
+    return make_error(ErrorKind::input, fmt::format("{}: cannot open the history database: {}", path,
+                                                    d->db ? sqlite3_errmsg(d->db) : "out of memory"));
+  }
+  sqlite3_busy_timeout(d->db, 10000);
+  char* err = nullptr;
+  if (sqlite3_exec(d->db, kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "?";
+    sqlite3_free(err);
+    return make_error(ErrorKind::input, fmt::format("{}: {}", path, msg));
+  }
+  return d;
+}
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+}  // namespace spar::report::detail
