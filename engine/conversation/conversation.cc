@@ -159,6 +159,7 @@ void Conversation::add_user_message(const std::string& text, bool generated) {
 }
 
 void Conversation::begin_turn(persona::Action a, bool generated) {
+  if (last_word_) return finish(record::ended::kMaxSteps);  // the user went on: no step is left
   open_turn();
   for (json event : a.events) {
     event["turn"] = turn_;
@@ -261,6 +262,7 @@ bool Conversation::step_limit_reached() const {
 
 void Conversation::complete_turn(const std::string& text, bool truncated, bool with_reply) {
   record_["usage"]["turn_latency_ms"].push_back(ms_since(turn_started_));
+  ended_on_text_ = with_reply;
   if (with_reply) {
     history_.push_back(agent::Message{"assistant", text, {}, "", ""});
     json entry = {{"turn", turn_}, {"role", "assistant"}, {"content", text}};
@@ -297,8 +299,12 @@ void Conversation::judge_window(int checkpoint, std::function<void()> then) {
 
 void Conversation::after_turn(const std::string& text, bool truncated) {
   if (tool_stopped_) return finish(record::ended::kToolStop);  // tau-bench: done at a terminate tool
-  if (step_limit_reached()) return finish(record::ended::kMaxSteps);
-  if (turn_ >= session_->info().max_turns) return finish(record::ended::kMaxTurns);
+  if (step_limit_reached()) {
+    if (!ended_on_text_ || last_word_ || !pending_interrupt_.is_null()) return finish(record::ended::kMaxSteps);
+    last_word_ = true;  // the user still reads the last reply (begin_turn ends it unless they stop)
+  } else if (turn_ >= session_->info().max_turns) {
+    return finish(record::ended::kMaxTurns);
+  }
 
   if (!pending_interrupt_.is_null()) {
     // Barge-in: the user cuts in as soon as the agent's reply was cut; the persona waits for

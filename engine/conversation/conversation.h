@@ -92,6 +92,11 @@ class Conversation {
   int tool_steps_ = 0;      // tool-call rounds within the current turn
   int steps_ = 0;           // agent replies in the whole conversation (max_steps)
   bool tool_stopped_ = false;  // the agent called one of the scenario's stop_tools
+  bool ended_on_text_ = false;  // the last turn ended on a text reply (not on a tool round)
+  // max_steps was reached on a text reply: the user reads it and may still end the conversation
+  // (tau's loop hands the last step's reply to the user, whose ###STOP### ends it with its
+  // reward); any other next message ends it as max_steps, unsent.
+  bool last_word_ = false;
   json turn_tool_calls_;    // every tool call of the current turn, for the persona's reply
   json judgements_;         // {"<checkpoint>": judgement}, or null without a judge
   int cut_after_ = -1;      // barge-in: cut the agent's streamed reply after this many chars

@@ -202,6 +202,31 @@ TEST_CASE("tau tools: max_steps ends the conversation after N agent replies, too
     CHECK(p.record["usage"]["agent_requests"] == 2);
     CHECK(rescore(p.record)["score"]["pass"] == p.record["score"]["pass"]);
   }
+  SUBCASE("the user reads the last step's text reply and may still end the conversation (tau's loop)") {
+    // max_steps = 3: the third reply is the last step; the persona, whose story ends after its
+    // third message, stops on reading it (tau: the user's ###STOP### after step 30 is done,
+    // with its reward), so the conversation ends persona_done, not max_steps.
+    write_file("s.lua", shop("max_steps = 3,"));
+    Played p = play_fake([](const agent::Request&) -> Result<agent::Reply> {
+      agent::Reply r;
+      r.text = "Noted.";
+      return r;
+    });
+    CHECK(p.requests.size() == 3);
+    CHECK(p.record["ended"] == "persona_done");
+    CHECK(p.record["turns"] == 3);
+  }
+  SUBCASE("a user who goes on after the last step's reply: max_steps, and the message is not sent") {
+    write_file("s.lua", shop("max_steps = 2,"));
+    Played p = play_fake([](const agent::Request&) -> Result<agent::Reply> {
+      agent::Reply r;
+      r.text = "Noted.";
+      return r;
+    });
+    CHECK(p.requests.size() == 2);
+    CHECK(p.record["ended"] == "max_steps");
+    CHECK(p.record["transcript"].back()["content"] == "Noted.");  // "bye" was never sent
+  }
   SUBCASE("a tool-call message is a step; the conversation can end on one") {
     write_file("s.lua", shop("max_steps = 3,"));
     Played p = play_fake([](const agent::Request&) -> Result<agent::Reply> {
