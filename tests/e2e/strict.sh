@@ -120,6 +120,8 @@ run_error() {
   grep -qF "2 conversations: 0 passed, 2 failed (2 of them errors: 2 script, 0 agent or infrastructure; an error counts as a failed trial)" \
     "$WORK/out" || fail "$1: the terminal count: $(cat "$WORK/out")"
   grep -qF "ended in an error" "$WORK/err" || fail "$1: why exit 3"
+  grep -qF '<failure message="2 of 2 trials failed: trial 1 (error (script): ' "run-$1/junit.xml" &&
+    ! grep -q '<error ' "run-$1/junit.xml" || fail "$1: junit.xml lists a script error as a failure"
 }
 run_error tool_nil 's/        return { ok = true }/        state.touched = true/' \
   "scenarios/tool_nil.lua:17: tool 'cancel_order' returned nothing (nil): its run() must return a result for the agent, such as { ok = true }"
