@@ -45,6 +45,7 @@ using json = nlohmann::json;
 constexpr int kExitOk = 0;
 constexpr int kExitGates = 1;
 constexpr int kExitInput = 2;
+constexpr int kExitErrors = 3;  // spar run: a conversation ended in an error (docs/ci.md, "Exit codes")
 
 int input_error(const std::string& message) {
   fmt::print(stderr, "spar: error: {}\n", report::printable(message));
@@ -138,7 +139,30 @@ int report_gates(const json& summary, const std::vector<score::Gate>& gates) {
 struct RunArgs {
   run::RunOptions options;
   std::vector<score::Gate> gates;
+  bool allow_errors = false;
 };
+
+// The run's count, in words: how many passed and failed, and how many of the failures were
+// errors (a script, policy or goal error is the scenario's; the others the agent's or the
+// network's). Every error is a failed trial in pass^k and in the pass counts.
+void print_run_count(const json& summary) {
+  int conversations = summary.value("conversations", 0), errors = summary.value("errors", 0);
+  int passes = 0;
+  const json per_scenario = summary.value("per_scenario", json::object());
+  for (const auto& [id, s] : per_scenario.items()) passes += s.value("passes", 0);
+  int script = summary.value("error_kinds", json::object()).value("script", 0);
+  fmt::print("\n{}: {} passed, {} failed", count_of(conversations, "conversation"), passes, conversations - passes);
+  if (errors > 0) {
+    fmt::print(" ({} of them {}: {} script, {} agent or infrastructure; an error counts as a failed trial)", errors,
+               errors == 1 ? "an error" : "errors", script, errors - script);
+  }
+  fmt::print("\n");
+}
+
+// A gate on `errors` is the user saying how many errors a run may have: it decides, not exit 3.
+bool gates_errors(const std::vector<score::Gate>& gates) {
+  return std::any_of(gates.begin(), gates.end(), [](const score::Gate& g) { return g.key == "errors"; });
+}
 
 void setup_run(CLI::App& app, RunArgs& a) {
   auto& o = a.options;
@@ -233,9 +257,12 @@ void setup_run(CLI::App& app, RunArgs& a) {
         o.price = *p;
       },
       "USD per million tokens, e.g. prompt=0.15,completion=0.60: adds cost to the summary");
-  app.add_flag("-q,--quiet", o.quiet, "No progress output");
+  app.add_flag("-q,--quiet", o.quiet, "No progress output (errors still print, one line each)");
   app.add_option("--history", o.history, "SQLite run history to append to (\"\" = none)")->capture_default_str();
   add_gates(app, a.gates);
+  app.add_flag("--allow-errors", a.allow_errors,
+               "Exit 0 (or by the gates) even when conversations ended in an error; without it, and without a "
+               "gate on 'errors', any error exits 3");
 }
 
 int do_run(RunArgs& a) {
@@ -250,15 +277,21 @@ int do_run(RunArgs& a) {
   if (!outcome.ok()) return input_error(outcome.error().message);
   std::fputc('\n', stdout);
   report::print_table(outcome->summary, stdout);
-  fmt::print("\n{}, {} completed, {}\n", count_of(outcome->conversations, "conversation"), outcome->completed,
-             count_of(outcome->errors, "error"));
+  print_run_count(outcome->summary);
   fmt::print("wrote {0}/results.jsonl, summary.json, report.html and junit.xml\n", a.options.out_dir);
   if (int misses = outcome->summary.value("error_kinds", json::object()).value("replay_miss", 0); misses > 0) {
     fmt::print(stderr, "spar: {} conversation(s) asked for exchanges that {} does not hold (error kind replay_miss); "
                "record the cassette again with --record\n", misses, a.options.factory.replay);
     return kExitInput;
   }
-  return report_gates(outcome->summary, a.gates);
+  int gates = report_gates(outcome->summary, a.gates);
+  int errors = outcome->summary.value("errors", 0);
+  if (errors > 0 && !a.allow_errors && !gates_errors(a.gates)) {
+    fmt::print(stderr, "spar: {} conversation(s) ended in an error (listed above; kinds in summary.json error_kinds): "
+               "exit 3; --allow-errors or a gate on 'errors' lets a run pass with errors\n", errors);
+    return kExitErrors;
+  }
+  return gates;
 }
 
 // ---- spar report ---------------------------------------------------------------------------
@@ -533,8 +566,11 @@ int do_lint(LintArgs& a) {
   auto report = run::lint(a.paths, a.persona);
   if (!report.ok()) return input_error(report.error().message);
   for (const auto& p : report->problems) fmt::print("{}\n", report::printable(p));
-  fmt::print(stderr, "lint: {}, {}, {}\n", count_of(report->personas, "persona"), count_of(report->scenarios, "scenario"),
-             count_of(report->problems.size(), "problem"));
+  for (const auto& w : report->warnings) fmt::print("{}\n", report::printable(w));
+  for (const auto& n : report->notes) fmt::print(stderr, "{}\n", report::printable(n));
+  fmt::print(stderr, "lint: {}, {}, {}, {}\n", count_of(report->personas, "persona"),
+             count_of(report->scenarios, "scenario"), count_of(report->problems.size(), "problem"),
+             count_of(report->warnings.size(), "warning"));
   return report->problems.empty() ? kExitOk : kExitInput;
 }
 

@@ -1,5 +1,7 @@
 #include "conversation/checks.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "base/json_depth.h"
@@ -16,6 +18,19 @@ json parse_arguments(const std::string& text) {
   if (json_nests_deeper_than(text)) return json::object();
   json args = json::parse(text.empty() ? "{}" : text, nullptr, false);
   return args.is_discarded() || !args.is_object() ? json::object() : args;
+}
+
+// "path:line: policy 'RULE' failed: message" when the rule's error names its line (it does,
+// unless the error object was not a string), so the position leads as in every script error.
+std::string policy_error_message(const std::string& rule, const std::string& message) {
+  size_t colon = message.find(':');
+  size_t digits = colon == std::string::npos ? colon : colon + 1;
+  size_t end = digits;
+  while (end != std::string::npos && end < message.size() && std::isdigit(static_cast<unsigned char>(message[end]))) ++end;
+  bool positioned = colon != std::string::npos && colon > 0 && end > digits &&
+                    message.compare(end, 2, ": ") == 0 && message.find(' ') > colon;
+  if (!positioned) return fmt::format("policy '{}' failed: {}", rule, message);
+  return fmt::format("{}: policy '{}' failed: {}", message.substr(0, end), rule, message.substr(end + 2));
 }
 
 class Checker {
@@ -96,8 +111,7 @@ class Checker {
     for (const auto& e : found["errors"]) {
       out_.warnings.push_back({{"turn", turn},
                                {"kind", "policy_error"},
-                               {"message", fmt::format("policy '{}' failed: {}", e.value("rule", "?"),
-                                                       e.value("message", ""))}});
+                               {"message", policy_error_message(e.value("rule", "?"), e.value("message", ""))}});
     }
   }
 

@@ -233,6 +233,7 @@ void Conversation::on_reply(Result<agent::Reply> reply) {
   record_["transcript"].push_back(std::move(entry));
   for (const auto& call : r.tool_calls) {
     persona::ToolOutcome outcome = session_->call_tool(call.name, call.arguments);
+    if (!outcome.script_error.empty()) return fail(Error{ErrorKind::script, outcome.script_error});
     std::string content = outcome.text();
     history_.push_back(agent::Message{"tool", content, {}, call.id, call.name});
     json tool_entry = {{"turn", turn_}, {"role", "tool"}, {"tool_call_id", call.id}, {"name", call.name}, {"content", content}};

@@ -155,6 +155,12 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
   }
   ref_persona = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_settop(L, sc - 1);
+  // What lint refuses, run refuses: the one check, here.
+  if (!options.keep_problems) {
+    for (auto& p : problems()) {
+      if (p.error) return make_error(ErrorKind::script, std::move(p.text));
+    }
+  }
   return Ok{};
 }
 
@@ -233,6 +239,7 @@ ToolOutcome Session::call_tool(const std::string& name, const std::string& argum
     rawfield(m.L, -1, "tools");
     rawfield(m.L, -1, name.c_str());
     rawfield(m.L, -1, "run");
+    std::string defined = m.defined_at(-1);
     lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_state);
     push_json(m.L, args);
     // The arguments' JSON text as the agent sent it: a tool that must keep the key order of
@@ -252,7 +259,12 @@ ToolOutcome Session::call_tool(const std::string& name, const std::string& argum
       return fail(fmt::format("tool '{}' returned {}", name, e.what()));
     }
     lua_settop(m.L, top);
-    if (result.is_null()) result = json::object();
+    if (result.is_null()) {
+      ToolOutcome out = fail(fmt::format("tool '{}' returned nothing", name));
+      out.script_error = fmt::format("{}: tool '{}' returned nothing (nil): its run() must return a result "
+                                     "for the agent, such as {{ ok = true }}", defined, name);
+      return out;
+    }
     return ToolOutcome{std::move(result), false};
   } catch (const std::exception& e) {
     return fail(fmt::format("tool '{}' failed: {}", name, e.what()));
@@ -297,10 +309,21 @@ Result<bool> Session::goal(const json& run, std::string* evidence) {
   if (evidence) evidence->clear();
   if (!m.info.has_goal) return true;
   int top = lua_gettop(m.L);
+  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+  rawfield(m.L, -1, "goal");
+  std::string defined = m.defined_at(-1);
+  lua_settop(m.L, top);
   auto r = m.call_on_state("goal", &run, 2);
   if (!r.ok()) {
     lua_settop(m.L, top);
     return r.error();
+  }
+  if (!lua_isboolean(m.L, -2)) {
+    std::string got = luaL_typename(m.L, -2);
+    lua_settop(m.L, top);
+    return make_error(ErrorKind::script,
+                      fmt::format("{}: goal returned {} instead of true or false{}", defined, got,
+                                  got == "nil" ? " (does it end with `return ...`?)" : ""));
   }
   bool met = lua_toboolean(m.L, -2) != 0;
   if (evidence && !met && lua_type(m.L, -1) == LUA_TSTRING) {
@@ -342,30 +365,52 @@ json Session::state() {
   return out;
 }
 
-std::vector<std::string> Session::lint() {
-  Impl& m = *impl_;
-  std::vector<std::string> out;
-  int top = lua_gettop(m.L);
-  m.push_internal("lint_scenario");
-  lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
-  auto r = m.run_protected(1);
+std::vector<Session::Impl::Problem> Session::Impl::problems() {
+  std::vector<Problem> out;
+  int top = lua_gettop(L);
+  push_internal("lint_scenario");
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref_scenario);
+  auto r = run_protected(1);
   if (!r.ok()) {
-    out.push_back(r.error().message);
+    out.push_back({r.error().message, true});
     return out;
   }
-  json problems = to_json(m.L, -1);
-  lua_settop(m.L, top);
-  if (!problems.is_array()) return out;
-  for (const auto& p : problems) {
-    std::string where = m.scenario_where;
+  json found;
+  try {
+    found = to_json(L, -1);
+  } catch (const ConvertError& e) {
+    found = json::array();
+  }
+  lua_settop(L, top);
+  if (!found.is_array()) return out;
+  for (const auto& p : found) {
+    std::string where = scenario_where;
     std::string anchor = p.value("anchor", "");
     bool plain = std::all_of(anchor.begin(), anchor.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-    if (!anchor.empty() && plain) {
-      size_t pos = find_word_before(m.scenario_code, anchor, " \t\n\r\f\v", "=");
-      if (pos != std::string_view::npos) where = fmt::format("{}:{}", m.info.path, line_at(m.scenario_code, pos));
+    size_t pos = std::string_view::npos;
+    if (!anchor.empty() && plain) pos = find_word_before(scenario_code, anchor, " \t\n\r\f\v", "=");
+    // A policy's tool: `helper("tool"` in the source, else the tool's first quoted mention
+    // after `policies`.
+    std::string quoted = p.value("quoted", ""), helper = p.value("helper", "");
+    if (pos == std::string_view::npos && !quoted.empty()) {
+      size_t from = scenario_code.find("policies");
+      if (from == std::string::npos) from = 0;
+      for (const std::string& prefix : {helper.empty() ? std::string() : helper + "(", std::string()}) {
+        if (pos != std::string_view::npos) break;
+        size_t a = scenario_code.find(prefix + '"' + quoted + '"', from);
+        size_t b = scenario_code.find(prefix + '\'' + quoted + '\'', from);
+        pos = std::min(a, b);
+      }
     }
-    out.push_back(fmt::format("{}: {}", where, p.value("message", "")));
+    if (pos != std::string_view::npos) where = fmt::format("{}:{}", info.path, line_at(scenario_code, pos));
+    out.push_back({fmt::format("{}: {}", where, p.value("message", "")), p.value("error", false)});
   }
+  return out;
+}
+
+std::vector<std::string> Session::lint() {
+  std::vector<std::string> out;
+  for (auto& p : impl_->problems()) out.push_back(std::move(p.text));
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -37,6 +38,7 @@ struct Budget {
   double step_seconds = 1.0;
   double deadline = 0;
   bool cpu_blown = false;
+  Coverage* coverage = nullptr;  // lint: lines reached, by the line hook
 };
 
 // A value that cannot cross between JSON and Lua (lua_json.cc).
@@ -111,6 +113,8 @@ struct Session::Impl {
   Result<Ok> run_protected(int nargs, int nkeep = 1);  // leaves the first nkeep results (nil-padded)
   Result<Ok> call_on_state(const char* name, const json* extra = nullptr, int nkeep = 1);
   void push_internal(const char* name);
+  // "path:line" where the Lua function at idx is defined, or the scenario's declaration.
+  std::string defined_at(int idx);
 
   // loader.cc
   Result<Ok> load_script(const std::string& path, const char* keyword, std::string& declared_at);
@@ -121,6 +125,15 @@ struct Session::Impl {
   std::string kind_of(int idx);
   std::string string_field(int idx, const char* key);
   Result<Ok> read_scenario(const std::string& path, const Options& options);
+  // internal.lint_scenario's problems, each "path:line: message", with error = true for those
+  // `spar run` refuses too (read_scenario fails on the first).
+  struct Problem {
+    std::string text;
+    bool error = false;
+  };
+  std::vector<Problem> problems();
+  // Options::coverage: the lines with code of the functions reachable from the value at idx.
+  void collect_lines(int idx, std::set<const void*>& seen, int depth);
 
   // actions.cc
   Result<Action> take_action(int status, int nres);

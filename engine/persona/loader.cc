@@ -305,6 +305,11 @@ Result<Ok> Session::Impl::load_script(const std::string& path, const char* keywo
   bool ok = false;
   std::string code = read_file(path, ok);
   if (!ok) return make_error(ErrorKind::input, fmt::format("{}: cannot read file", path));
+  if (std::strcmp(keyword, "any") == 0) {
+    // script_kind: whichever declaration opens first (a scenario with an inline persona is a scenario).
+    size_t sc = find_word_before(code, "scenario", " \t", "{("), pe = find_word_before(code, "persona", " \t", "{(");
+    keyword = sc != std::string_view::npos && (pe == std::string_view::npos || sc < pe) ? "scenario" : "persona";
+  }
   declared_at = declaration_where(path, code, keyword);
   if (std::strcmp(keyword, "scenario") == 0) scenario_code = code;
   fallback_where = declared_at;
@@ -387,8 +392,21 @@ Result<std::unique_ptr<Session>> Session::open(const std::string& scenario_path,
   try {
     auto ok = m.setup(0);
     if (!ok.ok()) return ok.error();
+    if (options.coverage != nullptr) {
+      m.budget.coverage = options.coverage;
+      options.coverage->lines[scenario_path];  // the scenario file's lines count from its first
+    }
     auto sc = m.read_scenario(scenario_path, options);
     if (!sc.ok()) return sc.error();
+    if (options.coverage != nullptr) {
+      if (!m.info.persona_path.empty()) options.coverage->lines[m.info.persona_path];
+      std::set<const void*> seen;
+      for (int ref : {m.ref_scenario, m.ref_persona}) {
+        lua_rawgeti(m.L, LUA_REGISTRYINDEX, ref);
+        m.collect_lines(-1, seen, 0);
+        lua_pop(m.L, 1);
+      }
+    }
   } catch (const std::exception& e) {
     return make_error(ErrorKind::script, fmt::format("{}: {}", scenario_path, e.what()));
   }
@@ -406,7 +424,7 @@ Result<std::string> Session::script_kind(const std::string& path) {
     auto ok = m.setup(0);
     if (!ok.ok()) return ok.error();
     std::string where;
-    auto loaded = m.load_script(path, "persona", where);
+    auto loaded = m.load_script(path, "any", where);
     if (!loaded.ok()) return loaded.error();
     std::string kind = m.kind_of(-1);
     if (kind.empty()) {

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,8 +29,22 @@ struct Limits {
   size_t memory_bytes = 64u * 1024 * 1024;  // per lua_State
 };
 
+// spar lint's dry run: the script lines a Session could run, and the ones it ran. `lines` holds
+// the lines with code of every Lua function reachable from the scenario and persona tables
+// (their fields, and the functions and tables those close over) defined in the scenario or
+// persona file; a function created inside another counts once it runs. Counted by a line hook
+// only when Options::coverage is set (lint); never in a run.
+struct Coverage {
+  std::map<std::string, std::set<int>> lines;    // path -> lines with code
+  std::map<std::string, std::set<int>> reached;  // path -> lines that ran
+};
+
 struct Options {
   std::string personas_dir;  // where persona names resolve; empty: search up from the scenario
+  // spar lint: open a scenario even with the problems `spar run` refuses (unknown tools, bad
+  // schema types), so lint() lists them all instead of open() failing on the first.
+  bool keep_problems = false;
+  Coverage* coverage = nullptr;  // spar lint: count the lines that run (not thread-safe; one Session at a time)
   Limits limits;
 };
 
@@ -77,6 +93,9 @@ struct Action {
 struct ToolOutcome {
   json result;        // the tool's result, or {"error": "..."}
   bool error = false; // unknown tool, bad arguments or a script error inside the tool
+  // A mistake in the scenario itself ("path:line: tool 'x' returned nothing"): the
+  // conversation fails with this script error instead of handing a result to the agent.
+  std::string script_error;
 
   // The tool message's content: a string as its bytes (tau's tools return text, often JSON
   // they built), anything else as its JSON text.
@@ -112,7 +131,8 @@ class Session {
   // "errors": [{rule, message}]} (errors: rules that failed with a Lua error).
   json check_policies(const json& ctx);
 
-  // The scenario's end-state check, goal(state, run); true when there is no goal(). `run` is
+  // The scenario's end-state check, goal(state, run); true when there is no goal(). A goal
+  // that returns anything but true or false is a script error naming its line. `run` is
   // {ended, turns, replies, calls} (conversation::goal_run), a fresh read-only table.
   // A goal may return `false, "why"`: `evidence` (when given) gets that text, else "".
   Result<bool> goal(const json& run = json::object(), std::string* evidence = nullptr);

@@ -58,14 +58,21 @@ std::string cpu_budget_message(double step_seconds) {
 
 namespace {
 
-void count_hook(lua_State* L, lua_Debug*) {
+void count_hook(lua_State* L, lua_Debug* ar) {
   Budget& b = budget_of(L);
+  if (ar->event == LUA_HOOKLINE) {  // only with Budget::coverage (spar lint)
+    if (b.coverage != nullptr && lua_getinfo(L, "S", ar) && ar->source[0] == '@') {
+      auto it = b.coverage->lines.find(ar->source + 1);
+      if (it != b.coverage->lines.end()) b.coverage->reached[it->first].insert(ar->currentline);
+    }
+    return;
+  }
   if (!b.cpu_blown) {
     if (thread_cpu_seconds() < b.deadline) return;
     b.cpu_blown = true;
   }
   // Once blown, fire on every instruction so a pcall in the script cannot swallow the stop.
-  lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+  lua_sethook(L, count_hook, LUA_MASKCOUNT | (b.coverage ? LUA_MASKLINE : 0), 1);
   std::string msg = where(L) + ": " + cpu_budget_message(b.step_seconds);
   lua_pushlstring(L, msg.data(), msg.size());
   lua_error(L);
@@ -254,7 +261,7 @@ void Session::Impl::arm(lua_State* T) {
 // The budgets on for T within the current step (same deadline): for code a script still
 // gets to run after its step failed (error formatting, to-be-closed variables).
 void Session::Impl::rearm(lua_State* T) {
-  lua_sethook(T, count_hook, LUA_MASKCOUNT, budget.cpu_blown ? 1 : kHookEvery);
+  lua_sethook(T, count_hook, LUA_MASKCOUNT | (budget.coverage ? LUA_MASKLINE : 0), budget.cpu_blown ? 1 : kHookEvery);
   budget.enforce = true;
 }
 
@@ -374,6 +381,47 @@ void Session::Impl::push_internal(const char* name) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref_internal);
   rawfield(L, -1, name);
   lua_remove(L, -2);
+}
+
+std::string Session::Impl::defined_at(int idx) {
+  lua_Debug ar;
+  if (!lua_isfunction(L, idx)) return scenario_where;
+  lua_pushvalue(L, idx);
+  lua_getinfo(L, ">S", &ar);  // pops the copy
+  if (ar.linedefined > 0 && ar.source[0] == '@') return fmt::format("{}:{}", ar.source + 1, ar.linedefined);
+  return scenario_where;
+}
+
+void Session::Impl::collect_lines(int idx, std::set<const void*>& seen, int depth) {
+  int type = lua_type(L, idx);
+  if ((type != LUA_TTABLE && type != LUA_TFUNCTION) || depth > 64 || lua_iscfunction(L, idx)) return;
+  if (!seen.insert(lua_topointer(L, idx)).second) return;
+  idx = lua_absindex(L, idx);
+  if (!lua_checkstack(L, 4)) return;
+  if (type == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      collect_lines(-1, seen, depth + 1);
+      lua_pop(L, 1);
+    }
+    return;
+  }
+  lua_Debug ar;
+  lua_pushvalue(L, idx);
+  lua_getinfo(L, ">SL", &ar);  // pops the copy, pushes the table of lines with code
+  auto it = ar.source[0] == '@' ? budget.coverage->lines.find(ar.source + 1) : budget.coverage->lines.end();
+  if (it != budget.coverage->lines.end() && lua_istable(L, -1)) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      if (lua_isinteger(L, -2)) it->second.insert(static_cast<int>(lua_tointeger(L, -2)));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  for (int i = 1; lua_getupvalue(L, idx, i) != nullptr; ++i) {
+    collect_lines(-1, seen, depth + 1);
+    lua_pop(L, 1);
+  }
 }
 
 }  // namespace spar::persona

@@ -79,7 +79,10 @@ std::string render_junit(const json& summary, const std::vector<json>& records) 
       std::string verdict = passed ? "pass" : completed ? "fail" : "error";
       out += fmt::format("trial {}: {} ({}, seed {}){}\n", trial, verdict, count_of(r->value("turns", 0), "turn"),
                          r->value("seed", json(0)).dump(), passed ? "" : " - " + why_failed(*r));
-      if (!passed) (completed ? failed : errored).push_back(fmt::format("trial {} ({})", trial, why_failed(*r)));
+      // A script error is the scenario failing the trial (a failure); the other errors are
+      // the agent's or the network's (an <error>).
+      bool script = !completed && member(member(*r, "error"), "kind") == "script";
+      if (!passed) (completed || script ? failed : errored).push_back(fmt::format("trial {} ({})", trial, why_failed(*r)));
     }
     total_time += time;
     const json& s = member(member(summary, "per_scenario"), id);

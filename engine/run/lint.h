@@ -1,7 +1,10 @@
 // Lint: loads every persona and scenario in the sandbox and reports problems as
 // "path:line: message". A scenario is also checked statically (see Session::lint) and dry-run
-// once against an in-memory agent, which catches runtime mistakes in the persona's story
-// (a misspelt method, a nil fact) without any network.
+// once, to its max_turns, against a scripted in-memory stand-in agent that answers every kind of
+// turn (a question, a proposal, tool calls, a refusal, a confirmation), which catches runtime
+// mistakes anywhere in the persona's story (a misspelt method at turn 23, a nil fact, a tool
+// returning nothing) without any network. A line hook counts the script lines the dry runs
+// reached; lines never reached are warnings.
 #pragma once
 
 #include <string>
@@ -16,6 +19,8 @@ struct LintReport {
   int personas = 0;
   int scenarios = 0;
   std::vector<std::string> problems;
+  std::vector<std::string> warnings;  // "path:line: warning: ..." lines the dry runs never reached
+  std::vector<std::string> notes;     // per scenario: the turns its dry run played
 };
 
 // `paths` are files or folders (searched recursively for *.lua). Errors: a path that does not

@@ -28,6 +28,16 @@ record::Record score_one(record::Record r, const json& judgements, const ScoreSe
     if (checked.ok()) {
       checks = std::move(checked).value();
       options.scenario = scenario_path;
+      // Live, a policy rule that failed with an error is a script error of this conversation,
+      // as a failing goal is: counted, printed, never a pass.
+      if (setup.live && !r.errored()) {
+        for (const auto& w : checks.warnings) {
+          if (w.value("kind", "") != "policy_error") continue;
+          r.ended = record::ended_for_error("script");
+          r.error = record::ErrorInfo{"script", w.value("message", ""), std::nullopt, std::nullopt};
+          break;
+        }
+      }
       // What the scenario binds events to (intents' tools, fields' arguments), as it says now.
       for (auto& e : r.events) {
         json j = e;

@@ -68,6 +68,15 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
     if (checks.goal_met == false && !checks.goal_evidence.empty()) s["goal_evidence"] = checks.goal_evidence;
     s["pass"] = checks.goal_met.value_or(false) && !blocking;
     s["decided_by"] = "goal";
+    // A policy rule or the goal failed with a script error while the record was rescored: the
+    // scenario could not judge it, so it fails (never a pass) and says why.
+    for (const auto& w : checks.warnings) {
+      std::string kind = w.value("kind", "");
+      if (kind != "policy_error" && kind != "scenario_error") continue;
+      s["pass"] = false;
+      s["decided_by"] = "script_error";
+      break;
+    }
   } else if (record.label && record.label->is_object() && (*record.label)["pass"].is_boolean()) {
     s["goal_met"] = nullptr;
     s["pass"] = (*record.label)["pass"];
@@ -83,7 +92,7 @@ Score score_record(const record::Record& record, const ScenarioChecks& checks, c
   bool all_met = std::all_of(s["expectations"].begin(), s["expectations"].end(), [](const json& x) { return x["met"] == true; });
   if (!all_met) {
     s["pass"] = false;
-    if (!record.errored()) s["decided_by"] = "expectation";
+    if (!record.errored() && s["decided_by"] != "script_error") s["decided_by"] = "expectation";
   }
   s["policy_count"] = checks.policy_count;
   s["violations"] = checks.violations;

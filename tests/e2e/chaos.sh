@@ -19,7 +19,8 @@ set +e
 code=$?
 set -e
 [ "$code" -lt 128 ] || fail "spar died from signal $((code - 128))"
-[ "$code" -eq 0 ] || { cat "$WORK/err"; fail "a run with infrastructure errors exits 0 (gates decide), got $code"; }
+# Errors make the run exit 3 (docs/ci.md, "Exit codes"), and each prints one line under -q.
+[ "$code" -eq 3 ] || { cat "$WORK/err"; fail "a run with infrastructure errors exits 3, got $code"; }
 r="$WORK/chaos/results.jsonl"
 [ "$(wc -l <"$r")" -eq "$total" ] || fail "expected $total records, got $(wc -l <"$r")"
 jq -e -s --argjson n "$total" '[.[] | [.scenario, .trial]] | unique | length == $n' "$r" >/dev/null || fail "duplicate records"
@@ -35,7 +36,8 @@ jq -e -s --slurpfile s "$s" 'group_by(.scenario) | all(.[]; . as $g | $s[0].per_
       | $p.n == ([$g[] | select(.error == null)] | length)
       and $p.errors == ([$g[] | select(.error != null)] | length))' "$r" >/dev/null \
   || fail "pass^k is computed from completed conversations only"
-pass "$total conversations under 10% chaos: $completed completed, $errors errors with a kind, exit 0, no crash"
+[ "$(grep -c ' ERROR (' "$WORK/err")" -eq "$errors" ] || fail "every error prints one line under -q"
+pass "$total conversations under 10% chaos: $completed completed, $errors errors with a kind, exit 3, no crash"
 jq -r '.error_kinds | to_entries | map("\(.key)=\(.value)") | join(" ")' "$s"
 
 # Gates turn infrastructure errors into a failing exit code when asked to. (The faults are

@@ -29,7 +29,7 @@ printf '{"scenario":"retail/address-change","trial":3,"status":"comp' >>"$WORK/c
 expect_mocks_gone
 pass "killed with -9 after $before of $total conversations; no orphaned mock agent"
 
-expect_exit 0 "$SPAR" run --resume "$WORK/crash" -q --history "" --concurrency 4
+expect_exit 0 "$SPAR" run --allow-errors --resume "$WORK/crash" -q --history "" --concurrency 4
 grep -q "dropped a torn last line" "$WORK/err" || fail "the torn line is reported"
 r="$WORK/crash/results.jsonl"
 [ "$(wc -l <"$r")" -eq "$total" ] || fail "expected $total records after resume, got $(wc -l <"$r")"
@@ -43,7 +43,7 @@ diff <(jq -S 'del(.usage.turn_latency_ms)' "$WORK/ref/summary.json") \
 pass "resume finished the run: $total records, none lost or duplicated, identical to an uninterrupted run"
 
 # Resuming a finished run plays nothing; resuming with a different seed is refused.
-expect_exit 0 "$SPAR" run --resume "$WORK/crash" -q --history ""
+expect_exit 0 "$SPAR" run --allow-errors --resume "$WORK/crash" -q --history ""
 [ "$(wc -l <"$r")" -eq "$total" ] || fail "a finished run stays as it is"
 expect_exit 2 "$SPAR" run scenarios/retail scenarios/banking --agent mock -k 3 --seed 22 --resume "$WORK/crash"
 grep -q "resume it with the same" "$WORK/err" || fail "a resume with another seed is refused"
@@ -51,10 +51,10 @@ expect_exit 2 "$SPAR" run --resume "$WORK/nothing-here"
 pass "resume is idempotent and refuses a different run"
 
 # --retry-errors plays errored conversations again and replaces their records.
-expect_exit 0 "$SPAR" run scenarios/retail --agent mock:fail_rate=0.5 -k 2 --out "$WORK/flaky" -q --history ""
+expect_exit 0 "$SPAR" run --allow-errors scenarios/retail --agent mock:fail_rate=0.5 -k 2 --out "$WORK/flaky" -q --history ""
 errs=$(jq -s '[.[] | select(.error != null)] | length' "$WORK/flaky/results.jsonl")
 [ "$errs" -gt 0 ] || fail "fail_rate=0.5 should leave errored conversations to retry"
-expect_exit 0 "$SPAR" run scenarios/retail --agent mock -k 2 --out "$WORK/flaky" --resume "$WORK/flaky" --retry-errors -q --history ""
+expect_exit 0 "$SPAR" run --allow-errors scenarios/retail --agent mock -k 2 --out "$WORK/flaky" --resume "$WORK/flaky" --retry-errors -q --history ""
 jq -e -s 'length == 8 and all(.error == null)' "$WORK/flaky/results.jsonl" >/dev/null \
   || fail "retry-errors replaced the $errs errored records"
 pass "--retry-errors replaced $errs errored conversations"

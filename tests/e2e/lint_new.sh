@@ -8,7 +8,7 @@ grep -q '^wrote ./personas/skeptic.lua$' "$WORK/out" || fail "new persona output
 expect_exit 0 "$SPAR" new scenario retail/late-delivery
 expect_exit 0 "$SPAR" lint personas scenarios
 [ ! -s "$WORK/out" ] || fail "templates should lint clean: $(cat "$WORK/out")"
-grep -q '^lint: 1 persona, 1 scenario, 0 problems$' "$WORK/err" || fail "lint summary"
+grep -q '^lint: 1 persona, 1 scenario, 0 problems, 0 warnings$' "$WORK/err" || fail "lint summary"
 pass "templates lint clean"
 
 expect_exit 0 "$SPAR" run scenarios --agent mock -k 2 --out run -q
@@ -32,9 +32,9 @@ expect_exit 2 "$SPAR" lint personas scenarios
 cat >"$WORK/want" <<'TXT'
 personas/broken.lua:3: '}' expected (to close '{' at line 1) near <eof>
 personas/nothing.lua: the script must return persona{...} or scenario{...}
-scenarios/retail/late-delivery.lua:65: intents.cancel names an unknown tool 'cancel_order'
-scenarios/retail/late-delivery.lua:8: policy require_confirmation(cancel_order) names an unknown tool 'cancel_order'
-scenarios/retail/late-delivery.lua:8: policy forbid_tool(cancel_order) names an unknown tool 'cancel_order'
+scenarios/retail/late-delivery.lua:65: intents.cancel names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
+scenarios/retail/late-delivery.lua:61: policy require_confirmation(cancel_order) names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
+scenarios/retail/late-delivery.lua:62: policy forbid_tool(cancel_order) names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
 scenarios/retail/no-goal.lua:1: scenario has no goal(state): every completed conversation passes
 personas/typo.lua:2: attempt to call a nil value (method 'sya')
 TXT

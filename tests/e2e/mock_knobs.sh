@@ -25,5 +25,5 @@ grep -qF "bad value for policy_slip: '2' (expected a number in [0, 1])" "$WORK/e
 expect_exit 0 "$SPAR" run scenarios/retail/exchange-size.lua --agent mock:policy_slip=0.5,stream=0 --out r3 -q --history ""
 # One of each reads as one ("1 scenarios" was a small thing a user hits at once).
 grep -q '^overall (1 scenario) ' "$WORK/out" || fail "overall (1 scenario): $(cat "$WORK/out")"
-grep -q '^1 conversation, [01] completed, [01] errors\?$' "$WORK/out" || fail "1 conversation: $(cat "$WORK/out")"
+grep -qE '^1 conversation: [01] passed, [01] failed$' "$WORK/out" || fail "1 conversation: $(cat "$WORK/out")"
 pass "a bad knob is exit 2 before anything runs; good ones run"

@@ -8,10 +8,10 @@ suite=scenarios/retail
 n=$(find $suite -name '[!_]*.lua' | wc -l)
 
 # 15% HTTP 500s: without retries conversations fail; with 6 retries every one completes.
-expect_exit 0 "$SPAR" run $suite --agent mock:fail_rate=0.15 -k 1 --seed 3 --retries 0 --out "$WORK/none" -q --history ""
+expect_exit 0 "$SPAR" run --allow-errors $suite --agent mock:fail_rate=0.15 -k 1 --seed 3 --retries 0 --out "$WORK/none" -q --history ""
 jq -e -s 'any(.error != null and .error.kind == "http")' "$WORK/none/results.jsonl" >/dev/null \
   || fail "fail_rate=0.15 without retries should fail some conversations"
-expect_exit 0 "$SPAR" run $suite --agent mock:fail_rate=0.15 -k 1 --seed 3 --retries 6 --out "$WORK/six" -q --history ""
+expect_exit 0 "$SPAR" run --allow-errors $suite --agent mock:fail_rate=0.15 -k 1 --seed 3 --retries 6 --out "$WORK/six" -q --history ""
 r="$WORK/six/results.jsonl"
 jq -e -s --argjson n "$n" 'length == $n and all(.error == null)' "$r" >/dev/null \
   || { jq -c 'select(.error != null) | .error' "$r" | head -3; fail "with --retries 6 every conversation completes"; }
@@ -23,7 +23,7 @@ pass "HTTP 500s are retried ($retries retries over $n conversations)"
 # drops it when spar stops it), so the request timeout is its only way out; 5 s is far more
 # than an honest reply takes, so only hangs time out, however slow the machine.
 for agent in "mock:timeout_rate=0.08,hang_ms=3600000" "mock:reset_rate=0.1" "mock:reset_rate=0.1,stream=0"; do
-  expect_exit 0 "$SPAR" run $suite --agent "$agent" -k 1 --seed 4 --retries 6 --request-timeout 5 \
+  expect_exit 0 "$SPAR" run --allow-errors $suite --agent "$agent" -k 1 --seed 4 --retries 6 --request-timeout 5 \
     --out "$WORK/chaos" -q --history ""
   jq -e -s 'all(.error == null) and ([.[].usage.retries] | add) > 0' "$WORK/chaos/results.jsonl" >/dev/null \
     || { jq -c '.error' "$WORK/chaos/results.jsonl" | sort | uniq -c; fail "$agent: retried to completion"; }
@@ -31,7 +31,7 @@ done
 pass "timeouts and resets are retried"
 
 # Malformed replies are retried once only: any error left is a protocol error after 2 attempts.
-expect_exit 0 "$SPAR" run $suite --agent mock:garbage_rate=0.15 -k 1 --seed 4 --retries 6 --out "$WORK/garbage" -q --history ""
+expect_exit 0 "$SPAR" run --allow-errors $suite --agent mock:garbage_rate=0.15 -k 1 --seed 4 --retries 6 --out "$WORK/garbage" -q --history ""
 jq -e -s 'all(.error == null or (.error.kind == "protocol" and (.error.message | endswith("(after 2 attempts)"))))
           and ([.[].usage.retries] | add) > 0' "$WORK/garbage/results.jsonl" >/dev/null \
   || { jq -c '.error' "$WORK/garbage/results.jsonl" | sort | uniq -c; fail "garbage is retried once"; }
@@ -39,7 +39,7 @@ pass "malformed replies are retried once"
 
 # A server that always fails: each conversation ends in its own error, the run goes on and
 # exits 0 (gates decide), and the error keeps its kind and counts the attempts.
-expect_exit 0 "$SPAR" run $suite --agent mock:fail_rate=1 -k 1 --retries 2 --out "$WORK/down" -q --history ""
+expect_exit 0 "$SPAR" run --allow-errors $suite --agent mock:fail_rate=1 -k 1 --retries 2 --out "$WORK/down" -q --history ""
 jq -e -s --argjson n "$n" 'length == $n and all(.error != null and .error.kind == "http"
           and (.error.message | test("^HTTP 500 from http://127\\.0\\.0\\.1:[0-9]+/v1/chat/completions: .*\\(after 3 attempts\\)$")))' \
   "$WORK/down/results.jsonl" >/dev/null || { head -1 "$WORK/down/results.jsonl" | jq .error; fail "the last error"; }
@@ -48,7 +48,7 @@ pass "the error after the last attempt keeps its kind and says 'after 3 attempts
 # --rps: every request of the run, spaced at least 1/rps apart.
 now() { date +%s.%N; }
 start=$(now)
-expect_exit 0 "$SPAR" run scenarios/retail/address-change.lua --agent mock -k 2 --rps 40 --concurrency 8 \
+expect_exit 0 "$SPAR" run --allow-errors scenarios/retail/address-change.lua --agent mock -k 2 --rps 40 --concurrency 8 \
   --out "$WORK/rps" -q --history ""
 took=$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
 requests=$(jq -s '[.[].usage.agent_requests] | add' "$WORK/rps/results.jsonl")

@@ -24,10 +24,10 @@ EOF
 agent="exec:cmd=python3 $WORK/agent.py $WORK/sessions"
 
 : >"$WORK/sessions"
-expect_exit 0 "$SPAR" run "$tiny" --agent "$agent" -k 2 --seed 7 --out "$WORK/a" --history "" -q
+expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent "$agent" -k 2 --seed 7 --out "$WORK/a" --history "" -q
 sort -u "$WORK/sessions" >"$WORK/first"
 : >"$WORK/sessions"
-expect_exit 0 "$SPAR" run "$tiny" --agent "$agent" -k 2 --seed 7 --out "$WORK/b" --history "" -q
+expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent "$agent" -k 2 --seed 7 --out "$WORK/b" --history "" -q
 sort -u "$WORK/sessions" >"$WORK/second"
 [ "$(wc -l <"$WORK/first")" -eq 2 ] || { cat "$WORK/first"; fail "one session id per conversation"; }
 [ -z "$(comm -12 "$WORK/first" "$WORK/second")" ] || fail "two runs with --seed 7 sent the same session ids: $(comm -12 "$WORK/first" "$WORK/second")"
@@ -43,11 +43,11 @@ pass "two runs with the same seed send different session ids, carry their run id
 
 # --resume keeps the run's id; a cassette recorded in one run replays in another.
 head -1 "$WORK/a/results.jsonl" >"$WORK/one" && mv "$WORK/one" "$WORK/a/results.jsonl"
-expect_exit 0 "$SPAR" run --resume "$WORK/a" -q
+expect_exit 0 "$SPAR" run --allow-errors --resume "$WORK/a" -q
 [ "$(jq -r .run_id "$WORK/a/run.json")" = "$id_a" ] || fail "resume changed the run id"
 jq -e -s --arg id "$id_a" 'length == 2 and all(.run_id == $id)' "$WORK/a/results.jsonl" >/dev/null || fail "resumed records keep the run id"
-expect_exit 0 "$SPAR" run "$tiny" --agent mock -k 2 --seed 3 --record "$WORK/tape.jsonl" --out "$WORK/rec" --history "" -q
-expect_exit 0 "$SPAR" run "$tiny" --agent mock -k 2 --seed 3 --replay "$WORK/tape.jsonl" --out "$WORK/rep" --history "" -q
+expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent mock -k 2 --seed 3 --record "$WORK/tape.jsonl" --out "$WORK/rec" --history "" -q
+expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent mock -k 2 --seed 3 --replay "$WORK/tape.jsonl" --out "$WORK/rep" --history "" -q
 jq -e -s 'length == 2 and all(.error == null)' "$WORK/rep/results.jsonl" >/dev/null || fail "replay in a new run matches"
 pass "resume keeps the run id; replay in another run still matches its cassette"
 
@@ -60,7 +60,7 @@ grep -qF "spar: error: $WORK/busy: another spar run is using this folder" "$WORK
 expect_exit 2 flock "$WORK/a/run.lock" "$SPAR" run --resume "$WORK/a"
 grep -qF "$WORK/a: another spar run is using this folder" "$WORK/err" || { cat "$WORK/err"; fail "resume takes the lock too"; }
 jq -e -s 'length == 2' "$WORK/a/results.jsonl" >/dev/null || fail "the refused resume left the results alone"
-expect_exit 0 "$SPAR" run "$tiny" --agent mock --out "$WORK/busy" --history "" -q
+expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent mock --out "$WORK/busy" --history "" -q
 pass "a second spar run on a locked folder exits 2 naming it; the lock goes with its holder"
 
 # --resume with other scenarios than the run's is refused, not mixed.
@@ -70,7 +70,7 @@ grep -qF "spar: error: $WORK/a: was run on other scenarios" "$WORK/err" || { cat
 expect_exit 2 "$SPAR" run "$tiny" scenarios/retail --agent mock -k 2 --seed 7 --resume "$WORK/a"
 grep -qF "was run on other scenarios" "$WORK/err" || { cat "$WORK/err"; fail "extra scenarios refused"; }
 jq -e -s 'length == 2 and all(.scenario == "shop/tiny")' "$WORK/a/results.jsonl" >/dev/null || fail "nothing mixed in"
-expect_exit 0 "$SPAR" run "$tiny" --agent "$agent" -k 2 --seed 7 --resume "$WORK/a" --history "" -q
+expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent "$agent" -k 2 --seed 7 --resume "$WORK/a" --history "" -q
 pass "--resume with other scenario paths exits 2; with the same paths it is accepted"
 
 # A full disk: results.jsonl on /dev/full stops the run with the reason, exit 2.
@@ -93,7 +93,7 @@ set -e
 grep -qF "$WORK/big/results.jsonl: File too large" "$WORK/err" || { cat "$WORK/err"; fail "the reason at the size limit"; }
 kept=$(jq -R 'fromjson? | select(.scenario)' "$WORK/big/results.jsonl" | jq -s length)
 [ "$kept" -ge 1 ] && [ "$kept" -lt 16 ] || fail "the limit should land mid-run ($kept records)"
-expect_exit 0 "$SPAR" run --resume "$WORK/big" -q
+expect_exit 0 "$SPAR" run --allow-errors --resume "$WORK/big" -q
 jq -e -s 'length == 16 and ([.[] | [.scenario, .trial]] | unique | length) == 16' "$WORK/big/results.jsonl" >/dev/null \
   || fail "resume after the size limit finishes the run with every record once"
 pass "at a file size limit: exit 2 with the reason, $kept records kept, --resume finished the run"
@@ -122,7 +122,7 @@ pass "spar report over a record nested 200,000 deep exits 2 naming line 2"
 mkdir -p "$WORK/esc/scenarios"
 sed 's/u:fill_until(3)/error("\\27]0;pwned\\7\\27[2J gone")/' "$tiny" >"$WORK/esc/scenarios/esc.lua"
 grep -q 'pwned' "$WORK/esc/scenarios/esc.lua" || fail "test setup: no error in the persona"
-expect_exit 0 "$SPAR" run "$WORK/esc/scenarios/esc.lua" --agent mock --out "$WORK/esc/o" --history ""
+expect_exit 0 "$SPAR" run --allow-errors "$WORK/esc/scenarios/esc.lua" --agent mock --out "$WORK/esc/o" --history ""
 grep -qF 'shop/tiny #1 ERROR (' "$WORK/err" || { cat "$WORK/err"; fail "the progress line shows the error"; }
 grep -qF '\x1b]0;pwned\x07\x1b[2J gone' "$WORK/err" || { cat "$WORK/err"; fail "escaped on the progress line"; }
 ! grep -q $'\x1b\|\x07' "$WORK/err" || fail "a raw control character reached stderr"

@@ -28,7 +28,7 @@ d = json.load(open(sys.argv[1]))
 d["sequences"][0][3]["output"] += " "
 json.dump(d, open(sys.argv[2], "w"))
 PY
-expect_exit 0 "$SPAR" run "$SCEN" -k 1 --max-tool-steps 1000 -q --out caught --retries 0 \
+expect_exit 3 "$SPAR" run "$SCEN" -k 1 --max-tool-steps 1000 -q --out caught --retries 0 \
   --agent "exec:cmd=python3 $AGENTS/tau2_gold.py differential $WORK/bad" --user-model "exec:cmd=python3 $AGENTS/tau2_user.py"
 jq -e 'select(.error != null) | .error.message | contains("call 4 ")' caught/results.jsonl >/dev/null \
   || fail "a changed expected message was not caught: $(head -c 600 caught/results.jsonl)"

@@ -1188,9 +1188,42 @@ end
 -- ---------------------------------------------------------------------------------------
 -- Declarations
 
+-- The edit distance of two short strings, a swap of two neighbours counting as one edit (a
+-- misspelt field is one or two edits away).
+local function edit_distance(a, b)
+  if #a > 64 or #b > 64 then return math.huge end
+  local d = {}
+  for i = 0, #a do d[i] = { [0] = i } end
+  for j = 0, #b do d[0][j] = j end
+  for i = 1, #a do
+    for j = 1, #b do
+      local cost = string.byte(a, i) == string.byte(b, j) and 0 or 1
+      d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if i > 1 and j > 1 and string.byte(a, i) == string.byte(b, j - 1) and string.byte(a, i - 1) == string.byte(b, j) then
+        d[i][j] = math.min(d[i][j], d[i - 2][j - 2] + 1)
+      end
+    end
+  end
+  return d[#a][#b]
+end
+
+-- " (did you mean 'x'?)" for the allowed name nearest to `name`, when it is near enough.
+local function did_you_mean(name, allowed)
+  if type(name) ~= "string" then return "" end
+  local best, best_d
+  for k in S.spairs(allowed) do
+    local d = edit_distance(string.lower(name), string.lower(k))
+    if best_d == nil or d < best_d then best, best_d = k, d end
+  end
+  if best_d ~= nil and best_d <= math.max(1, math.min(2, #name // 3)) then
+    return " (did you mean '" .. best .. "'?)"
+  end
+  return ""
+end
+
 local function check_fields(t, allowed, what)
-  for k in pairs(t) do
-    if not allowed[k] then fail(what .. ": unknown field '" .. tostring(k) .. "'") end
+  for k in S.spairs(t) do
+    if not allowed[k] then fail(what .. ": unknown field '" .. tostring(k) .. "'" .. did_you_mean(k, allowed)) end
   end
 end
 
@@ -1211,6 +1244,8 @@ local SCENARIO_FIELDS = { id = true, persona = true, system = true, facts = true
                           intents = true, fields = true, max_turns = true, checkpoints = true, judge = true,
                           summary = true, max_steps = true, tool_calls_per_message = true,
                           record_state = true, stop_tools = true }
+
+local TOOL_FIELDS = { description = true, parameters = true, run = true }
 
 -- scenario{...}: see docs/scenarios.md for every field.
 function S.scenario(t)
@@ -1293,6 +1328,7 @@ function S.scenario(t)
     if type(tool) ~= "table" or type(tool.run) ~= "function" then
       fail("scenario: tool '" .. name .. "' needs a run(state, args) function")
     end
+    check_fields(tool, TOOL_FIELDS, "scenario: tool '" .. name .. "'")
   end
   t.__kind = "scenario"
   return t
@@ -1300,9 +1336,43 @@ end
 
 -- Problems `spar lint` reports about a loaded scenario: {message, anchor} where anchor names
 -- what the message is about (a tool), so the bridge can point at its line.
+-- A problem with error = true is one `spar run` refuses too (Session::open fails on it); the
+-- rest are lint's warnings.
+local SCHEMA_TYPES = { string = true, integer = true, number = true, boolean = true, array = true,
+                       object = true, null = true }
+
+-- The first invalid "type" in a JSON schema (nested properties and items included), as
+-- "where: type 'x'", or nil.
+local function bad_schema_type(schema, where, depth)
+  if type(schema) ~= "table" or depth > 20 then return nil end
+  local ty = rawget(schema, "type")
+  if ty ~= nil then
+    local list = type(ty) == "table" and ty or { ty }
+    for _, v in ipairs(list) do
+      if not SCHEMA_TYPES[v] then
+        return where .. " has type '" .. tostring(v) .. "'" .. did_you_mean(v, SCHEMA_TYPES)
+               .. " (a JSON schema type is string, integer, number, boolean, array, object or null)"
+      end
+    end
+    if type(ty) ~= "table" and type(ty) ~= "string" then
+      return where .. ": type must be a string"
+    end
+  end
+  local props = rawget(schema, "properties")
+  if type(props) == "table" then
+    for name, sub in S.spairs(props) do
+      local bad = bad_schema_type(sub, where .. "." .. tostring(name), depth + 1)
+      if bad then return bad end
+    end
+  end
+  return bad_schema_type(rawget(schema, "items"), where .. "[]", depth + 1)
+end
+
 internal.lint_scenario = function(t)
   local problems = {}
-  local function add(message, anchor) problems[#problems + 1] = { message = message, anchor = anchor } end
+  local function add(message, anchor, error)
+    problems[#problems + 1] = { message = message, anchor = anchor, error = error or nil }
+  end
   if t.goal == nil then add("scenario has no goal(state): every completed conversation passes") end
   if next(t.tools) ~= nil and t.system == nil then add("scenario has tools but no system prompt") end
   for name, tool in S.spairs(t.tools) do
@@ -1312,8 +1382,10 @@ internal.lint_scenario = function(t)
     local p = tool.parameters
     if p ~= nil then
       if type(p) ~= "table" or p.type ~= "object" then
-        add("tool '" .. name .. "': parameters must be a JSON schema object ({ type = \"object\", ... })", name)
+        add("tool '" .. name .. "': parameters must be a JSON schema object ({ type = \"object\", ... })", name, true)
       else
+        local bad = bad_schema_type(p, "parameters", 0)
+        if bad then add("tool '" .. name .. "': " .. bad, name, true) end
         local props = type(p.properties) == "table" and p.properties or {}
         for _, r in ipairs(type(p.required) == "table" and p.required or {}) do
           if props[r] == nil then add("tool '" .. name .. "': required parameter '" .. tostring(r) .. "' is not in properties", name) end
@@ -1322,7 +1394,9 @@ internal.lint_scenario = function(t)
     end
   end
   for intent, tool in S.spairs(t.intents or {}) do
-    if t.tools[tool] == nil then add("intents." .. intent .. " names an unknown tool '" .. tool .. "'", intent) end
+    if t.tools[tool] == nil then
+      add("intents." .. intent .. " names an unknown tool '" .. tool .. "'" .. did_you_mean(tool, t.tools), intent, true)
+    end
   end
   for field, args in S.spairs(t.fields or {}) do
     for _, a in ipairs(args) do
@@ -1342,7 +1416,11 @@ internal.lint_scenario = function(t)
   end
   for _, p in ipairs(t.policies) do
     for _, tool in ipairs(p.tools) do
-      if t.tools[tool] == nil then add("policy " .. p.name .. " names an unknown tool '" .. tool .. "'") end
+      if t.tools[tool] == nil then
+        add("policy " .. p.name .. " names an unknown tool '" .. tool .. "'" .. did_you_mean(tool, t.tools), nil, true)
+        problems[#problems].quoted = tool
+        problems[#problems].helper = string.match(p.name, "^([%w_]+)%(")
+      end
     end
   end
   if t.checkpoints ~= nil and t.checkpoints[#t.checkpoints] > t.max_turns then
