@@ -138,6 +138,12 @@ Status serve(const std::vector<Conversation>& conversations, const Options& opti
              const std::function<void(int)>& on_listen, const std::atomic<bool>& stop) {
   httplib::Server svr;
   svr.set_payload_max_length(1 << 20);  // a label is small; nothing else is posted
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which lets a second spar review
+  // bind the same --port and share its connections instead of failing.
+  svr.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<char*>(&yes), sizeof(yes));
+  });
   // Which conversation (run_id, key) is where.
   std::map<std::pair<std::string, std::string>, size_t> where;
   for (size_t i = 0; i < conversations.size(); ++i) where[{conversations[i].run_id, conversations[i].key}] = i;
@@ -216,7 +222,7 @@ Status serve(const std::vector<Conversation>& conversations, const Options& opti
 
   int port = options.port == 0 ? svr.bind_to_any_port(options.host) : (svr.bind_to_port(options.host, options.port) ? options.port : -1);
   if (port <= 0) {
-    return make_error(ErrorKind::input, fmt::format("cannot listen on {}:{}", options.host, options.port));
+    return make_error(ErrorKind::input, fmt::format("cannot listen on {}:{} (is the port in use?)", options.host, options.port));
   }
   // bind_to_* already listens: connections wait in the backlog until the accept loop starts.
   std::atomic<bool> ended{false};

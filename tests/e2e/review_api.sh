@@ -21,6 +21,10 @@ start_review ben "$WORK/run" --db "$DB" --reviewer ben
 case "$REVIEW_URL_ana" in http://127.0.0.1:*) ;; *) fail "not on 127.0.0.1: $REVIEW_URL_ana" ;; esac
 port=${REVIEW_URL_ana##*:}; port=${port%/}
 if ss -ltn 2>/dev/null | grep -q "0.0.0.0:$port "; then fail "spar review listens beyond 127.0.0.1"; fi
+# A port in use is an error, not a second server sharing it (httplib's default SO_REUSEPORT).
+expect_exit 2 timeout 60 "$SPAR" review "$WORK/run" --db "$DB" --reviewer cy --port "$port"
+grep -q "cannot listen on 127.0.0.1:$port (is the port in use?)" "$WORK/err" || fail "port in use: $(cat "$WORK/err")"
+pass "a --port in use is refused (exit 2)"
 
 cat >"$WORK/api.py" <<'PY'
 import json, sys, threading, urllib.request, urllib.error
@@ -173,3 +177,24 @@ assert len(c['record']['transcript'][1]['content']) > 3000000
 PY
 stop_review h
 pass "a huge transcript with </script> in a reply is served intact as JSON"
+
+# spar import's output: unscored records whose scenario file is nowhere; the page says so.
+expect_exit 0 "$SPAR" import "$SPAR_ROOT/tests/fixtures/import/orders.jsonl" --format openai --out "$WORK/imp"
+start_review imp "$WORK/imp" --db "$DB" --reviewer ana
+python3 - "$REVIEW_URL_imp" <<'PY' || fail "reviewing an import failed"
+import json, sys, urllib.request
+base = sys.argv[1]
+s = json.load(urllib.request.urlopen(base + 'api/session'))
+assert len(s['conversations']) == 3, s
+c = json.load(urllib.request.urlopen(base + 'api/conversation/0'))
+assert [i['item'] for i in c['items']] == ['conversation'], c['items']
+assert c['items'][0]['spar']['label'] is None, 'an unscored import has no verdict of spar'
+assert 'not reachable' in c['policy_note'] and 'cannot be labelled' in c['policy_note'], c['policy_note']
+body = json.dumps({'run_id': c['run_id'], 'conversation': c['key'], 'item': 'conversation', 'label': 'fail',
+                   'rationale': 'cancelled the order the customer corrected away from'}).encode()
+r = urllib.request.urlopen(urllib.request.Request(base + 'api/label', data=body, method='POST',
+                                                  headers={'Content-Type': 'application/json'}))
+assert r.status == 200
+PY
+stop_review imp
+pass "an import's records can be labelled; the page says the scenario's rules could not be found"
