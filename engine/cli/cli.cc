@@ -1,6 +1,10 @@
 #include "cli/cli.h"
 
+#include <atomic>
 #include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <map>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +12,7 @@
 #include <optional>
 #include <functional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <string>
@@ -25,6 +30,8 @@
 #include "report/diff.h"
 #include "agent/client.h"
 #include "report/history.h"
+#include "report/labels.h"
+#include "report/results.h"
 #include "report/report.h"
 #include "report/terminal.h"
 #include "score/metrics.h"
@@ -32,6 +39,9 @@
 #include "run/merge.h"
 #include "run/rescore.h"
 #include "run/runner.h"
+#include "persona/runtime.h"
+#include "review/review.h"
+#include "score/sample.h"
 
 namespace spar::cli {
 
@@ -501,6 +511,185 @@ int do_history(HistoryArgs& a) {
   return kExitOk;
 }
 
+// ---- spar review ---------------------------------------------------------------------------
+
+struct ReviewArgs {
+  std::string dir;
+  std::string db = "runs/history.db";
+  std::string reviewer;
+  int port = 0;
+  std::string export_to;
+  std::string import_from;
+  size_t sample = 0;
+  uint64_t seed = 1;
+  std::string personas;
+};
+
+void setup_review(CLI::App& app, ReviewArgs& a) {
+  app.add_option("dir", a.dir, "A run folder or spar import's output (its results.jsonl)")->required();
+  app.add_option("--db", a.db, "The history database the labels go to")->capture_default_str();
+  app.add_option("--reviewer", a.reviewer, "Who is labelling (default: $USER)");
+  app.add_option("--port", a.port, "Port on 127.0.0.1 (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  app.add_option("--export", a.export_to, "Write the labels of DIR's conversations as JSON lines to FILE (- = stdout) and exit");
+  app.add_option("--import", a.import_from, "Add the labels of a JSON lines FILE (from --export) and exit");
+  app.add_option("--sample", a.sample, "Review only the N conversations most worth a person's time")->check(CLI::Range(1, 1000000));
+  app.add_option("--seed", a.seed, "Seed of --sample's ties and random picks")->capture_default_str();
+  app.add_option("--personas", a.personas, "Persona folder, to load the scenarios' declared policies");
+  app.get_option("--export")->excludes(app.get_option("--import"));
+}
+
+std::atomic<bool> g_review_stop{false};
+extern "C" void review_stop_signal(int) { g_review_stop = true; }
+
+// DIR's conversations for review, with each scenario's declared policy names when its file loads.
+Result<std::vector<review::Conversation>> review_set(const ReviewArgs& a, std::string* where) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string path = fs::is_directory(a.dir, ec) ? (fs::path(a.dir) / "results.jsonl").string() : a.dir;
+  *where = path;
+  auto read = report::read_results(path);
+  if (!read.ok()) return read.error();
+  std::vector<review::Conversation> out;
+  std::map<std::string, std::pair<std::vector<std::string>, std::string>> scenarios;  // path -> (names, problem)
+  persona::Options popts;
+  popts.personas_dir = a.personas;
+  for (size_t i = 0; i < read->records.size(); ++i) {
+    const json& j = read->records[i];
+    record::Record r;
+    try {
+      r = j.get<record::Record>();
+    } catch (const std::exception& e) {
+      return make_error(ErrorKind::input, fmt::format("{}:{}: not a record: {}", path, read->lines[i], e.what()));
+    }
+    review::Conversation c;
+    c.record = j;
+    c.key = report::conversation_key(r);
+    c.run_id = r.run_id;
+    std::string scenario;
+    auto opt = j.contains("score") && j["score"].is_object() ? j["score"].value("scorer", json::object()) : json::object();
+    if (opt.is_object() && opt.value("options", json::object()).is_object()) {
+      auto o = opt.value("options", json::object());
+      if (o.contains("scenario") && o["scenario"].is_string()) scenario = o["scenario"].get<std::string>();
+    }
+    if ((scenario.empty() || !fs::is_regular_file(scenario, ec)) && r.scenario_path) scenario = *r.scenario_path;
+    if (scenario.empty() || !fs::is_regular_file(scenario, ec)) {
+      c.policy_note = "The scenario file is not reachable from here" +
+                      (scenario.empty() ? std::string() : " (" + scenario + ")") +
+                      ": only the rules spar flagged are listed, so a missed violation of another rule cannot be labelled.";
+    } else {
+      auto it = scenarios.find(scenario);
+      if (it == scenarios.end()) {
+        auto session = persona::Session::open(scenario, popts);
+        std::pair<std::vector<std::string>, std::string> v;
+        if (session.ok()) v.first = (*session)->info().policy_names;
+        else v.second = session.error().message;
+        it = scenarios.emplace(scenario, v).first;
+      }
+      c.declared_policies = it->second.first;
+      if (!it->second.second.empty()) {
+        c.policy_note = "The scenario " + scenario + " did not load (" + it->second.second +
+                        "): only the rules spar flagged are listed.";
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+int do_review(ReviewArgs& a) {
+  std::string where;
+  auto set = review_set(a, &where);
+  if (!set.ok()) return input_error(set.error().message);
+  std::set<std::pair<std::string, std::string>> here;
+  for (const auto& c : *set) here.insert({c.run_id, c.key});
+
+  if (!a.export_to.empty()) {
+    auto labels = report::read_labels(a.db);
+    if (!labels.ok()) return input_error(labels.error().message);
+    std::string text;
+    size_t n = 0;
+    for (const auto& l : *labels) {
+      if (!here.count({l.run_id, l.conversation})) continue;
+      text += report::label_to_json(l).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+      ++n;
+    }
+    if (a.export_to == "-") {
+      fmt::print("{}", text);
+      std::fflush(stdout);
+    } else {
+      auto st = report::write_file_atomic(a.export_to, text);
+      if (!st.ok()) return input_error(st.error().message);
+      fmt::print(stderr, "exported {} labels to {}\n", n, a.export_to);
+    }
+    return kExitOk;
+  }
+
+  if (!a.import_from.empty()) {
+    auto content = report::read_text(a.import_from);
+    if (!content.ok()) return input_error(content.error().message);
+    std::vector<report::Label> labels;
+    std::istringstream in(*content);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      json j = json::parse(line, nullptr, false);
+      if (j.is_discarded()) return input_error(fmt::format("{}:{}: not JSON", a.import_from, n));
+      auto l = report::label_from_json(j);
+      if (!l.ok()) return input_error(fmt::format("{}:{}: {}", a.import_from, n, l.error().message));
+      if (!here.count({l->run_id, l->conversation})) {
+        return input_error(fmt::format("{}:{}: no conversation '{}' of run '{}' in {}", a.import_from, n,
+                                       l->conversation, l->run_id, where));
+      }
+      labels.push_back(*l);
+    }
+    auto st = report::add_labels(a.db, labels);
+    if (!st.ok()) return input_error(st.error().message);
+    fmt::print(stderr, "imported {} labels into {}\n", labels.size(), a.db);
+    return kExitOk;
+  }
+
+  if (a.reviewer.empty()) {
+    const char* user = std::getenv("USER");
+    if (user && *user) a.reviewer = user;
+  }
+  if (a.reviewer.empty()) return input_error("who is reviewing? $USER is not set: pass --reviewer NAME");
+
+  std::vector<review::Conversation> convs = std::move(*set);
+  if (a.sample > 0) {
+    std::vector<json> records;
+    for (const auto& c : convs) records.push_back(c.record);
+    auto picks = score::sample_for_review(records, a.sample, a.seed);
+    std::vector<review::Conversation> chosen;
+    fmt::print("sample: {} of {} conversations (seed {})\n", picks.size(), convs.size(), a.seed);
+    for (size_t i = 0; i < picks.size(); ++i) {
+      review::Conversation c = convs[picks[i].index];
+      c.reason = fmt::format("{}", fmt::join(picks[i].reasons, "; "));
+      fmt::print("{:>4}. {}  {}\n", i + 1, report::printable(c.key), report::printable(c.reason));
+      chosen.push_back(std::move(c));
+    }
+    convs = std::move(chosen);
+  }
+
+  struct sigaction sa {};
+  sa.sa_handler = review_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  review::Options o;
+  o.db = a.db;
+  o.reviewer = a.reviewer;
+  o.port = a.port;
+  auto st = review::serve(
+      convs, o,
+      [](int port) {
+        fmt::print("review: http://127.0.0.1:{}/\n", port);
+        std::fflush(stdout);
+      },
+      g_review_stop);
+  if (!st.ok()) return input_error(st.error().message);
+  return kExitOk;
+}
+
 // ---- spar diff -----------------------------------------------------------------------------
 
 struct DiffArgs {
@@ -649,6 +838,7 @@ int main(int argc, char** argv) {
   ScoreArgs score_args;
   LintArgs lint_args;
   NewArgs new_args;
+  ReviewArgs review_args;
   struct Command {
     const char* name;
     const char* help;
@@ -670,6 +860,8 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_merge(c, merge_args); }, [&] { return do_merge(merge_args); }},
       {"history", "Show trends per scenario and per metric across recorded runs",
        [&](CLI::App& c) { setup_history(c, history_args); }, [&] { return do_history(history_args); }},
+      {"review", "Serve the human grader's page over a run (127.0.0.1): label conversations with a rationale each",
+       [&](CLI::App& c) { setup_review(c, review_args); }, [&] { return do_review(review_args); }},
       {"lint", "Load personas and scenarios in the sandbox, dry-run each scenario, report problems as path:line",
        [&](CLI::App& c) { setup_lint(c, lint_args); }, [&] { return do_lint(lint_args); }},
       {"new", "Write a commented template: spar new persona NAME | spar new scenario DOMAIN/NAME",

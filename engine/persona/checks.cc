@@ -81,6 +81,15 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
     lua_pop(L, 1);
     rawfield(L, sc, "policies");
     info.policies = static_cast<int>(lua_rawlen(L, -1));
+    for (int i = 1; i <= info.policies && lua_istable(L, -1); ++i) {
+      lua_rawgeti(L, -1, i);
+      if (lua_istable(L, -1)) {
+        rawfield(L, lua_gettop(L), "name");
+        if (lua_type(L, -1) == LUA_TSTRING) info.policy_names.push_back(lua_tostring(L, -1));
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
     lua_pop(L, 1);
     rawfield(L, sc, "checkpoints");
     if (lua_istable(L, -1)) {

@@ -71,6 +71,7 @@ struct ScenarioInfo {
   json intents = json::object();  // intent name -> tool name
   json fields = json::object();   // event field -> ["arg" | "tool.arg", ...] (the tool arguments carrying it)
   int policies = 0;               // number of declared policies
+  std::vector<std::string> policy_names;  // each declared policy's rule name, in order (spar review)
   bool has_goal = false;
   bool has_progress = false;
   std::string judge_rubric;       // judge.rubric, or empty

@@ -63,22 +63,35 @@ std::optional<std::string> label_problem(const Label& l) {
   return std::nullopt;
 }
 
-Status add_label(const std::string& db_path, const Label& l) {
-  if (auto p = label_problem(l)) return make_error(ErrorKind::input, *p);
+Status add_label(const std::string& db_path, const Label& l) { return add_labels(db_path, {l}); }
+
+Status add_labels(const std::string& db_path, const std::vector<Label>& labels) {
+  for (const auto& l : labels) {
+    if (auto p = label_problem(l)) return make_error(ErrorKind::input, *p);
+  }
   auto d = detail::open_db(db_path, true);
   if (!d.ok()) return d.error();
   sqlite3* db = (*d)->db;
+  auto failed = [&](const char* what) {
+    std::string message = fmt::format("{}: cannot {}: {}", db_path, what, sqlite3_errmsg(db));
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return make_error(ErrorKind::io, message);
+  };
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return failed("store the labels");
   Stmt st;
   sqlite3_prepare_v2(db,
                      "INSERT OR REPLACE INTO labels (reviewer, run_id, conversation, item, label, rationale, time) "
                      "VALUES (?,?,?,?,?,?,?)",
                      -1, &st.s, nullptr);
-  std::string when = l.time.empty() ? detail::now_iso() : l.time;
-  const std::string* vals[] = {&l.reviewer, &l.run_id, &l.conversation, &l.item, &l.label, &l.rationale, &when};
-  for (int i = 0; i < 7; ++i) sqlite3_bind_text(st.s, i + 1, vals[i]->c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(st.s) != SQLITE_DONE) {
-    return make_error(ErrorKind::io, fmt::format("{}: cannot store the label: {}", db_path, sqlite3_errmsg(db)));
+  std::string now = detail::now_iso();
+  for (const auto& l : labels) {
+    const std::string& when = l.time.empty() ? now : l.time;
+    const std::string* vals[] = {&l.reviewer, &l.run_id, &l.conversation, &l.item, &l.label, &l.rationale, &when};
+    sqlite3_reset(st.s);
+    for (int i = 0; i < 7; ++i) sqlite3_bind_text(st.s, i + 1, vals[i]->c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st.s) != SQLITE_DONE) return failed("store the label");
   }
+  if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return failed("store the labels");
   return Ok{};
 }
 

@@ -48,6 +48,10 @@ std::optional<std::string> label_problem(const Label& l);
 // an unopenable database.
 Status add_label(const std::string& db_path, const Label& l);
 
+// Adds or replaces several labels in one transaction: all of them or, on any error (a
+// malformed label is found before anything is written), none. spar review --import.
+Status add_labels(const std::string& db_path, const std::vector<Label>& labels);
+
 // Every label, ordered by run_id, conversation, item, reviewer. `run_id` "" = every run. A
 // database that does not exist holds no labels (an empty list, not an error).
 Result<std::vector<Label>> read_labels(const std::string& db_path, const std::string& run_id = "");
