@@ -21,6 +21,7 @@
 
 #include "importer/import.h"
 #include "importer/to_scenario.h"
+#include "report/calibrate.h"
 #include "report/diff.h"
 #include "report/history.h"
 #include "report/report.h"
@@ -265,6 +266,10 @@ struct ReportArgs {
 
 void setup_report(CLI::App& app, ReportArgs& a) {
   app.add_option("dir", a.dir, "A run folder holding results.jsonl")->required();
+  a.options.labels_db = "runs/history.db";
+  app.add_option("--history", a.options.labels_db,
+                 "History database whose human labels of the run report.html compares the graders with (\"\" = none)")
+      ->capture_default_str();
   app.add_option_function<std::string>(
       "--price",
       [&a](const std::string& text) {
@@ -460,6 +465,59 @@ int do_history(HistoryArgs& a) {
   return kExitOk;
 }
 
+// ---- spar calibrate ------------------------------------------------------------------------
+
+struct CalibrateArgs {
+  std::string dir;
+  std::string db = "runs/history.db";
+  score::CompareOptions compare;
+  std::vector<score::Gate> gates;
+  bool json_out = false;
+};
+
+void setup_calibrate(CLI::App& app, CalibrateArgs& a) {
+  app.add_option("dir", a.dir, "A run folder holding results.jsonl")->required();
+  app.add_option("--db", a.db, "The history database holding the labels")->capture_default_str();
+  app.add_option("--threshold", a.compare.threshold, "Flag a grader whose kappa against the people is below this")
+      ->capture_default_str()->check(number_in(-1, 1));
+  app.add_option_function<std::vector<std::string>>(
+         "--gate",
+         [&a](const std::vector<std::string>& texts) {
+           for (const auto& t : texts) {
+             auto g = score::parse_calibration_gate(t);
+             if (!g.ok()) throw CLI::ValidationError("--gate", g.error().message);
+             a.gates.push_back(*g);
+           }
+         },
+         "Fail (exit 1) unless GRADER.STAT OP VALUE holds, e.g. 'judge.kappa>=0.6' or 'outcome.agreement>=0.9'")
+      ->type_size(1)->allow_extra_args(false);
+  app.add_flag("--json", a.json_out, "Write the whole comparison as JSON on stdout (gate verdicts go to stderr)");
+}
+
+int do_calibrate(CalibrateArgs& a) {
+  auto c = report::calibrate_dir(a.dir, a.db, a.compare);
+  if (!c.ok()) return input_error(c.error().message);
+  auto results = score::check_calibration_gates(*c, a.gates);
+  json gates = json::array();
+  bool all = true;
+  for (const auto& r : results) {
+    gates.push_back({{"gate", r.gate.text}, {"held", r.held}, {"value", r.value ? json(*r.value) : json(nullptr)},
+                     {"message", r.message}});
+    all = all && r.held;
+  }
+  if (a.json_out) {
+    (*c)["gates"] = gates;
+    fmt::print("{}\n", c->dump(2, ' ', false, json::error_handler_t::replace));
+  } else {
+    fmt::print("{}", report::render_calibration(*c));
+  }
+  for (const auto& r : results) {
+    fmt::print(a.json_out ? stderr : stdout, "gate {}: {} ({})\n", r.held ? "held" : "FAILED", report::printable(r.gate.text),
+               report::printable(r.message));
+  }
+  return all ? kExitOk : kExitGates;
+}
+
 // ---- spar diff -----------------------------------------------------------------------------
 
 struct DiffArgs {
@@ -600,6 +658,7 @@ int main(int argc, char** argv) {
   ReportArgs report_args;
   DiffArgs diff_args;
   HistoryArgs history_args;
+  CalibrateArgs calibrate_args;
   MergeArgs merge_args;
   ImportArgs import_args;
   ScoreArgs score_args;
@@ -626,6 +685,8 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_merge(c, merge_args); }, [&] { return do_merge(merge_args); }},
       {"history", "Show trends per scenario and per metric across recorded runs",
        [&](CLI::App& c) { setup_history(c, history_args); }, [&] { return do_history(history_args); }},
+      {"calibrate", "Compare spar's graders with the human labels of a run: agreement, kappa, alpha, disagreements",
+       [&](CLI::App& c) { setup_calibrate(c, calibrate_args); }, [&] { return do_calibrate(calibrate_args); }},
       {"lint", "Load personas and scenarios in the sandbox, dry-run each scenario, report problems as path:line",
        [&](CLI::App& c) { setup_lint(c, lint_args); }, [&] { return do_lint(lint_args); }},
       {"new", "Write a commented template: spar new persona NAME | spar new scenario DOMAIN/NAME",

@@ -6,6 +6,10 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "base/json_util.h"
+
 namespace spar::score {
 
 namespace {
@@ -287,6 +291,57 @@ json compare_with_humans(const std::vector<Rating>& graders, const std::vector<R
           {"graders", std::move(out_graders)},
           {"unlabelled_graders", std::move(unlabelled)},
           {"reviewers_agreement", std::move(people)}};
+}
+
+namespace {
+
+const char* const kStats[] = {"kappa", "alpha", "agreement", "n"};
+
+}  // namespace
+
+Result<Gate> parse_calibration_gate(const std::string& text) {
+  auto g = split_gate(text);
+  if (!g.ok()) {
+    return make_error(ErrorKind::input, fmt::format("bad gate '{}': expected GRADER.STAT OP VALUE, like 'judge.kappa>=0.6'", text));
+  }
+  auto dot = g->key.rfind('.');
+  std::string stat = dot == std::string::npos ? "" : g->key.substr(dot + 1);
+  bool known = false;
+  for (const char* s : kStats) known = known || stat == s;
+  if (!known || dot == 0) {
+    return make_error(ErrorKind::input, fmt::format("bad gate '{}': the key is GRADER.kappa, GRADER.alpha, GRADER.agreement "
+                                                    "or GRADER.n (GRADER: outcome, judge, judge:MODEL, recovery:KIND, "
+                                                    "policy:RULE, label:SOURCE)", text));
+  }
+  return g;
+}
+
+std::vector<GateResult> check_calibration_gates(const json& comparison, const std::vector<Gate>& gates) {
+  std::vector<GateResult> out;
+  for (const auto& g : gates) {
+    GateResult r{g, std::nullopt, false, ""};
+    auto dot = g.key.rfind('.');
+    std::string name = g.key.substr(0, dot), stat = g.key.substr(dot + 1);
+    const json* found = nullptr;
+    for (const auto& e : member(comparison, "graders")) {
+      if (e.value("grader", "") == name) found = &e;
+    }
+    if (!found) {
+      r.message = member(comparison, "unlabelled_graders").contains(name)
+                      ? fmt::format("{}: no item both it and a person labelled", name)
+                      : fmt::format("{}: no such grader in these records", name);
+    } else if (found->value("n", 0) == 0) {
+      r.message = fmt::format("{}: no item with a human majority to compare with", name);
+    } else if (!(*found)[stat].is_number()) {
+      r.message = fmt::format("{} is undefined ({})", g.key, found->value("flag", "one category only"));
+    } else {
+      r.value = (*found)[stat].get<double>();
+      r.held = gate_holds(g, *r.value);
+      r.message = fmt::format("{} = {:.4g}, needs {} {:g}", g.key, *r.value, g.op, g.threshold);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 }  // namespace spar::score

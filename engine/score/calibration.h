@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/result.h"
+#include "score/metrics.h"
+
 namespace spar::score {
 
 using json = nlohmann::json;
@@ -65,5 +68,15 @@ struct CompareOptions {
 // reviewer per item kind.
 json compare_with_humans(const std::vector<Rating>& graders, const std::vector<Rating>& humans,
                          const CompareOptions& options = {});
+
+// spar calibrate --gate: "<grader>.<stat> OP VALUE", stat one of kappa, alpha, agreement, n;
+// <grader> a grader or a family ("judge" = every judge). Errors (kind "input"): the syntax, an
+// unknown stat.
+Result<Gate> parse_calibration_gate(const std::string& text);
+
+// Each gate against a comparison (compare_with_humans). A grader that is not there, one with no
+// item both labelled, and a figure that is undefined (kappa with one category) fail the gate,
+// with a message saying which.
+std::vector<GateResult> check_calibration_gates(const json& comparison, const std::vector<Gate>& gates);
 
 }  // namespace spar::score
