@@ -107,17 +107,20 @@ void add_judge_options(CLI::App& app, Options& o) {
   app.add_option("--judge-cache", o.judge_cache, "Judge cache file (default: judge-cache.jsonl beside the --out folder)");
 }
 
-void add_gates(CLI::App& app, std::vector<score::Gate>& gates) {
+// --gate, repeatable; `parse` reads one (spar calibrate's keys are not a summary's metrics).
+void add_gates(CLI::App& app, std::vector<score::Gate>& gates,
+               Result<score::Gate> (*parse)(const std::string&) = score::parse_gate,
+               const char* help = "Fail (exit 1) unless METRIC OP VALUE holds, e.g. 'pass^4>=0.8' or 'quality@25>=0.7'") {
   app.add_option_function<std::vector<std::string>>(
          "--gate",
-         [&gates](const std::vector<std::string>& texts) {
+         [&gates, parse](const std::vector<std::string>& texts) {
            for (const auto& t : texts) {
-             auto g = score::parse_gate(t);
+             auto g = parse(t);
              if (!g.ok()) throw CLI::ValidationError("--gate", g.error().message);
              gates.push_back(*g);
            }
          },
-         "Fail (exit 1) unless METRIC OP VALUE holds, e.g. 'pass^4>=0.8' or 'quality@25>=0.7'")
+         help)
       ->type_size(1)->allow_extra_args(false);
 }
 
@@ -480,17 +483,8 @@ void setup_calibrate(CLI::App& app, CalibrateArgs& a) {
   app.add_option("--db", a.db, "The history database holding the labels")->capture_default_str();
   app.add_option("--threshold", a.compare.threshold, "Flag a grader whose kappa against the people is below this")
       ->capture_default_str()->check(number_in(-1, 1));
-  app.add_option_function<std::vector<std::string>>(
-         "--gate",
-         [&a](const std::vector<std::string>& texts) {
-           for (const auto& t : texts) {
-             auto g = score::parse_calibration_gate(t);
-             if (!g.ok()) throw CLI::ValidationError("--gate", g.error().message);
-             a.gates.push_back(*g);
-           }
-         },
-         "Fail (exit 1) unless GRADER.STAT OP VALUE holds, e.g. 'judge.kappa>=0.6' or 'outcome.agreement>=0.9'")
-      ->type_size(1)->allow_extra_args(false);
+  add_gates(app, a.gates, score::parse_calibration_gate,
+            "Fail (exit 1) unless GRADER.STAT OP VALUE holds, e.g. 'judge.kappa>=0.6' or 'outcome.agreement>=0.9'");
   app.add_flag("--json", a.json_out, "Write the whole comparison as JSON on stdout (gate verdicts go to stderr)");
 }
 
