@@ -15,17 +15,14 @@ namespace spar::report {
 
 namespace {
 
-std::string str(const json& j, const char* key) {
-  auto it = j.is_object() ? j.find(key) : j.end();
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
+const auto str = string_member;
 
 // conversation_key of a record read as JSON.
 std::string key_of(const json& r) {
   record::Record rec;
   rec.scenario = str(r, "scenario");
   if (!str(r, "persona").empty()) rec.persona = str(r, "persona");
-  rec.trial = r.value("trial", 1);
+  rec.trial = int_member(r, "trial", 1);
   return conversation_key(rec);
 }
 

@@ -11,10 +11,7 @@ namespace spar::score {
 
 namespace {
 
-std::string str(const json& j, const char* key) {
-  auto it = j.is_object() ? j.find(key) : j.end();
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
+const auto str = string_member;
 
 // The judge's model: the spec's model= option ("openai:model=gpt-4o,base_url=..."), else the
 // spec itself ("mock", "exec:cmd=...").
@@ -36,7 +33,7 @@ std::string outcome_rationale(const json& record, const json& s) {
   if (by == "label") return fmt::format("the import's label ({})", member(record, "label").dump());
   if (by == "expectation") {
     for (const auto& x : member(s, "expectations")) {
-      if (x.is_object() && x.value("met", true) == false) return "expectation failed: " + str(x, "message");
+      if (member(x, "met") == false) return "expectation failed: " + str(x, "message");
     }
     return "an expectation failed";
   }
@@ -50,7 +47,7 @@ std::string outcome_rationale(const json& record, const json& s) {
     std::string sev = str(v, "severity");
     if (sev == "minor") continue;
     why += fmt::format("; {} violation of {} at turn {}", sev.empty() ? "major" : sev, str(v, "rule"),
-                       v.value("turn", 0));
+                       int_member(v, "turn"));
     if (!str(v, "evidence").empty()) why += " (" + str(v, "evidence") + ")";
   }
   return fmt::format("decided by {}: {}", by, why);
@@ -80,18 +77,18 @@ std::vector<Rating> grader_ratings(const json& record, const std::set<std::strin
   const json& s = member(record, "score");
   if (!s.is_object()) return out;
   json where = {{"run_id", str(record, "run_id")}, {"scenario", str(record, "scenario")},
-                {"trial", record.value("trial", 0)}};
+                {"trial", int_member(record, "trial")}};
   auto add = [&](std::string grader, std::string item, std::string value, std::string rationale) {
     out.push_back({std::move(grader), "", std::move(item), std::move(value), std::move(rationale), where});
   };
 
   // outcome
-  if (s.contains("pass") && s["pass"].is_boolean() && str(s, "decided_by") != "unscored") {
+  if (member(s, "pass").is_boolean() && str(s, "decided_by") != "unscored") {
     add("outcome", "conversation", s["pass"].get<bool>() ? "pass" : "fail", outcome_rationale(record, s));
   }
   // an import's own verdict
   const json& label = member(record, "label");
-  if (label.is_object() && label.contains("pass") && label["pass"].is_boolean()) {
+  if (member(label, "pass").is_boolean()) {
     std::string source = str(label, "source").empty() ? "import" : str(label, "source");
     std::string why = label.contains("reward") ? fmt::format("reward {}", label["reward"].dump()) : "the import's label";
     add("label:" + source, "conversation", label["pass"].get<bool>() ? "pass" : "fail", why);
@@ -102,27 +99,28 @@ std::vector<Rating> grader_ratings(const json& record, const std::set<std::strin
   if (judgements.is_object()) {
     std::string grader = "judge:" + (spec.empty() ? std::string("unknown") : judge_model(spec));
     for (const auto& [turn, j] : judgements.items()) {
-      if (!j.is_object() || !j["score"].is_number()) continue;
+      if (!member(j, "score").is_number()) continue;
       std::string why;
       for (const auto& reason : member(j, "reasons")) {
         if (reason.is_string() && !reason.get<std::string>().empty()) why += (why.empty() ? "" : " | ") + reason.get<std::string>();
       }
-      why = fmt::format("score {}{}: {}", j["score"].dump(), j.value("flaky", false) ? " (flaky)" : "", why);
+      why = fmt::format("score {}{}: {}", j["score"].dump(), member(j, "flaky") == true ? " (flaky)" : "", why);
       add(grader, "checkpoint:" + turn, five_point(j["score"].get<double>()), why);
     }
   }
   // recovery, per event, by the evidence that decided it
   const json& events = member(s, "events");
-  const json& raised = member(record, "events");
+  static const json kNone = json::array();
+  const json& raised = member(record, "events").is_array() ? member(record, "events") : kNone;
   for (size_t i = 0; events.is_array() && i < events.size(); ++i) {
     const json& e = events[i];
     std::string by = str(e, "decided_by");
-    if (!e.is_object() || !e["recovered"].is_boolean() || by.empty() || by == "unscored") continue;
+    if (!member(e, "recovered").is_boolean() || by.empty() || by == "unscored") continue;
     std::string type = i < raised.size() ? str(raised[i], "type") : "";
-    std::string why = fmt::format("{} at turn {}, decided by {}", type, i < raised.size() ? raised[i].value("turn", 0) : 0, by);
-    if (e["turns_to_recover"].is_number()) why += fmt::format(": recovered in {} turns", e["turns_to_recover"].get<int>());
-    if (e["leaked"].is_string()) why += fmt::format(": leaked '{}' at turn {}", e["leaked"].get<std::string>(),
-                                                    e["leak_turn"].is_number() ? e["leak_turn"].get<int>() : 0);
+    if (type.empty()) type = "event";
+    std::string why = fmt::format("{} at turn {}, decided by {}", type, i < raised.size() ? int_member(raised[i], "turn") : 0, by);
+    if (member(e, "turns_to_recover").is_number_integer()) why += fmt::format(": recovered in {} turns", int_member(e, "turns_to_recover"));
+    if (member(e, "leaked").is_string()) why += fmt::format(": leaked '{}' at turn {}", str(e, "leaked"), int_member(e, "leak_turn"));
     add("recovery:" + by, fmt::format("event:{}", i), e["recovered"].get<bool>() ? "recovered" : "not_recovered", why);
   }
   // each policy rule
@@ -130,13 +128,13 @@ std::vector<Rating> grader_ratings(const json& record, const std::set<std::strin
   for (const auto& v : member(s, "violations")) {
     std::string rule = str(v, "rule");
     if (rule.empty()) continue;
-    std::string msg = fmt::format("turn {}: {}", v.value("turn", 0),
+    std::string msg = fmt::format("turn {}: {}", int_member(v, "turn"),
                                   !str(v, "message").empty() ? str(v, "message") : str(v, "evidence"));
     auto [it, fresh] = broken.try_emplace(rule, msg);
     if (!fresh) it->second += "; " + msg;
   }
   for (const auto& [rule, msg] : broken) add("policy:" + rule, "policy:" + rule, "violated", msg);
-  int policies = s.value("policy_count", 0);
+  int policies = int_member(s, "policy_count");
   if (policies > 0) {
     for (const auto& rule : scenario_rules) {
       if (broken.count(rule)) continue;

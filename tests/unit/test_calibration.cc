@@ -244,3 +244,20 @@ TEST_CASE("grader families, interval items, one category, no shared items") {
   // A single reviewer: no reviewer-against-reviewer figures.
   CHECK(one["reviewers_agreement"].empty());
 }
+
+TEST_CASE("graders read a record of any shape without throwing") {
+  // Records come from files: every member may have any type.
+  for (const char* text : {R"({"score": {"pass": true, "decided_by": "goal", "goal_met": true, "violations": [{"rule": "r", "turn": "x"}]}})",
+                           R"({"trial": "2", "events": {"a": 1}, "score": {"events": [1, {"recovered": true, "decided_by": "action", "turns_to_recover": "x", "leaked": 3}]}})",
+                           R"({"score": {"judgements": {"3": 0.5, "8": {"score": 0.5, "reasons": "one", "flaky": "yes"}}, "scorer": 7}})",
+                           R"({"label": {"pass": "yes"}, "score": {"policy_count": "3", "warnings": 5, "violations": {"rule": "x"}}})",
+                           R"({"score": 1})", R"([])", R"(null)"}) {
+    json r = json::parse(text);
+    CHECK_NOTHROW(score::grader_ratings(r, {"r", "x"}));
+  }
+  json r = json::parse(R"({"score": {"events": [1, {"recovered": true, "decided_by": "action", "turns_to_recover": "x", "leaked": 3}]}})");
+  auto rs = score::grader_ratings(r, {});
+  REQUIRE(rs.size() == 1);
+  CHECK(rs[0].item == "event:1");
+  CHECK(rs[0].rationale == "event at turn 0, decided by action");
+}
