@@ -18,19 +18,15 @@ return persona {
     r = u:say(lc.first)
 
     local contradicted = false
-    for _ = 1, 10 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and not contradicted and r:mentions(c.earlier) then
-        contradicted = true
-        r = u:contradict{ field = c.field, earlier = c.earlier, now = c.now, text = c.text }
-      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        r = u:say(pick{ "Yes, go ahead.", "Yes, please do." })
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+    r = story.negotiate(u, s, r, {
+      first = function(r)
+        if r:asks_go_ahead() and not contradicted and r:mentions(c.earlier) then
+          contradicted = true
+          return u:contradict{ field = c.field, earlier = c.earlier, now = c.now, text = c.text }
+        end
+      end,
+      yes_texts = { "Yes, go ahead.", "Yes, please do." },
+    })
 
     for _, q in ipairs(s.questions) do
       if u:turn() >= 13 then break end

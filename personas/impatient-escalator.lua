@@ -18,19 +18,15 @@ return persona {
     r = u:topic_switch{ text = s.escalation.text, back = s.escalation.back, topic = "supervisor" }
     r = u:interrupt{ after_chars = 20, prompt = "How long is this going to take?",
                      text = "Look, just take it all: " .. s.rush }
-    for _ = 1, 10 do
-      local failed = r:called(s.tool) and r:read().kinds.refusal == true
-      if r:called(s.tool) and not failed then break end
-      if failed then
-        r = u:say(s.fallback)
-      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        r = u:say(pick{ "Yes, just do it already.", "Yes. Do it." })
-      elseif r:asks_go_ahead() then
-        r = u:say("No! " .. s.request)
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+    local function failed(r) return r:called(s.tool) and r:read().kinds.refusal == true end
+    r = story.negotiate(u, s, r, {
+      done = function(r) return r:called(s.tool) and not failed(r) end,
+      first = function(r)  -- the write was refused: the fallback request
+        if failed(r) then return u:say(s.fallback) end
+      end,
+      yes_texts = { "Yes, just do it already.", "Yes. Do it." },
+      no = function() return u:say("No! " .. s.request) end,
+    })
     u:say(s.questions[1])
     u:fill_until(12)
     u:probe("id", fmt("Remind me, which %s did I give you? I want to write it down.", s.id_label))

@@ -20,21 +20,17 @@ return persona {
                        text = "Sorry, cutting in: " .. early }
     end
 
-    local corrected = false
-    for _ = 1, 10 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and not corrected and r:mentions(s.correction.from) then
-        corrected = true
-        r = u:correct{ field = s.correction.field, from = s.correction.from, to = s.correction.to,
-                       text = s.correction.text }
-      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s, corrected and s.correction.from)) then
-        r = u:say(pick{ "Yes, go ahead.", "Yes, do it." })
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+    local c, corrected = s.correction, false
+    r = story.negotiate(u, s, r, {
+      first = function(r)  -- corrects the value the agent is about to act on
+        if r:asks_go_ahead() and not corrected and r:mentions(c.from) then
+          corrected = true
+          return u:correct{ field = c.field, from = c.from, to = c.to, text = c.text }
+        end
+      end,
+      superseded = function() return corrected and c.from end,
+      yes_texts = { "Yes, go ahead.", "Yes, do it." },
+    })
 
     u:say(s.questions[2])
     u:fill_until(12)

@@ -17,20 +17,16 @@ return persona {
     local r = u:say(s.request)
     u:plant("id", s.id)
     local retracted = false
-    for _ = 1, 10 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and not retracted and r:proposes(s.drop_expect) then
-        retracted = true
-        u:ambiguous{ text = s.never_mind, referent = s.referent }
-        r = u:change_intent{ from = s.intent, to = s.alt_intent, text = s.clarify }
-      elseif r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        r = u:say(pick{ "Yes, go ahead.", "Yes, that's it." })
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+    r = story.negotiate(u, s, r, {
+      first = function(r)
+        if r:asks_go_ahead() and not retracted and r:proposes(s.drop_expect) then
+          retracted = true
+          u:ambiguous{ text = s.never_mind, referent = s.referent }
+          return u:change_intent{ from = s.intent, to = s.alt_intent, text = s.clarify }
+        end
+      end,
+      yes_texts = { "Yes, go ahead.", "Yes, that's it." },
+    })
     for _, q in ipairs(s.questions) do u:say(q) end
     u:fill_until(14)
     u:probe("id", fmt("Remind me, which %s did I give you?", s.id_label))

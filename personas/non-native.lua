@@ -24,25 +24,26 @@ return persona {
     local r = u:say(s.request)
     u:plant("id", s.id)
     local corrected, confused = false, 0
-    for _ = 1, 10 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        r = careful(pick{ "Yes, please go ahead.", "Yes, is correct." })
-      elseif r:asks_go_ahead() then
-        r = careful(s.fix)
-      elseif not corrected and r:asks_for(s.id_label) then
-        corrected = true
-        u:style{ typos = false }
-        r = u:correct{ field = s.id_label, from = s.wrong_id, to = s.id,
-                       text = fmt("My number is %s... sorry, is %s.", s.wrong_id, s.id) }
-        u:style{ typos = rate }
-      elseif story.answer(s, r) then
-        r = careful(story.answer(s, r))
-      else
+    r = story.negotiate(u, s, r, {
+      yes = function() return careful(pick{ "Yes, please go ahead.", "Yes, is correct." }) end,
+      no = function() return careful(s.fix) end,
+      other = function(r)
+        if not corrected and r:asks_for(s.id_label) then
+          corrected = true
+          u:style{ typos = false }
+          r = u:correct{ field = s.id_label, from = s.wrong_id, to = s.id,
+                         text = fmt("My number is %s... sorry, is %s.", s.wrong_id, s.id) }
+          u:style{ typos = rate }
+          return r
+        end
+      end,
+      reply = function(r)
+        local a = story.answer(s, r)
+        if a then return careful(a) end
         confused = confused + 1
-        r = careful(confused == 1 and "Sorry, I not understand. What you need from me?" or s.fix)
-      end
-    end
+        return careful(confused == 1 and "Sorry, I not understand. What you need from me?" or s.fix)
+      end,
+    })
     u:say(s.questions[1])
     u:topic_switch{ text = s.digression.text, back = s.digression.back }
     for i = 2, #s.questions do u:say(s.questions[i]) end

@@ -18,20 +18,19 @@ return persona {
     local r = u:ambiguous{ text = s.story_text, referent = s.id, candidates = { s.other_id, s.id } }
     u:plant("id", s.id)
     local wandered = false
-    for _ = 1, 10 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        r = u:say(pick{ "Yes, go ahead, thank you, you're very kind.", "Yes please, that's right." })
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      elseif not wandered and r:asks_question() then
-        wandered = true
-        r = u:topic_switch{ text = s.tangents[1].text, back = s.tangents[1].back }
-      else
+    r = story.negotiate(u, s, r, {
+      yes_texts = { "Yes, go ahead, thank you, you're very kind.", "Yes please, that's right." },
+      other = function(r)
+        if not wandered and r:asks_question() then
+          wandered = true
+          return u:topic_switch{ text = s.tangents[1].text, back = s.tangents[1].back }
+        end
+      end,
+      reply = function(r)
         local a = story.answer(s, r)
-        r = a and u:say(pick(ASIDES) .. a) or u:unread(r)
-      end
-    end
+        return a and u:say(pick(ASIDES) .. a) or u:unread(r)
+      end,
+    })
     for i = 1, 2 do u:say(s.questions[i]) end
     u:fill_until(11)
     u:probe("id", fmt("Remind me, which %s did I give you? I have so many.", s.id_label))

@@ -15,19 +15,15 @@ return persona {
     local r = u:say(s.request)
     u:plant("id", s.id)
     local picked = false
-    for _ = 1, 10 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        r = u:say(pick{ "Yes, go ahead.", "Yes, book that one." })
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      elseif not picked and r:asks_for(p.key) then
-        picked = true
-        r = u:ambiguous{ text = p.text, referent = p.referent, candidates = p.candidates }
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+    r = story.negotiate(u, s, r, {
+      yes_texts = { "Yes, go ahead.", "Yes, book that one." },
+      other = function(r)
+        if not picked and r:asks_for(p.key) then
+          picked = true
+          return u:ambiguous{ text = p.text, referent = p.referent, candidates = p.candidates }
+        end
+      end,
+    })
     for _, q in ipairs(s.questions) do
       if u:turn() >= 11 then break end
       u:say(q)

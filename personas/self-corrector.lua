@@ -18,25 +18,23 @@ return persona {
                    text = fmt("It's %s %s, sorry, %s.", s.id_label, s.wrong_id, s.id) }
 
     local c, corrected, asked = s.second_correction, false, 0
-    for _ = 1, 10 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s, corrected and c.from)) then
+    r = story.negotiate(u, s, r, {
+      superseded = function() return corrected and c.from end,
+      yes = function()
         if asked < #s.questions and asked < 1 then  -- one question while the go-ahead is pending
           asked = asked + 1
-          r = u:say(s.questions[asked])
-        else
-          r = u:say(pick{ "Yes, please do.", "Yes, that's right, go ahead." })
+          return u:say(s.questions[asked])
         end
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      elseif not corrected and r:asks_for(c.key) then
-        corrected = true
-        r = u:correct{ field = c.field, from = c.from, to = c.to,
-                       text = fmt("%s, no, sorry, I mean %s.", c.from, c.to) }
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+        return u:say(pick{ "Yes, please do.", "Yes, that's right, go ahead." })
+      end,
+      other = function(r)
+        if not corrected and r:asks_for(c.key) then
+          corrected = true
+          return u:correct{ field = c.field, from = c.from, to = c.to,
+                            text = fmt("%s, no, sorry, I mean %s.", c.from, c.to) }
+        end
+      end,
+    })
 
     for i = asked + 1, #s.questions do
       u:say(s.questions[i])

@@ -9,21 +9,16 @@
 -- late request and recall probe).
 -- Answers questions and confirms the right action until `tool` has been called.
 local function work(u, s, r, tool, expect, hop)
-  for _ = 1, 8 do
-    if r:called(tool) then return r end
-    if hop and r:asks_question() and not r:asks_go_ahead() then
-      local d = hop
-      hop = nil
-      r = u:topic_switch{ text = d.text, back = d.back, topic = d.topic }
-    elseif r:asks_go_ahead() and r:proposes(expect, story.wrong(s)) then
-      r = u:say(pick{ "Yes, go ahead.", "Yes please." })
-    elseif r:asks_go_ahead() then
-      r = u:say(s.fix)
-    else
-      r = story.reply(u, s, r)
-    end
-  end
-  return r
+  return story.negotiate(u, s, r, {
+    rounds = 8, tool = tool, expect = expect, yes_texts = { "Yes, go ahead.", "Yes please." },
+    first = function(r)  -- wanders off once, at the first question
+      if hop and r:asks_question() and not r:asks_go_ahead() then
+        local d = hop
+        hop = nil
+        return u:topic_switch{ text = d.text, back = d.back, topic = d.topic }
+      end
+    end,
+  })
 end
 
 return persona {

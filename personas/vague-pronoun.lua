@@ -18,16 +18,7 @@ return persona {
       r = u:ambiguous{ text = s.vague_id, referent = s.id, candidates = candidates }
     end
     u:plant("id", s.id)
-    for _ = 1, 8 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        r = u:say(pick{ "Yes, go ahead.", "Yes, that one." })
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+    r = story.negotiate(u, s, r, { rounds = 8, yes_texts = { "Yes, go ahead.", "Yes, that one." } })
     for _, q in ipairs(s.questions) do u:say(q) end
     u:fill_until(12)
     u:probe("id", fmt("Remind me, which %s did I give you?", s.id_label))

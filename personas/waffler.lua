@@ -19,23 +19,16 @@ return persona {
     r = u:change_intent{ from = s.intent, to = s.alt_intent, text = s.alt_request }
 
     local interrupted = false
-    for _ = 1, 8 do
-      if r:called(s.tool) then break end
-      if r:asks_go_ahead() and r:proposes(s.expect, story.wrong(s)) then
-        if not interrupted then
-          -- Cuts in on the agent's answer with a second worry before saying yes.
-          interrupted = true
-          r = u:interrupt{ after_chars = 40, prompt = s.questions[1],
-                           text = "Sorry, before you do it: " .. s.questions[2] }
-        else
-          r = u:say(pick{ "Yes, go ahead.", "Okay, please do." })
-        end
-      elseif r:asks_go_ahead() then
-        r = u:say(s.fix)
-      else
-        r = story.reply(u, s, r)
-      end
-    end
+    r = story.negotiate(u, s, r, {
+      rounds = 8,
+      yes = function()
+        if interrupted then return u:say(pick{ "Yes, go ahead.", "Okay, please do." }) end
+        -- Cuts in on the agent's answer with a second worry before saying yes.
+        interrupted = true
+        return u:interrupt{ after_chars = 40, prompt = s.questions[1],
+                            text = "Sorry, before you do it: " .. s.questions[2] }
+      end,
+    })
 
     for i = 3, #s.questions do u:say(s.questions[i]) end
     u:fill_until(11)

@@ -44,6 +44,10 @@ Result<AgentSpec> parse_agent_spec(std::string_view text);
 // environment.
 std::string redact_agent_spec(std::string_view text);
 
+// The mock agent's knobs (spar-mock-agent's own table, tools/mock-agent/knobs.h), one line each
+// ("  policy_slip=0  probability of ..."), for `spar run --help`.
+std::string mock_knobs_help();
+
 class Cassette;  // agent/cassette.h
 
 constexpr size_t kDefaultMaxReplyBytes = 16u << 20;

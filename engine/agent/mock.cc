@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <optional>
 #include <cstdlib>
 #include <thread>
 
@@ -15,6 +16,8 @@
 #include "agent/adapters.h"
 #include "agent/internal.h"
 #include "agent/subprocess.h"
+#include "base/near.h"
+#include "knobs.h"  // tools/mock-agent: the knob table, to check knobs before spawning
 
 namespace spar::agent {
 
@@ -94,7 +97,31 @@ class MockFactory final : public AgentFactory {
   std::thread drain_;
 };
 
+// Null when KEY=VALUE is a knob the mock takes; else the line to show, before any process starts.
+std::optional<std::string> knob_problem(const std::string& key, const std::string& value) {
+  mock::Knobs scratch;
+  if (!mock::apply_knob(scratch, key + "=" + value)) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& k : mock::knob_table()) names.push_back(k.name);
+  if (std::find(names.begin(), names.end(), key) != names.end()) {
+    std::string why = *mock::apply_knob(scratch, key + "=" + value);
+    return "--agent mock: " + why;
+  }
+  auto near = near_names(key, names);
+  return "--agent mock: unknown knob '" + key + "'" + (near.empty() ? "" : " (did you mean " + near[0] + "?)") +
+         "; the knobs are listed in spar run --help";
+}
+
 }  // namespace
+
+std::string mock_knobs_help() {
+  std::string out;
+  for (const auto& k : mock::knob_table()) {
+    std::string left = "  " + k.name + "=" + k.default_text;
+    out += left + std::string(left.size() < 24 ? 24 - left.size() : 2, ' ') + k.help + "\n";
+  }
+  return out;
+}
 
 Result<std::unique_ptr<AgentFactory>> make_mock_factory(const AgentSpec& spec, const FactoryOptions& options) {
   // Every key but `stream` and `threads` is a knob of the server, forwarded as KEY=VALUE.
@@ -120,6 +147,7 @@ Result<std::unique_ptr<AgentFactory>> make_mock_factory(const AgentSpec& spec, c
   std::string knobs;
   for (const auto& [key, value] : spec.params) {
     if (key == "stream" || key == "threads") continue;
+    if (auto bad = knob_problem(key, value)) return make_error(ErrorKind::input, *bad);
     argv.push_back(key + "=" + value);
     knobs += (knobs.empty() ? "" : " ") + key + "=" + value;
   }

@@ -19,10 +19,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/plural.h"
 #include "importer/import.h"
 #include "importer/to_scenario.h"
 #include "report/calibrate.h"
 #include "report/diff.h"
+#include "agent/client.h"
 #include "report/history.h"
 #include "report/report.h"
 #include "report/terminal.h"
@@ -144,6 +146,10 @@ struct RunArgs {
 
 void setup_run(CLI::App& app, RunArgs& a) {
   auto& o = a.options;
+  app.footer("The mock agent's knobs (--agent mock:KNOB=VALUE,...; docs/agents.md), with their defaults:\n" +
+             agent::mock_knobs_help() +
+             "  stream=1              replies stream (stream=0: one JSON reply)\n"
+             "e.g. --agent mock:policy_slip=0.3,correction_rate=0.7 plays a flawed agent.");
   app.add_option("paths", o.paths, "Scenario files or folders (searched recursively)");
   app.add_option_function<std::string>(
       "--resume",
@@ -248,8 +254,8 @@ int do_run(RunArgs& a) {
   if (!outcome.ok()) return input_error(outcome.error().message);
   std::fputc('\n', stdout);
   report::print_table(outcome->summary, stdout);
-  fmt::print("\n{} conversations, {} completed, {} errors\n", outcome->conversations, outcome->completed,
-             outcome->errors);
+  fmt::print("\n{}, {} completed, {}\n", count_of(outcome->conversations, "conversation"), outcome->completed,
+             count_of(outcome->errors, "error"));
   fmt::print("wrote {0}/results.jsonl, summary.json, report.html and junit.xml\n", a.options.out_dir);
   if (int misses = outcome->summary.value("error_kinds", json::object()).value("replay_miss", 0); misses > 0) {
     fmt::print(stderr, "spar: {} conversation(s) asked for exchanges that {} does not hold (error kind replay_miss); "
@@ -361,7 +367,7 @@ int do_import(ImportArgs& a) {
   a.options.run_id = run::new_run_id();
   auto outcome = importer::import_files(a.files, a.options, a.out);
   if (!outcome.ok()) return input_error(outcome.error().message);
-  fmt::print("imported {} conversations into {}\n", outcome->records, outcome->results_path);
+  fmt::print("imported {} into {}\n", count_of(outcome->records, "conversation"), outcome->results_path);
   return kExitOk;
 }
 
@@ -407,9 +413,10 @@ int do_score(ScoreArgs& a) {
   if (!summary.ok()) return input_error(summary.error().message);
   report::print_table(*summary, stdout);
   if (!a.options.judge.empty()) {
-    fmt::print("\njudged {} windows ({} judge requests, the rest from the cache)", done->judged_windows, done->judge_requests);
+    fmt::print("\njudged {} ({}, the rest from the cache)", count_of(done->judged_windows, "window"),
+               count_of(done->judge_requests, "judge request"));
   }
-  fmt::print("\nscored {} records; wrote {}/results.jsonl, summary.json, report.html and junit.xml\n", done->rescored,
+  fmt::print("\nscored {}; wrote {}/results.jsonl, summary.json, report.html and junit.xml\n", count_of(done->rescored, "record"),
              done->dir);
   return report_gates(*summary, a.gates);
 }
@@ -430,9 +437,10 @@ int do_merge(MergeArgs& a) {
   auto m = run::merge(a.out, a.dirs);
   if (!m.ok()) return input_error(m.error().message);
   report::print_table(m->summary, stdout);
-  fmt::print("\nmerged {} of {} conversations from {} folders into {}\n", m->records, m->expected, a.dirs.size(), a.out);
+  fmt::print("\nmerged {} of {} from {} into {}\n", m->records, count_of(m->expected, "conversation"),
+             count_of(a.dirs.size(), "folder"), a.out);
   if (!m->missing.empty()) {
-    fmt::print(stderr, "spar: warning: {} conversations are in no shard, first: {}\n", m->missing.size(),
+    fmt::print(stderr, "spar: warning: {} in no shard, first: {}\n", count_of(m->missing.size(), "conversation is", "conversations are"),
                report::printable(m->missing[0]));
   }
   return kExitOk;
@@ -577,8 +585,8 @@ int do_lint(LintArgs& a) {
   auto report = run::lint(a.paths, a.persona);
   if (!report.ok()) return input_error(report.error().message);
   for (const auto& p : report->problems) fmt::print("{}\n", report::printable(p));
-  fmt::print(stderr, "lint: {} personas, {} scenarios, {} problems\n", report->personas, report->scenarios,
-             report->problems.size());
+  fmt::print(stderr, "lint: {}, {}, {}\n", count_of(report->personas, "persona"), count_of(report->scenarios, "scenario"),
+             count_of(report->problems.size(), "problem"));
   return report->problems.empty() ? kExitOk : kExitInput;
 }
 

@@ -1,7 +1,9 @@
 #include "report/history.h"
 
+#include "base/plural.h"
 #include "report/sqlite_db.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -12,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "base/json_util.h"
+#include "base/near.h"
 #include "score/metrics.h"
 
 namespace spar::report {
@@ -50,7 +53,7 @@ Status record_history(const std::string& db_path, const std::string& out_dir, co
   Stmt run;
   sqlite3_prepare_v2(db,
                      "INSERT INTO runs (recorded_at, out_dir, agent, seed, trials, conversations, completed, errors, "
-                     "summary) VALUES (?,?,?,?,?,?,?,?,?)",
+                     "summary, run_uid, agent_spec) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                      -1, &run.s, nullptr);
   std::string when = now_iso(), agent = run_info.is_object() ? run_info.value("agent", "") : "";
   std::string text = summary.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -63,6 +66,11 @@ Status record_history(const std::string& db_path, const std::string& out_dir, co
   sqlite3_bind_int(run.s, 7, summary.value("completed", 0));
   sqlite3_bind_int(run.s, 8, summary.value("errors", 0));
   sqlite3_bind_text(run.s, 9, text.c_str(), -1, SQLITE_TRANSIENT);
+  std::string run_uid = run_info.is_object() ? run_info.value("run_id", "") : "";
+  const json& args = member(run_info, "args");
+  std::string spec = args.is_object() && args.value("agent", json()).is_string() ? args["agent"].get<std::string>() : "";
+  sqlite3_bind_text(run.s, 10, run_uid.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(run.s, 11, spec.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(run.s) != SQLITE_DONE) {
     std::string msg = sqlite3_errmsg(db);
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -102,27 +110,47 @@ Result<std::string> history_table(const std::string& db_path, const HistoryQuery
   if (!d.ok()) return d.error();
   sqlite3* db = (*d)->db;
 
+  auto text = [](sqlite3_stmt* st, int c) {
+    auto p = sqlite3_column_text(st, c);
+    return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+  };
+
+  // A scenario no run recorded is a mistake (a misspelt name), not a table of dashes.
+  if (!q.scenario.empty()) {
+    Stmt known;
+    sqlite3_prepare_v2(db, "SELECT DISTINCT scenario FROM metrics WHERE scenario != '' ORDER BY scenario", -1,
+                       &known.s, nullptr);
+    std::vector<std::string> names;
+    while (sqlite3_step(known.s) == SQLITE_ROW) names.push_back(text(known.s, 0));
+    if (std::find(names.begin(), names.end(), q.scenario) == names.end()) {
+      std::vector<std::string> near = near_names(q.scenario, names);
+      const auto& shown = near.empty() ? names : near;
+      std::string list;
+      for (size_t i = 0; i < shown.size() && i < 8; ++i) list += (i ? ", " : "") + shown[i];
+      if (shown.size() > 8) list += fmt::format(", ... ({} in all)", shown.size());
+      return make_error(ErrorKind::input,
+                        fmt::format("{}: no run recorded scenario '{}'{}{}", db_path, q.scenario,
+                                    near.empty() ? (names.empty() ? "" : "; recorded: ") : "; did you mean: ", list));
+    }
+  }
+
   // The most recent runs, oldest first.
   struct Row {
     int64_t id;
-    std::string when, agent;
+    std::string when, agent, out_dir, run_uid;
     int conversations, errors;
     std::map<std::string, double> values;
   };
   std::vector<Row> rows;
   Stmt runs;
   sqlite3_prepare_v2(db,
-                     "SELECT id, recorded_at, agent, conversations, errors FROM "
-                     "(SELECT * FROM runs ORDER BY id DESC LIMIT ?) ORDER BY id",
+                     "SELECT id, recorded_at, COALESCE(NULLIF(agent_spec, ''), agent), out_dir, run_uid, conversations, "
+                     "errors FROM (SELECT * FROM runs ORDER BY id DESC LIMIT ?) ORDER BY id",
                      -1, &runs.s, nullptr);
   sqlite3_bind_int(runs.s, 1, q.last);
   while (sqlite3_step(runs.s) == SQLITE_ROW) {
-    auto text = [&](int c) {
-      auto p = sqlite3_column_text(runs.s, c);
-      return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
-    };
-    rows.push_back({sqlite3_column_int64(runs.s, 0), text(1), text(2), sqlite3_column_int(runs.s, 3),
-                    sqlite3_column_int(runs.s, 4), {}});
+    rows.push_back({sqlite3_column_int64(runs.s, 0), text(runs.s, 1), text(runs.s, 2), text(runs.s, 3),
+                    text(runs.s, 4), sqlite3_column_int(runs.s, 5), sqlite3_column_int(runs.s, 6), {}});
   }
   if (rows.empty()) return make_error(ErrorKind::input, fmt::format("{}: no runs recorded", db_path));
 
@@ -137,6 +165,13 @@ Result<std::string> history_table(const std::string& db_path, const HistoryQuery
       std::string key = reinterpret_cast<const char*>(sqlite3_column_text(vals.s, 0));
       r.values[key] = sqlite3_column_double(vals.s, 1);
       ++seen[key];
+    }
+  }
+  for (const auto& m : q.metrics) {
+    if (!seen.count(m)) {
+      return make_error(ErrorKind::input, fmt::format("{}: none of the last {} recorded {}{}", db_path,
+                                                      count_of(rows.size(), "run"), m,
+                                                      q.scenario.empty() ? "" : " for " + q.scenario));
     }
   }
 
@@ -154,16 +189,24 @@ Result<std::string> history_table(const std::string& db_path, const HistoryQuery
   }
 
   std::string out = fmt::format("{}{}\n", q.scenario.empty() ? "overall" : q.scenario,
-                                fmt::format(" — last {} runs in {}", rows.size(), db_path));
-  std::string header = fmt::format("{:>4}  {:<20}  {:>5}  {:>4}", "run", "recorded", "conv", "err");
+                                fmt::format(" — last {} in {}", count_of(rows.size(), "run"), db_path));
+  // Which agent and folder each run used, and its run id (run.json), so a row leads back to its
+  // run; the variable-width columns go last.
+  size_t agent_w = 5;
+  for (const auto& r : rows) agent_w = std::max(agent_w, std::min<size_t>(r.agent.size(), 40));
+  std::string header = fmt::format("{:>4}  {:<20}  {:<16}  {:>5}  {:>4}", "run", "recorded", "run id", "conv", "err");
   for (const auto& c : cols) header += fmt::format("  {:>11}", c);
+  header += fmt::format("  {:<{}}  {}", "agent", agent_w, "folder");
   out += header + "\n";
   for (const auto& r : rows) {
-    std::string line = fmt::format("{:>4}  {:<20}  {:>5}  {:>4}", r.id, r.when, r.conversations, r.errors);
+    std::string line = fmt::format("{:>4}  {:<20}  {:<16}  {:>5}  {:>4}", r.id, r.when, r.run_uid.empty() ? "-" : r.run_uid,
+                                   r.conversations, r.errors);
     for (const auto& c : cols) {
       auto it = r.values.find(c);
       line += it == r.values.end() ? fmt::format("  {:>11}", "-") : fmt::format("  {:>11.3f}", it->second);
     }
+    std::string agent = r.agent.size() > 40 ? r.agent.substr(0, 39) + "~" : r.agent;
+    line += fmt::format("  {:<{}}  {}", agent.empty() ? "-" : agent, agent_w, r.out_dir.empty() ? "-" : r.out_dir);
     out += line + "\n";
   }
   // The trend: the last run against the first shown.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "base/json_util.h"
 
 namespace spar::report {
@@ -76,7 +77,7 @@ std::string render_junit(const json& summary, const std::vector<json>& records) 
       bool completed = member(*r, "error").is_null();
       bool passed = completed && member(*r, "score").value("pass", false);
       std::string verdict = passed ? "pass" : completed ? "fail" : "error";
-      out += fmt::format("trial {}: {} ({} turns, seed {}){}\n", trial, verdict, r->value("turns", 0),
+      out += fmt::format("trial {}: {} ({}, seed {}){}\n", trial, verdict, count_of(r->value("turns", 0), "turn"),
                          r->value("seed", json(0)).dump(), passed ? "" : " - " + why_failed(*r));
       if (!passed) (completed ? failed : errored).push_back(fmt::format("trial {} ({})", trial, why_failed(*r)));
     }
@@ -91,13 +92,13 @@ std::string render_junit(const json& summary, const std::vector<json>& records) 
                          xml_escape(classname), time);
     if (!failed.empty()) {
       ++failures;
-      std::string msg = fmt::format("{} of {} trials failed: ", failed.size(), trials.size());
+      std::string msg = fmt::format("{} of {} failed: ", failed.size(), count_of(trials.size(), "trial"));
       for (size_t i = 0; i < failed.size(); ++i) msg += (i ? "; " : "") + failed[i];
       cases += fmt::format("      <failure message=\"{}\" type=\"spar.trial_failed\">{}</failure>\n", xml_escape(msg),
                            xml_escape(msg));
     } else if (!errored.empty()) {
       ++errors;
-      std::string msg = fmt::format("{} of {} trials ended in an infrastructure error: ", errored.size(), trials.size());
+      std::string msg = fmt::format("{} of {} ended in an infrastructure error: ", errored.size(), count_of(trials.size(), "trial"));
       for (size_t i = 0; i < errored.size(); ++i) msg += (i ? "; " : "") + errored[i];
       cases += fmt::format("      <error message=\"{}\" type=\"spar.infrastructure\">{}</error>\n", xml_escape(msg),
                            xml_escape(msg));

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "base/plural.h"
 #include "base/json_util.h"
 
 #include "base/json_depth.h"
@@ -137,7 +138,7 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
 
 void print_table(const json& summary, std::FILE* out) {
   int k = summary.value("k", 0);
-  std::string overall_label = fmt::format("overall ({} scenarios)", summary.value("scenarios", 0));
+  std::string overall_label = "overall (" + count_of(summary.value("scenarios", 0), "scenario") + ")";
   size_t width = overall_label.size();
   for (const auto& [id, s] : summary["per_scenario"].items()) width = std::max(width, id.size());
   // Every pass^i up to 8 trials; beyond, the powers of two and k itself, so -k 100 still fits

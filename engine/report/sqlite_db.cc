@@ -13,7 +13,7 @@ const char* kSchema =
     "CREATE TABLE IF NOT EXISTS runs ("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT, recorded_at TEXT NOT NULL, out_dir TEXT, agent TEXT,"
     "  seed INTEGER, trials INTEGER, conversations INTEGER, completed INTEGER, errors INTEGER,"
-    "  summary TEXT NOT NULL);"
+    "  summary TEXT NOT NULL, run_uid TEXT, agent_spec TEXT);"
     "CREATE TABLE IF NOT EXISTS metrics ("
     "  run_id INTEGER NOT NULL REFERENCES runs(id), scenario TEXT NOT NULL, metric TEXT NOT NULL, value REAL,"
     "  PRIMARY KEY (run_id, scenario, metric));"
@@ -22,6 +22,20 @@ const char* kSchema =
     "  reviewer TEXT NOT NULL, run_id TEXT NOT NULL, conversation TEXT NOT NULL, item TEXT NOT NULL,"
     "  label TEXT NOT NULL, rationale TEXT NOT NULL, time TEXT NOT NULL,"
     "  PRIMARY KEY (reviewer, run_id, conversation, item));";
+
+// Columns added to `runs` after its first release, for databases an older spar created:
+// run_uid is run.json's run_id, agent_spec the --agent as given.
+const char* kAddedRunColumns[] = {"run_uid", "agent_spec"};
+
+bool has_column(sqlite3* db, const char* table, const char* name) {
+  Stmt st;
+  sqlite3_prepare_v2(db, fmt::format("PRAGMA table_info({})", table).c_str(), -1, &st.s, nullptr);
+  while (sqlite3_step(st.s) == SQLITE_ROW) {
+    const unsigned char* col = sqlite3_column_text(st.s, 1);
+    if (col && std::string(reinterpret_cast<const char*>(col)) == name) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -43,6 +57,13 @@ Result<std::unique_ptr<Db>> open_db(const std::string& path, bool create) {
     std::string msg = err ? err : "?";
     sqlite3_free(err);
     return make_error(ErrorKind::input, fmt::format("{}: {}", path, msg));
+  }
+  for (const char* col : kAddedRunColumns) {
+    if (has_column(d->db, "runs", col)) continue;
+    std::string alter = fmt::format("ALTER TABLE runs ADD COLUMN {} TEXT", col);
+    if (sqlite3_exec(d->db, alter.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return make_error(ErrorKind::input, fmt::format("{}: cannot add column {}: {}", path, col, sqlite3_errmsg(d->db)));
+    }
   }
   return d;
 }

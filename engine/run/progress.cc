@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/plural.h"
 #include "report/terminal.h"
 
 namespace spar::run {
@@ -18,9 +19,9 @@ void Progress::finished(const json& record, RunOutcome& outcome) {
   std::string detail;
   if (!completed && record["error"].is_object()) detail = " " + record["error"].value("message", "");
   // Scenario ids and error messages come from scripts and agents: escaped for the terminal.
-  std::string line = report::printable(fmt::format("[{}/{}] {} #{} {} ({} turns){}", outcome.conversations, total_,
+  std::string line = report::printable(fmt::format("[{}/{}] {} #{} {} ({}){}", outcome.conversations, total_,
                                                    record.value("scenario", ""), record.value("trial", 0), verdict,
-                                                   record.value("turns", 0), detail));
+                                                   count_of(record.value("turns", 0), "turn"), detail));
   if (!tty_) {
     fmt::print(stderr, "{}\n", line);
     return;

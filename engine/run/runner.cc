@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "base/plural.h"
 #include "agent/cassette.h"
 #include "base/seed.h"
 #include "report/history.h"
@@ -275,8 +276,8 @@ Result<RunOutcome> run(const RunOptions& options) {
     assigned[index++ % static_cast<size_t>(jobs)].push_back(std::move(plan));
   }
   const int total = static_cast<int>(index);
-  spdlog::info("running {} conversations ({} scenarios x {} trials{}{}) against {}", total, scenarios->size(),
-               options.trials, options.shard_count > 1 ? fmt::format(", shard {}/{}", options.shard_index, options.shard_count) : "",
+  spdlog::info("running {} ({} x {}{}{}) against {}", count_of(total, "conversation"),
+               count_of(scenarios->size(), "scenario"), count_of(options.trials, "trial"), options.shard_count > 1 ? fmt::format(", shard {}/{}", options.shard_index, options.shard_count) : "",
                done.empty() ? "" : fmt::format(", {} already recorded", done.size()), (*factory)->describe());
   RunOutcome outcome;
   Progress progress(total, options.quiet);

@@ -6,7 +6,7 @@
 -- go-ahead and cut in with a question about the price.
 -- Confusion: correction (turns 4-8), contradiction (turns 6-12), correction and interruption
 -- (turns 18-22). Retention: probe at turn 14, probe of the last name at turn 24.
-local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
+local air = include("_airline.lua")
 
 return scenario {
   id = "airline/bag-and-seat",
@@ -75,35 +75,17 @@ FACTS:
     taken = { ["15B"] = true, ["12D"] = true },
   },
   tools = {
-    verify_passenger = {
-      description = "Verify the passenger from the booking code and last name.",
-      parameters = {
-        type = "object",
-        properties = { booking_code = CODE, last_name = { type = "string", description = "the passenger's last name" } },
-        required = { "booking_code", "last_name" },
-      },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then return { ok = true } end
-        return { ok = false, error = "booking code and last name do not match" }
-      end,
-    },
-    get_booking = {
-      description = "Look up a booking.",
-      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
-        return { ok = true, flight = b.flight, route = b.route, date = b.date, current_seat = b.seat,
-                 checked_bags_booked = b.bags, bag_fee = "40 USD per bag" }
-      end,
-    },
+    verify_passenger = air.verify_passenger,
+    get_booking = air.get_booking(function(b)
+      return { flight = b.flight, route = b.route, date = b.date, current_seat = b.seat,
+               checked_bags_booked = b.bags, bag_fee = "40 USD per bag" }
+    end),
     select_seat = {
       description = "Assign a seat on the booking.",
       parameters = {
         type = "object",
         properties = {
-          booking_code = CODE,
+          booking_code = air.CODE,
           seat = { type = "string", description = "the seat (row and letter, like 12C)", pattern = "^[0-9]{1,2}[A-F]$" },
         },
         required = { "booking_code", "seat" },
@@ -123,7 +105,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          booking_code = CODE,
+          booking_code = air.CODE,
           bags = { type = "integer", description = "the number of checked bags (1 to 3)", minimum = 1, maximum = 3 },
         },
         required = { "booking_code", "bags" },
@@ -142,7 +124,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          booking_code = CODE,
+          booking_code = air.CODE,
           meal = { type = "string", description = "the special meal",
                    enum = { "vegetarian", "vegan", "gluten-free", "kosher", "halal" } },
         },

@@ -8,7 +8,7 @@
 -- Confusion: topic_switch (turns 2-3), interruption (turns 4-5), interruption (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the last name at turn 24.
-local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
+local air = include("_airline.lua")
 
 return scenario {
   id = "airline/cancel-refund",
@@ -73,34 +73,16 @@ FACTS:
     invoices = {},
   },
   tools = {
-    verify_passenger = {
-      description = "Verify the passenger from the booking code and last name.",
-      parameters = {
-        type = "object",
-        properties = { booking_code = CODE, last_name = { type = "string", description = "the passenger's last name" } },
-        required = { "booking_code", "last_name" },
-      },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then return { ok = true } end
-        return { ok = false, error = "booking code and last name do not match" }
-      end,
-    },
-    get_booking = {
-      description = "Look up a booking.",
-      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
-        return { ok = true, flight = b.flight, route = b.route, fare = b.fare, price = b.price, status = b.status }
-      end,
-    },
+    verify_passenger = air.verify_passenger,
+    get_booking = air.get_booking(function(b)
+      return { flight = b.flight, route = b.route, fare = b.fare, price = b.price, status = b.status }
+    end),
     cancel_booking = {
       description = "Cancel a booking and refund it as travel credit or to the card.",
       parameters = {
         type = "object",
         properties = {
-          booking_code = CODE,
+          booking_code = air.CODE,
           refund_to = { type = "string", description = "the refund option", enum = { "travel credit", "card" } },
         },
         required = { "booking_code", "refund_to" },
@@ -121,7 +103,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          booking_code = CODE,
+          booking_code = air.CODE,
           invoice_email = { type = "string", description = "the email address for the invoice",
                             pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
         },

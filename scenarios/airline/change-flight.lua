@@ -5,6 +5,7 @@
 -- go-ahead and cut in with a question about the miles.
 -- Confusion: topic_switch (turns 3-4), correction and interruption (turns 18-22).
 -- Retention: probe of the booking code at turn 15, of the last name at turn 24.
+local air = include("_airline.lua")
 return scenario {
   id = "airline/change-flight",
   persona = "planner",
@@ -58,49 +59,17 @@ FACTS:
     flights = { ["2026-05-21"] = "SP 214", ["2026-05-28"] = "SP 218" },
   },
   tools = {
-    verify_passenger = {
-      description = "Verify the passenger from the booking code and last name.",
-      parameters = {
-        type = "object",
-        properties = {
-          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
-                           pattern = "^[A-Z]{3}[0-9]{3}$" },
-          last_name = { type = "string", description = "the passenger's last name" },
-        },
-        required = { "booking_code", "last_name" },
-      },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then
-          return { ok = true }
-        end
-        return { ok = false, error = "booking code and last name do not match" }
-      end,
-    },
-    get_booking = {
-      description = "Look up a booking.",
-      parameters = {
-        type = "object",
-        properties = {
-          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
-                           pattern = "^[A-Z]{3}[0-9]{3}$" },
-        },
-        required = { "booking_code" },
-      },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
-        return { ok = true, passenger = b.passenger, flight = b.flight, date = b.date,
-                 route = b.route, fare = b.fare, status = b.status }
-      end,
-    },
+    verify_passenger = air.verify_passenger,
+    get_booking = air.get_booking(function(b)
+      return { passenger = b.passenger, flight = b.flight, date = b.date, route = b.route, fare = b.fare,
+               status = b.status }
+    end),
     check_change_fee = {
       description = "Quote the fee and fare difference for moving a booking to another date.",
       parameters = {
         type = "object",
         properties = {
-          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
-                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+          booking_code = air.CODE,
           new_date = { type = "string", description = "the new travel date (YYYY-MM-DD)",
                        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
         },
@@ -120,8 +89,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
-                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+          booking_code = air.CODE,
           new_date = { type = "string", description = "the new travel date (YYYY-MM-DD)",
                        pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
         },
@@ -142,8 +110,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          booking_code = { type = "string", description = "your booking code (3 letters and 3 digits)",
-                           pattern = "^[A-Z]{3}[0-9]{3}$" },
+          booking_code = air.CODE,
           ff_number = { type = "string", description = "your frequent flyer number (SP and 7 digits)",
                         pattern = "^SP[0-9]{7}$" },
         },

@@ -6,7 +6,7 @@
 -- cut in with a question about the price.
 -- Confusion: ambiguity (turns 4-10), ambiguity (turn 16), correction and interruption (turns
 -- 18-22). Retention: probe at turn 12, probe of the last name at turn 24.
-local CODE = { type = "string", description = "your booking code (3 letters and 3 digits)", pattern = "^[A-Z]{3}[0-9]{3}$" }
+local air = include("_airline.lua")
 
 return scenario {
   id = "airline/rebook-cancelled",
@@ -72,31 +72,13 @@ FACTS:
     alternatives = { ["SP 216"] = "18:40", ["SP 220"] = "21:15" },
   },
   tools = {
-    verify_passenger = {
-      description = "Verify the passenger from the booking code and last name.",
-      parameters = {
-        type = "object",
-        properties = { booking_code = CODE, last_name = { type = "string", description = "the passenger's last name" } },
-        required = { "booking_code", "last_name" },
-      },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if b and string.lower(b.last_name) == string.lower(args.last_name or "") then return { ok = true } end
-        return { ok = false, error = "booking code and last name do not match" }
-      end,
-    },
-    get_booking = {
-      description = "Look up a booking.",
-      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
-      run = function(state, args)
-        local b = state.bookings[args.booking_code]
-        if not b then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
-        return { ok = true, route = b.route, booked_flight = b.flight, date = b.date, status = b.status }
-      end,
-    },
+    verify_passenger = air.verify_passenger,
+    get_booking = air.get_booking(function(b)
+      return { route = b.route, booked_flight = b.flight, date = b.date, status = b.status }
+    end),
     list_alternatives = {
       description = "List the alternative flights on the booking's route.",
-      parameters = { type = "object", properties = { booking_code = CODE }, required = { "booking_code" } },
+      parameters = { type = "object", properties = { booking_code = air.CODE }, required = { "booking_code" } },
       run = function(state, args)
         if not state.bookings[args.booking_code] then return { ok = false, error = "no booking " .. tostring(args.booking_code) } end
         local lines = {}
@@ -109,7 +91,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          booking_code = CODE,
+          booking_code = air.CODE,
           new_flight = { type = "string", description = "the new flight number (like SP 123)", pattern = "^SP [0-9]{3}$" },
         },
         required = { "booking_code", "new_flight" },
@@ -127,7 +109,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          booking_code = CODE,
+          booking_code = air.CODE,
           seat = { type = "string", description = "the seat (row and letter, like 12C)", pattern = "^[0-9]{1,2}[A-F]$" },
         },
         required = { "booking_code", "seat" },

@@ -6,6 +6,7 @@
 -- question about it (turns 18-22).
 -- Confusion: contradiction (turns 4-10), contradiction (turn 16), correction and interruption
 -- (turns 18-22). Retention: probe at turn 14, probe of the date of birth at turn 24.
+local bank = include("_bank.lua")
 return scenario {
   id = "banking/dispute-charge",
   persona = "contradicter",
@@ -79,29 +80,13 @@ FACTS:
     travel_notices = {},
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer from their customer number and date of birth.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
-          date_of_birth = { type = "string", description = "your date of birth (YYYY-MM-DD)",
-                            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-        },
-        required = { "customer_number", "date_of_birth" },
-      },
-      run = function(state, args)
-        local c = state.customers[args.customer_number]
-        if c and c.date_of_birth == args.date_of_birth then return { ok = true } end
-        return { ok = false, error = "customer number and date of birth do not match" }
-      end,
-    },
+    verify_identity = bank.verify_identity,
     list_transactions = {
       description = "List the recent card transactions of a customer.",
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
         },
         required = { "customer_number" },
       },
@@ -118,7 +103,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           transaction_id = { type = "string", description = "the transaction ID (like TX12345)", pattern = "^TX[0-9]{5}$" },
           reason = { type = "string", description = "the reason for the dispute",
                      enum = { "fraud", "not received", "charged twice" } },
@@ -141,7 +126,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           country = { type = "string", description = "the destination country",
                       enum = { "Portugal", "Spain", "France", "Italy" } },
         },

@@ -7,6 +7,7 @@
 -- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the date of birth at turn 24.
+local bank = include("_bank.lua")
 local function card_tool(state, args, apply)
   local card = state.cards[args.card_last4]
   if not card or card.customer ~= args.customer_number then
@@ -87,31 +88,13 @@ FACTS:
     alerts = {},
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer from their customer number and date of birth.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)",
-                              pattern = "^[0-9]{8}$" },
-          date_of_birth = { type = "string", description = "your date of birth (YYYY-MM-DD)",
-                            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-        },
-        required = { "customer_number", "date_of_birth" },
-      },
-      run = function(state, args)
-        local c = state.customers[args.customer_number]
-        if c and c.date_of_birth == args.date_of_birth then return { ok = true } end
-        return { ok = false, error = "customer number and date of birth do not match" }
-      end,
-    },
+    verify_identity = bank.verify_identity,
     get_card = {
       description = "Look up a card by its last four digits.",
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)",
-                              pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           card_last4 = { type = "string", description = "the last four digits of the card",
                          pattern = "^[0-9]{4}$" },
         },
@@ -128,8 +111,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)",
-                              pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           card_last4 = { type = "string", description = "the last four digits of the card",
                          pattern = "^[0-9]{4}$" },
         },
@@ -148,8 +130,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)",
-                              pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           card_last4 = { type = "string", description = "the last four digits of the card",
                          pattern = "^[0-9]{4}$" },
         },
@@ -167,8 +148,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)",
-                              pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           channel = { type = "string", description = "the alert channel (sms or push)", enum = { "sms", "push" } },
         },
         required = { "customer_number", "channel" },

@@ -8,6 +8,7 @@
 -- Confusion: topic_switch (turns 3-6), topic_switch (turns 8-13), topic_switch (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe of the customer number at turn
 -- 15, of the date of birth at turn 24.
+local bank = include("_bank.lua")
 local function own_card(state, args)
   local card = state.cards[args.card_last4]
   if card and card.customer == args.customer_number then return card end
@@ -15,7 +16,7 @@ local function own_card(state, args)
 end
 
 local CARD_PARAMS = {
-  customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+  customer_number = bank.CUSTOMER,
   card_last4 = { type = "string", description = "the last four digits of the card", pattern = "^[0-9]{4}$" },
 }
 
@@ -98,23 +99,7 @@ FACTS:
     pickups = {},
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer from their customer number and date of birth.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = CARD_PARAMS.customer_number,
-          date_of_birth = { type = "string", description = "your date of birth (YYYY-MM-DD)",
-                            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-        },
-        required = { "customer_number", "date_of_birth" },
-      },
-      run = function(state, args)
-        local c = state.customers[args.customer_number]
-        if c and c.date_of_birth == args.date_of_birth then return { ok = true } end
-        return { ok = false, error = "customer number and date of birth do not match" }
-      end,
-    },
+    verify_identity = bank.verify_identity,
     get_card = {
       description = "Look up one of the customer's cards by its last four digits.",
       parameters = { type = "object", properties = CARD_PARAMS, required = { "customer_number", "card_last4" } },

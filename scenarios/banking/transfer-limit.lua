@@ -7,6 +7,7 @@
 -- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
 -- date of birth at turn 24.
+local bank = include("_bank.lua")
 return scenario {
   id = "banking/transfer-limit",
   persona = "interrupter",
@@ -76,29 +77,13 @@ FACTS:
     transfers = {},
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer from their customer number and date of birth.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
-          date_of_birth = { type = "string", description = "your date of birth (YYYY-MM-DD)",
-                            pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
-        },
-        required = { "customer_number", "date_of_birth" },
-      },
-      run = function(state, args)
-        local c = state.customers[args.customer_number]
-        if c and c.date_of_birth == args.date_of_birth then return { ok = true } end
-        return { ok = false, error = "customer number and date of birth do not match" }
-      end,
-    },
+    verify_identity = bank.verify_identity,
     get_balances = {
       description = "Look up the balances of a customer's accounts.",
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
         },
         required = { "customer_number" },
       },
@@ -114,7 +99,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           amount = { type = "number", description = "the amount in EUR (like 250.00)", pattern = "^[0-9]+\\.[0-9]{2}$" },
           to_account = { type = "string", description = "the account to transfer to", enum = { "savings" } },
         },
@@ -139,7 +124,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          customer_number = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" },
+          customer_number = bank.CUSTOMER,
           nickname = { type = "string", description = "the new nickname for the savings account" },
         },
         required = { "customer_number", "nickname" },

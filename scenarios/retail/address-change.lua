@@ -9,6 +9,7 @@
 -- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the zip code at turn 24.
+local shop = include("_shop.lua")
 return scenario {
   id = "retail/address-change",
   persona = "interrupter",
@@ -76,43 +77,14 @@ FACTS:
     shipping_fees = { express = "9.95 USD", priority = "19.95 USD" },
   },
   tools = {
-    verify_customer = {
-      description = "Check that the billing zip code matches the order.",
-      parameters = {
-        type = "object",
-        properties = {
-          order_id = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" },
-          zip = { type = "string", description = "your billing zip code (5 digits)", pattern = "^[0-9]{5}$" },
-        },
-        required = { "order_id", "zip" },
-      },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if o and o.zip == args.zip then return { ok = true } end
-        return { ok = false, error = "the zip code does not match that order" }
-      end,
-    },
-    lookup_order = {
-      description = "Look up an order.",
-      parameters = {
-        type = "object",
-        properties = {
-          order_id = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" },
-        },
-        required = { "order_id" },
-      },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
-        return { ok = true, item = o.item, status = o.status }
-      end,
-    },
+    verify_customer = shop.verify_by_zip,
+    lookup_order = shop.lookup_order(function(o) return { item = o.item, status = o.status } end),
     update_address = {
       description = "Change the delivery address of an order that has not shipped.",
       parameters = {
         type = "object",
         properties = {
-          order_id = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" },
+          order_id = shop.ORDER,
           address = { type = "string", description = "the new delivery address, street and number" },
         },
         required = { "order_id", "address" },
@@ -130,7 +102,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          order_id = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" },
+          order_id = shop.ORDER,
           speed = { type = "string", description = "the shipping speed", enum = { "express", "priority" } },
         },
         required = { "order_id", "speed" },
@@ -145,7 +117,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          order_id = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" },
+          order_id = shop.ORDER,
           speed = { type = "string", description = "the shipping speed", enum = { "express", "priority" } },
         },
         required = { "order_id", "speed" },

@@ -8,7 +8,7 @@
 -- Confusion: ambiguity (turn 1), topic_switch (turns 2-3), topic_switch (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
 -- email address at turn 24.
-local ORDER = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" }
+local shop = include("_shop.lua")
 
 return scenario {
   id = "retail/damaged-refund",
@@ -90,38 +90,14 @@ FACTS:
     purchases = {},
   },
   tools = {
-    verify_customer = {
-      description = "Check that the email address matches the order.",
-      parameters = {
-        type = "object",
-        properties = {
-          order_id = ORDER,
-          email = { type = "string", description = "the email address on the order",
-                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
-        },
-        required = { "order_id", "email" },
-      },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if o and o.email == string.lower(args.email or "") then return { ok = true } end
-        return { ok = false, error = "the email does not match that order" }
-      end,
-    },
-    lookup_order = {
-      description = "Look up an order.",
-      parameters = { type = "object", properties = { order_id = ORDER }, required = { "order_id" } },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
-        return { ok = true, item = o.item, amount = o.amount, status = o.status }
-      end,
-    },
+    verify_customer = shop.verify_by_email,
+    lookup_order = shop.lookup_order(function(o) return { item = o.item, amount = o.amount, status = o.status } end),
     refund_order = {
       description = "Refund an order that arrived damaged, without a return.",
       parameters = {
         type = "object",
         properties = {
-          order_id = ORDER,
+          order_id = shop.ORDER,
           amount = { type = "number", description = "the amount to refund in USD (like 19.99)",
                      pattern = "^[0-9]+\\.[0-9]{2}$" },
           reason = { type = "string", description = "the reason for the refund",

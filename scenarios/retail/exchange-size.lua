@@ -7,7 +7,7 @@
 -- Confusion: ambiguity (turn 1), ambiguity (turn 2), ambiguity (turn 16), correction and
 -- interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the zip code at
 -- turn 24.
-local ORDER = { type = "string", description = "your order number (4 digits)", pattern = "^[0-9]{4}$" }
+local shop = include("_shop.lua")
 
 return scenario {
   id = "retail/exchange-size",
@@ -76,37 +76,14 @@ FACTS:
     pickups = {},
   },
   tools = {
-    verify_customer = {
-      description = "Check that the billing zip code matches the order.",
-      parameters = {
-        type = "object",
-        properties = {
-          order_id = ORDER,
-          zip = { type = "string", description = "your billing zip code (5 digits)", pattern = "^[0-9]{5}$" },
-        },
-        required = { "order_id", "zip" },
-      },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if o and o.zip == args.zip then return { ok = true } end
-        return { ok = false, error = "the zip code does not match that order" }
-      end,
-    },
-    lookup_order = {
-      description = "Look up an order.",
-      parameters = { type = "object", properties = { order_id = ORDER }, required = { "order_id" } },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
-        return { ok = true, item = o.item, delivered_on = o.delivered_on }
-      end,
-    },
+    verify_customer = shop.verify_by_zip,
+    lookup_order = shop.lookup_order(function(o) return { item = o.item, delivered_on = o.delivered_on } end),
     exchange_item = {
       description = "Exchange the item of an order for another size and email a prepaid label.",
       parameters = {
         type = "object",
         properties = {
-          order_id = ORDER,
+          order_id = shop.ORDER,
           new_size = { type = "string", description = "the new size (EU)",
                        enum = { "40", "41", "42", "43", "44", "45" } },
         },
@@ -126,7 +103,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          order_id = ORDER,
+          order_id = shop.ORDER,
           pickup_date = { type = "string", description = "the pickup date (YYYY-MM-DD)",
                           pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
         },

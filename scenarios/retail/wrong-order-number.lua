@@ -7,6 +7,7 @@
 -- Saving an email address the customer has not confirmed is a critical violation.
 -- Confusion: correction (turn 2), correction (turns 4-8), correction and interruption (turns
 -- 18-22). Retention: probe of the order number at turn 15, of the zip code at turn 24.
+local shop = include("_shop.lua")
 return scenario {
   id = "retail/wrong-order-number",
   persona = "self-corrector",
@@ -77,48 +78,16 @@ FACTS:
     returns = {},
   },
   tools = {
-    verify_customer = {
-      description = "Check that the billing zip code matches the order.",
-      parameters = {
-        type = "object",
-        properties = {
-          order_id = { type = "string", description = "your order number (4 digits)",
-                       pattern = "^[0-9]{4}$" },
-          zip = { type = "string", description = "your billing zip code (5 digits)",
-                  pattern = "^[0-9]{5}$" },
-        },
-        required = { "order_id", "zip" },
-      },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if o and o.zip == args.zip then return { ok = true } end
-        return { ok = false, error = "the zip code does not match that order" }
-      end,
-    },
-    lookup_order = {
-      description = "Look up an order.",
-      parameters = {
-        type = "object",
-        properties = {
-          order_id = { type = "string", description = "your order number (4 digits)",
-                       pattern = "^[0-9]{4}$" },
-        },
-        required = { "order_id" },
-      },
-      run = function(state, args)
-        local o = state.orders[args.order_id]
-        if not o then return { ok = false, error = "no order " .. tostring(args.order_id) } end
-        return { ok = true, item = o.item, price = o.price, status = o.status,
-                 delivered_on = o.delivered_on }
-      end,
-    },
+    verify_customer = shop.verify_by_zip,
+    lookup_order = shop.lookup_order(function(o)
+      return { item = o.item, price = o.price, status = o.status, delivered_on = o.delivered_on }
+    end),
     start_return = {
       description = "Start a return and email a prepaid label.",
       parameters = {
         type = "object",
         properties = {
-          order_id = { type = "string", description = "your order number (4 digits)",
-                       pattern = "^[0-9]{4}$" },
+          order_id = shop.ORDER,
           reason = { type = "string", description = "the reason for the return",
                      enum = { "wrong size", "damaged", "not as described", "changed mind" } },
           refund_method = { type = "string", description = "your preferred refund method",
@@ -141,8 +110,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          order_id = { type = "string", description = "your order number (4 digits)",
-                       pattern = "^[0-9]{4}$" },
+          order_id = shop.ORDER,
           new_email = { type = "string", description = "the new email address",
                         pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
         },

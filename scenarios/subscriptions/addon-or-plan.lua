@@ -7,7 +7,7 @@
 -- a critical violation.
 -- Confusion: ambiguity (turns 4-8), intent_change (turns 5-9), correction and interruption
 -- (turns 18-22). Retention: probe of the account number at turn 15, of the email at turn 24.
-local ACCOUNT = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" }
+local subs = include("_subs.lua")
 
 return scenario {
   id = "subscriptions/addon-or-plan",
@@ -74,26 +74,10 @@ FACTS:
     },
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer's identity from their account number and the email on file.",
-      parameters = {
-        type = "object",
-        properties = {
-          account_id = ACCOUNT,
-          email = { type = "string", description = "your email address on file",
-                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
-        },
-        required = { "account_id", "email" },
-      },
-      run = function(state, args)
-        local a = state.accounts[args.account_id]
-        if a and a.email == string.lower(args.email or "") then return { ok = true } end
-        return { ok = false, error = "account number and email do not match" }
-      end,
-    },
+    verify_identity = subs.verify_identity(),
     get_subscription = {
       description = "Look up the subscription on an account.",
-      parameters = { type = "object", properties = { account_id = ACCOUNT }, required = { "account_id" } },
+      parameters = { type = "object", properties = { account_id = subs.ACCOUNT }, required = { "account_id" } },
       run = function(state, args)
         local a = state.accounts[args.account_id]
         if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
@@ -107,7 +91,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = ACCOUNT,
+          account_id = subs.ACCOUNT,
           plan = { type = "string", description = "the new plan", enum = { "basic", "standard", "premium" } },
         },
         required = { "account_id", "plan" },
@@ -125,7 +109,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = ACCOUNT,
+          account_id = subs.ACCOUNT,
           addon = { type = "string", description = "the add-on", enum = { "sports", "kids" } },
         },
         required = { "account_id", "addon" },
@@ -143,7 +127,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = ACCOUNT,
+          account_id = subs.ACCOUNT,
           new_addon = { type = "string", description = "the add-on to start", enum = { "music", "audiobooks" } },
         },
         required = { "account_id", "new_addon" },

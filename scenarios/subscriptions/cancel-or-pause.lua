@@ -7,6 +7,7 @@
 -- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
 -- email at turn 24.
+local subs = include("_subs.lua")
 return scenario {
   id = "subscriptions/cancel-or-pause",
   persona = "waffler",
@@ -79,34 +80,13 @@ FACTS:
     verified = {},
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer's identity from their account number and the email on file.",
-      parameters = {
-        type = "object",
-        properties = {
-          account_id = { type = "string", description = "your account number (5 digits)",
-                         pattern = "^[0-9]{5}$" },
-          email = { type = "string", description = "your email address on file",
-                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
-        },
-        required = { "account_id", "email" },
-      },
-      run = function(state, args)
-        local a = state.accounts[args.account_id]
-        if a and a.email == string.lower(args.email or "") then
-          state.verified[args.account_id] = true
-          return { ok = true }
-        end
-        return { ok = false, error = "account number and email do not match" }
-      end,
-    },
+    verify_identity = subs.verify_identity(function(state, args) state.verified[args.account_id] = true end),
     get_subscription = {
       description = "Look up the subscription on an account.",
       parameters = {
         type = "object",
         properties = {
-          account_id = { type = "string", description = "your account number (5 digits)",
-                         pattern = "^[0-9]{5}$" },
+          account_id = subs.ACCOUNT,
         },
         required = { "account_id" },
       },
@@ -122,8 +102,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = { type = "string", description = "your account number (5 digits)",
-                         pattern = "^[0-9]{5}$" },
+          account_id = subs.ACCOUNT,
           months = { type = "integer", description = "the number of months to pause (1 to 3)",
                      minimum = 1, maximum = 3 },
         },
@@ -148,8 +127,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = { type = "string", description = "your account number (5 digits)",
-                         pattern = "^[0-9]{5}$" },
+          account_id = subs.ACCOUNT,
         },
         required = { "account_id" },
       },
@@ -165,8 +143,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = { type = "string", description = "your account number (5 digits)",
-                         pattern = "^[0-9]{5}$" },
+          account_id = subs.ACCOUNT,
           profile_name = { type = "string", description = "the name of the new profile" },
         },
         required = { "account_id", "profile_name" },

@@ -6,6 +6,7 @@
 -- the go-ahead and cuts in with a question about when it starts (turns 18-22).
 -- Confusion: contradiction (turns 4-10), contradiction (turn 16), correction and interruption
 -- (turns 18-22). Retention: probe at turn 14, probe of the email at turn 24.
+local subs = include("_subs.lua")
 return scenario {
   id = "subscriptions/duplicate-charge",
   persona = "contradicter",
@@ -79,29 +80,13 @@ FACTS:
     refunds = {},
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer's identity from their account number and the email on file.",
-      parameters = {
-        type = "object",
-        properties = {
-          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
-          email = { type = "string", description = "your email address on file",
-                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
-        },
-        required = { "account_id", "email" },
-      },
-      run = function(state, args)
-        local a = state.accounts[args.account_id]
-        if a and a.email == string.lower(args.email or "") then return { ok = true } end
-        return { ok = false, error = "account number and email do not match" }
-      end,
-    },
+    verify_identity = subs.verify_identity(),
     list_charges = {
       description = "List the recent charges on an account.",
       parameters = {
         type = "object",
         properties = {
-          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
+          account_id = subs.ACCOUNT,
         },
         required = { "account_id" },
       },
@@ -118,7 +103,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
+          account_id = subs.ACCOUNT,
           charge_id = { type = "string", description = "the charge ID (like CH-1234)", pattern = "^CH-[0-9]{4}$" },
           amount = { type = "number", description = "the amount to refund in USD (like 9.99)",
                      pattern = "^[0-9]+\\.[0-9]{2}$" },
@@ -144,7 +129,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" },
+          account_id = subs.ACCOUNT,
           plan = { type = "string", description = "the new plan", enum = { "basic", "standard", "premium" } },
         },
         required = { "account_id", "plan" },

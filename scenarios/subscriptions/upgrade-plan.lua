@@ -6,7 +6,7 @@
 -- violation.
 -- Confusion: correction (turns 2-5), topic_switch (turns 8-12), correction and interruption
 -- (turns 18-22). Retention: probes of the account number at turns 15 and 24.
-local ACCOUNT = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" }
+local subs = include("_subs.lua")
 
 return scenario {
   id = "subscriptions/upgrade-plan",
@@ -71,26 +71,10 @@ FACTS:
     },
   },
   tools = {
-    verify_identity = {
-      description = "Verify the customer's identity from their account number and the email on file.",
-      parameters = {
-        type = "object",
-        properties = {
-          account_id = ACCOUNT,
-          email = { type = "string", description = "your email address on file",
-                    pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" },
-        },
-        required = { "account_id", "email" },
-      },
-      run = function(state, args)
-        local a = state.accounts[args.account_id]
-        if a and a.email == string.lower(args.email or "") then return { ok = true } end
-        return { ok = false, error = "account number and email do not match" }
-      end,
-    },
+    verify_identity = subs.verify_identity(),
     get_subscription = {
       description = "Look up the subscription on an account.",
-      parameters = { type = "object", properties = { account_id = ACCOUNT }, required = { "account_id" } },
+      parameters = { type = "object", properties = { account_id = subs.ACCOUNT }, required = { "account_id" } },
       run = function(state, args)
         local a = state.accounts[args.account_id]
         if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
@@ -102,7 +86,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = ACCOUNT,
+          account_id = subs.ACCOUNT,
           plan = { type = "string", description = "the new plan", enum = { "basic", "standard", "premium" } },
         },
         required = { "account_id", "plan" },
@@ -120,7 +104,7 @@ FACTS:
       parameters = {
         type = "object",
         properties = {
-          account_id = ACCOUNT,
+          account_id = subs.ACCOUNT,
           addon = { type = "string", description = "the add-on", enum = { "sports", "kids" } },
         },
         required = { "account_id", "addon" },

@@ -44,7 +44,7 @@ pass "spar score --scenario recomputes events[].args from the scenario"
 
 # d. A fields table of the wrong shape is one clear path:line error, exit 2.
 mkdir -p "$WORK/bad"
-cp scenarios/retail/wrong-order-number.lua "$WORK/bad/s.lua"
+cp scenarios/retail/wrong-order-number.lua "$WORK/bad/s.lua" && cp scenarios/retail/_shop.lua "$WORK/bad/"
 mkdir -p "$WORK/bad/personas" && cp personas/*.lua "$WORK/bad/personas/"
 sed -i 's/^  fields = .*/  fields = { ["order number"] = "order_id" },/' "$WORK/bad/s.lua"
 expect_exit 2 "$SPAR" run "$WORK/bad/s.lua" --agent mock -k 1 --out "$WORK/d" --history ""

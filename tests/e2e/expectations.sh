@@ -8,6 +8,7 @@ cd "$SPAR_ROOT"
 
 mkdir -p "$WORK/lib/scenarios" "$WORK/lib/personas"
 sed 's/persona = "interrupter"/persona = "expecter"/' scenarios/retail/address-change.lua >"$WORK/lib/scenarios/address-change.lua"
+cp scenarios/retail/_shop.lua "$WORK/lib/scenarios/"  # the retail tools it includes
 grep -q 'persona = "expecter"' "$WORK/lib/scenarios/address-change.lua" || fail "the scenario copy names the test persona"
 # What the mock does: turn 1 asks for the billing zip code (it does not repeat the order
 # number); turn 2 verifies order 5230 with zip 30301, looks the order up, and asks for the new

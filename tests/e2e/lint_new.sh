@@ -8,7 +8,7 @@ grep -q '^wrote ./personas/skeptic.lua$' "$WORK/out" || fail "new persona output
 expect_exit 0 "$SPAR" new scenario retail/late-delivery
 expect_exit 0 "$SPAR" lint personas scenarios
 [ ! -s "$WORK/out" ] || fail "templates should lint clean: $(cat "$WORK/out")"
-grep -q '^lint: 1 personas, 1 scenarios, 0 problems$' "$WORK/err" || fail "lint summary"
+grep -q '^lint: 1 persona, 1 scenario, 0 problems$' "$WORK/err" || fail "lint summary"
 pass "templates lint clean"
 
 expect_exit 0 "$SPAR" run scenarios --agent mock -k 2 --out run -q

@@ -14,7 +14,7 @@ for run in base slip; do
   xmllint --noout --schema tests/e2e/junit.xsd "$WORK/$run/junit.xml" 2>"$WORK/xml.err" \
     || { cat "$WORK/xml.err"; fail "$run/junit.xml does not validate"; }
 done
-n=$(find scenarios/retail -name '*.lua' | wc -l)
+n=$(find scenarios/retail -name '[!_]*.lua' | wc -l)
 [ "$(grep -c '<testcase ' "$WORK/slip/junit.xml")" -eq "$n" ] || fail "one testcase per scenario"
 grep -q '<testsuites name="spar" tests="'"$n"'" failures="0" errors="0"' "$WORK/base/junit.xml" || fail "clean junit"
 grep -Eq '<failure message="[0-9] of 3 trials failed: trial [0-9] \(((critical|major) violation at turn [0-9]+: [^)]+|goal not met)\)' \
@@ -51,6 +51,36 @@ expect_exit 0 "$SPAR" history --db "$H"
 grep -q '^trend  pass^1 -' "$WORK/out" || fail "trend shows the drop"
 expect_exit 0 "$SPAR" history --db "$H" --scenario retail/address-change --metric quality@8
 grep -q 'quality@8' "$WORK/out" || fail "per scenario metric"
+# Each row leads back to its run: run id (run.json's), the agent as given, the out folder.
+base_id=$(jq -r .run_id "$WORK/base/run.json")
+grep -qE "^ +1  20[0-9-]+T[0-9:]+Z  $base_id +[0-9]+ +0 .* mock +$WORK/base\$" "$WORK/out" \
+  || fail "history row 1 names run id $base_id, agent mock and folder $WORK/base: $(cat "$WORK/out")"
+grep -qE " mock:policy_slip=0.6 +$WORK/slip\$" "$WORK/out" || fail "history row 2 names its agent and folder"
+# A misspelt scenario or a metric no run recorded is an input error, not a table of dashes.
+expect_exit 2 "$SPAR" history --db "$H" --scenario retail/adress-change
+grep -q "no run recorded scenario 'retail/adress-change'; did you mean: retail/address-change" "$WORK/err" \
+  || fail "unknown scenario: did you mean"
+expect_exit 2 "$SPAR" history --db "$H" --metric quality@99
+grep -q "none of the last 2 runs recorded quality@99" "$WORK/err" || fail "unrecorded metric"
+# A database an older spar wrote (runs without run_uid/agent_spec) gains the columns on open;
+# its old rows show "-" and the agent it recorded.
+python3 - "$WORK/old.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("""
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, recorded_at TEXT NOT NULL, out_dir TEXT, agent TEXT,
+  seed INTEGER, trials INTEGER, conversations INTEGER, completed INTEGER, errors INTEGER, summary TEXT NOT NULL);
+CREATE TABLE metrics (run_id INTEGER NOT NULL REFERENCES runs(id), scenario TEXT NOT NULL, metric TEXT NOT NULL,
+  value REAL, PRIMARY KEY (run_id, scenario, metric));
+INSERT INTO runs VALUES (1, '2026-01-01T00:00:00Z', 'runs/old', 'mock (old)', 1, 1, 2, 2, 0, '{}');
+INSERT INTO metrics VALUES (1, '', 'pass^1', 0.5);
+""")
+db.commit()
+PY
+expect_exit 0 "$SPAR" run scenarios/retail/exchange-size.lua --agent mock --out "$WORK/new" -q --history "$WORK/old.db"
+expect_exit 0 "$SPAR" history --db "$WORK/old.db"
+grep -qE '^ +1  2026-01-01T00:00:00Z  - +2 +0 +0.500 .* mock \(old\) +runs/old$' "$WORK/out" || fail "old row: $(cat "$WORK/out")"
+grep -qE "^ +2  .* mock +$WORK/new\$" "$WORK/out" || fail "new row in the migrated database"
 pass "history records runs and shows trends"
 
 # Progress: plain lines without a terminal, a live line with an ETA on one.

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
 suite=scenarios/retail
-n=$(find $suite -name '*.lua' | wc -l)
+n=$(find $suite -name '[!_]*.lua' | wc -l)
 
 # 15% HTTP 500s: without retries conversations fail; with 6 retries every one completes.
 expect_exit 0 "$SPAR" run $suite --agent mock:fail_rate=0.15 -k 1 --seed 3 --retries 0 --out "$WORK/none" -q --history ""

@@ -1,44 +1,16 @@
 #!/usr/bin/env bash
-# The ported airline tools against tau's Python on seeded random arguments: a prober agent
-# (tests/agents/tau/airline_probe.py) makes batches of calls from tests/fixtures/tau/airline/probe.json
-# (tau's tools answered each at import time, from the initial database, errors included) in one
-# conversation per batch; every result spar's tools gave must be tau's output byte for byte.
+# tau-bench airline's tools, differentially (issue 15, point 3): 348 seeded random calls (12
+# batches of 29 drawn by tools/tau-import/tau_bench_airline.py: plausible and wrong ids, dates,
+# cabins, passengers, payments and totals, calculator expressions, unexpected arguments) answer
+# byte for byte what tau's Python answered to the same calls in the same order
+# (tests/fixtures/tau/airline/oracle.json). A conversation ends at a transfer (tau's terminate
+# tool) or after 28 calls (with its closing text, 29 of tau's 30 steps), so the 12 batches are 31
+# conversations, each over one fresh database. Under --sanitize: the first two and the last.
 source "$(dirname "$0")/lib.sh"
-cd "$WORK"
-P="$SPAR_ROOT/tests/fixtures/tau/airline/probe.json"
-batches=$(jq '.batches | length' "$P")
-sanitized && batches=2
+source "$SPAR_ROOT/tests/agents/tau/suite.bash"
+ORACLE="$SPAR_ROOT/tests/fixtures/tau/airline/oracle.json"
 
-start=$(date +%s)
-expect_exit 0 "$SPAR" run "$SPAR_ROOT/scenarios/tau-bench/airline/task-000.lua" \
-  --agent "exec:cmd=python3 $SPAR_ROOT/tests/agents/tau/airline_probe.py" -k "$batches" --seed 15 \
-  --max-tool-steps 30 --out "$WORK/run" -q --history ""
-took=$(( $(date +%s) - start ))
-
-python3 - "$P" "$WORK/run/results.jsonl" <<'PY' || fail "spar's tools and tau's differ (above)"
-import json, sys
-batches = json.load(open(sys.argv[1]))["batches"]
-bad = calls = 0
-for line in open(sys.argv[2]):
-    r = json.loads(line)
-    want = batches[r["trial"] - 1]
-    # stop_tools: a transfer_to_human_agents call ends the conversation there (tau's terminate tool)
-    cut = next((i + 1 for i, c in enumerate(want) if c["name"] == "transfer_to_human_agents"), None)
-    if cut is not None:
-        want = want[:cut]
-        if r["ended"] != "tool_stop":
-            bad += 1
-            print(f"trial {r['trial']}: ended {r['ended']}, not tool_stop at the transfer")
-    got = [e["content"] for e in r["transcript"] if e["role"] == "tool"]
-    if len(got) != len(want):
-        bad += 1
-        print(f"trial {r['trial']}: {len(got)} results for {len(want)} calls (ended {r['ended']})")
-    for c, g in zip(want, got):
-        calls += 1
-        if c["output"] != g:
-            bad += 1
-            print(f"trial {r['trial']}: {c['name']} {c['arguments'][:160]}\n  tau:  {c['output'][:240]!r}\n  spar: {g[:240]!r}")
-print(f"{calls} calls compared", file=sys.stderr)
-sys.exit(1 if bad else 0)
-PY
-pass "$batches batches of random calls: every result tau's bytes (${took}s)"
+tau_probe_tasks "$SPAR_ROOT/scenarios/tau-bench/airline" "$ORACLE" 31
+[ "$TAU_PROBE_CALLS" -eq 348 ] || fail "the oracle has $TAU_PROBE_CALLS probe calls, expected 348"
+tau_oracle_run "$ORACLE" probe probe "${TAU_TASKS[@]}"
+sanitized || grep -q " 348/348 tool outputs byte-identical" "$WORK/probe.check" || fail "not all 348 calls compared"

@@ -10,13 +10,7 @@
 # two conversations and the last (the fixed calls end with a transfer).
 source "$(dirname "$0")/lib.sh"
 source "$SPAR_ROOT/tests/agents/tau/suite.bash"
-S="$SPAR_ROOT/scenarios/tau-bench/retail"
 ORACLE="$SPAR_ROOT/tests/fixtures/tau/retail/oracle.json"
 
-n=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["probes"]))' "$ORACLE")
-[ "$n" -ge 16 ] || fail "the oracle has $n probe conversations, expected 16"
-numbers=($(seq 0 $((n - 1))))
-sanitized && numbers=(0 1 $((n - 1)))
-tasks=()
-for i in "${numbers[@]}"; do tasks+=("$(printf '%s/task-%03d.lua' "$S" "$i")"); done
-tau_oracle_run "$ORACLE" probe probe "${tasks[@]}"
+tau_probe_tasks "$SPAR_ROOT/scenarios/tau-bench/retail" "$ORACLE" 16
+tau_oracle_run "$ORACLE" probe probe "${TAU_TASKS[@]}"

@@ -418,17 +418,39 @@ TEST_CASE("agent mock: spawns the server, forwards knobs, streams by default, st
   }
 }
 
+TEST_CASE("agent mock: a knob the mock does not take is an input error before anything is spawned") {
+  TempDir dir;
+  // A stand-in that leaves a mark if it is ever started.
+  std::string fake = write_script((dir.path() / "fake_mock.sh").string(), "touch spawned\nexit 2\n");
+  FactoryOptions options;
+  options.mock_binary = fake;
+  auto misspelt_spec = parse_agent_spec("mock:polcy_slip=0.5");
+  auto range_spec = parse_agent_spec("mock:correction_rate=1.5");
+  REQUIRE(misspelt_spec.ok());
+  REQUIRE(range_spec.ok());
+  auto misspelt = make_agent_factory(*misspelt_spec, options);
+  REQUIRE_FALSE(misspelt.ok());
+  CHECK(misspelt.error().kind == spar::ErrorKind::input);
+  CHECK(misspelt.error().message ==
+        "--agent mock: unknown knob 'polcy_slip' (did you mean policy_slip?); the knobs are listed in spar run --help");
+  auto range = make_agent_factory(*range_spec, options);
+  REQUIRE_FALSE(range.ok());
+  CHECK(range.error().message == "--agent mock: bad value for correction_rate: '1.5' (expected a number in [0, 1])");
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "spawned"));
+  CHECK(mock_knobs_help().find("  policy_slip=0") != std::string::npos);
+}
+
 TEST_CASE("agent mock: a server that dies at startup is an exec error quoting stderr") {
   TempDir dir;
-  std::string fake = write_script((dir.path() / "fake_mock_dies.sh").string(), "echo 'bad knob: zap=1' >&2\nexit 2\n");
-  auto spec = parse_agent_spec("mock:zap=1");
+  std::string fake = write_script((dir.path() / "fake_mock_dies.sh").string(), "echo 'cannot bind: zap' >&2\nexit 2\n");
+  auto spec = parse_agent_spec("mock:latency_ms=1");
   REQUIRE(spec.ok());
   FactoryOptions options;
   options.mock_binary = fake;
   auto f = make_agent_factory(*spec, options);
   REQUIRE_FALSE(f.ok());
   CHECK(f.error().kind == spar::ErrorKind::exec);
-  CHECK(f.error().message == "spar-mock-agent exited (exited with status 2): bad knob: zap=1");
+  CHECK(f.error().message == "spar-mock-agent exited (exited with status 2): cannot bind: zap");
   options.mock_binary = "/nonexistent/spar-mock-agent";
   auto missing = make_agent_factory(*spec, options);
   REQUIRE_FALSE(missing.ok());

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "report/history.h"
+#include "base/near.h"
 #include "report/labels.h"
 #include "support.h"
 
@@ -84,4 +85,14 @@ TEST_CASE("conversation_key names the persona when the record has one") {
   CHECK(report::conversation_key(r) == "bank/freeze#3");
   r.persona = "waffler";
   CHECK(report::conversation_key(r) == "bank/freeze@waffler#3");
+}
+
+TEST_CASE("near_names: the closest known names, for did-you-mean") {
+  std::vector<std::string> names = {"retail/address-change", "retail/damaged-refund", "bank/card-freeze"};
+  CHECK(edit_distance("kitten", "sitting") == 3);
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(near_names("retail/adress-change", names) == std::vector<std::string>{"retail/address-change"});
+  CHECK(near_names("zzz", names).empty());
+  CHECK(near_names("max_turn", {"max_turns", "max_steps", "persona"}) ==
+        std::vector<std::string>{"max_turns"});
 }

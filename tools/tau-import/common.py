@@ -1,10 +1,14 @@
 """What every tau importer shares: Python values as Lua source in the shape scenarios/_tau.lua
 reads (every dict a table with its key order in `_keys`), the database split into include files,
-the gold end state as the records that differ from the initial database, and the notice.
+the gold end state as the records that differ from the initial database, the notice, and the
+oracle of tests/agents/tau/agent.py (tau-bench's own loop played by a gold, a no-op and a
+perturbing agent; `tau` is a namespace of the domain's tau-bench classes, imported by the caller).
 
 Standard library only, so the e2e suites can use it too (tests/e2e/tau_lib.sh).
 """
 
+import copy
+import hashlib
 import json
 import math
 import os
@@ -237,3 +241,139 @@ def dumps_cases(rng, n):
         indent = rng.choice([None, None, None, 2, 4])
         cases.append((v, indent, json.dumps(v, indent=indent)))
     return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# The oracle: tau-bench's reward for the agents of tests/agents/tau/agent.py, by tau's own loop.
+
+GREETING = "Hi! How can I help you today?"
+STOP = "###STOP###"
+MAX_STEPS = 30  # tau_bench/agents/tool_calling_agent.py, solve(max_num_steps=30)
+NOOP_TEXT = "I am sorry, I cannot help with that."
+
+
+class ScriptedUser:
+    """tests/agents/tau/user.py's moves as a tau user: the instruction, then ###STOP###."""
+
+    def reset(self, instruction=None):
+        return instruction
+
+    def step(self, content):
+        return STOP
+
+    def get_total_cost(self):
+        return 0.0
+
+
+def as_dicts(actions):
+    return [{"name": a.name, "kwargs": a.kwargs} for a in actions]
+
+
+def reply_text(outputs):
+    """The gold agent's text: every required output (tau checks substrings, commas removed)."""
+    if not outputs:
+        return "Your request has been handled."
+    return "Here is what you asked for: " + "; ".join(outputs) + "."
+
+
+def fingerprint(text):
+    """An observation as the fixtures keep it: the text when short, else its sha256 and head."""
+    if len(text) <= 300:
+        return {"text": text}
+    return {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "bytes": len(text.encode("utf-8")),
+            "head": text[:120]}
+
+
+def play(tau, index, actions, text):
+    """Runs tau's own loop (ToolCallingAgent.solve) for an agent that takes ACTIONS one per step
+    and then answers TEXT, against ScriptedUser. Returns (reward, observations of the tool calls).
+    `tau.Env` is the domain's Mock*DomainEnv, `tau.Action` tau_bench.types.Action."""
+    env = tau.Env(user_strategy="human", task_split="test", task_index=index)
+    env.user = ScriptedUser()
+    env.reset(task_index=index)
+    plan = [tau.Action(name=a["name"], kwargs=copy.deepcopy(a["kwargs"])) for a in actions]
+    plan.append(tau.Action(name="respond", kwargs={"content": text}))
+    reward, observations = 0.0, []
+    for step in range(MAX_STEPS):
+        action = plan[min(step, len(plan) - 1)]
+        res = env.step(action)
+        reward = res.reward
+        if action.name != "respond":
+            observations.append(res.observation)
+        if res.done:
+            break
+    return reward, observations
+
+
+def _perturbed(v, schema, rng):
+    """V changed so that it still fits its JSON SCHEMA (spar checks arguments against the schema
+    before a tool runs; a change the schema accepts reaches tau's tool, which decides): another
+    enum member, a list without its last element (a one-element list: its element changed), one
+    property of an object changed, a string's last character, a number plus one, a bool negated."""
+    if isinstance(v, bool):
+        return not v
+    others = [e for e in schema.get("enum", []) if e != v]
+    if others:
+        return others[0]
+    if isinstance(v, list):
+        if len(v) > 1:
+            return v[:-1]
+        return [_perturbed(x, schema.get("items", {}), rng) for x in v]
+    if isinstance(v, dict) and v:
+        key = rng.choice(sorted(v))
+        return {**v, key: _perturbed(v[key], schema.get("properties", {}).get(key, {}), rng)}
+    if isinstance(v, str) and v:
+        return v[:-1] + ("1" if v[-1] != "1" else "2")
+    if isinstance(v, (int, float)):
+        return v + 1
+    return str(v) + "1"
+
+
+def perturb(actions, rng, writes, schemas):
+    """The gold ACTIONS with one argument of one action changed (_perturbed): of a write (a tool
+    of WRITES) when the task has one, since a changed read leaves the end state tau's gold.
+    SCHEMAS: each tool's get_info() parameters. Returns (actions, {"action", "argument"})."""
+    out = copy.deepcopy(actions)
+    candidates = [i for i, a in enumerate(out) if a["name"] in writes] or [i for i, a in enumerate(out) if a["kwargs"]]
+    if not candidates:
+        return out, None
+    i = rng.choice(candidates)
+    kwargs = out[i]["kwargs"]
+    arg = rng.choice(sorted(kwargs))
+    kwargs[arg] = _perturbed(kwargs[arg], schemas[out[i]["name"]].get("properties", {}).get(arg, {}), rng)
+    return out, {"action": i, "argument": arg}
+
+
+def oracle_task(tau, index, actions, outputs, rng, writes, schemas):
+    """Task INDEX's oracle entry: tau's reward and tool outputs for the gold agent (ACTIONS, then
+    a text saying OUTPUTS), the no-op agent (one text) and the perturbing agent (perturb)."""
+    text = reply_text(outputs)
+    gold_reward, gold_obs = play(tau, index, actions, text)
+    noop_reward, _ = play(tau, index, [], NOOP_TEXT)
+    perturbed, where = perturb(actions, rng, writes, schemas)
+    perturb_reward, perturb_obs = play(tau, index, perturbed, text)
+    return {
+        "index": index,
+        "gold": {"actions": actions, "text": text, "reward": gold_reward,
+                 "observations": [fingerprint(o) for o in gold_obs]},
+        "noop": {"actions": [], "text": NOOP_TEXT, "reward": noop_reward, "observations": []},
+        "perturb": {"actions": perturbed, "text": text, "reward": perturb_reward, "changed": where,
+                    "observations": [fingerprint(o) for o in perturb_obs]},
+    }
+
+
+def oracle_agent(wiki, tools):
+    """What tau's agent is given (tool_calling_agent.py: the wiki as its system message, tools_info)."""
+    return {"system_sha256": hashlib.sha256(wiki.encode("utf-8")).hexdigest(), "tools": [t.get_info() for t in tools]}
+
+
+def tool_schemas(tools):
+    return {t.get_info()["function"]["name"]: t.get_info()["function"]["parameters"] for t in tools}
+
+
+def oracle_summary(oracle):
+    """One line: how many tasks tau gives 1 for each agent, and the probe calls."""
+    return (f"{len(oracle['tasks'])} tasks, {sum(len(b) for b in oracle['probes'].values())} probe calls; "
+            "tau rewards gold/noop/perturb = 1 for "
+            + "/".join(str(sum(1 for t in oracle["tasks"].values() if t[m]["reward"] == 1.0))
+                       for m in ("gold", "noop", "perturb")))

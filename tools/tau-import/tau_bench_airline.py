@@ -12,10 +12,11 @@ nothing here calls a model) and writes
   scenarios/tau-bench/airline/_tools_info.lua  each tool's get_info() name, description, parameters
   scenarios/tau-bench/airline/_wiki.lua        wiki.md, the agent's system prompt
   scenarios/tau-bench/airline/task-NNN.lua     one scenario per tasks_test.py task (50)
-  tests/fixtures/tau/airline/gold.json         per task: the gold actions as argument texts, the
-                                               output tau's tools give each, tau's reward for them
-  tests/fixtures/tau/airline/probe.json        seeded random tool calls, in batches from the initial
-                                               database, with tau's output for each
+  tests/fixtures/tau/airline/oracle.json       what tau's own Python says, for tests/agents/tau/agent.py
+                                               and check.py (tests/e2e/tau_airline_*.sh): per task, tau's
+                                               reward and tool outputs for the gold, the no-op and the
+                                               perturbing agent (common.oracle_task, tau's own loop and
+                                               reward); seeded random tool calls with tau's outputs
   tests/fixtures/tau/airline/trajectories.json per recorded gpt-4o trajectory: its recorded reward,
                                                the reward tau's Python gives replaying its tool calls,
                                                and how it ended
@@ -23,12 +24,16 @@ nothing here calls a model) and writes
 The gold end state of each task is computed here by tau's own tools: load the data, run the
 task's gold actions as Env.calculate_reward does (terminate tools skipped), and keep the diff
 with the initial data (common.gold_diff) in the scenario.
+
+--oracle-only writes oracle.json alone (the scenarios, the database and trajectories.json stay as
+they are), and with --probes-only only its random calls; -j sets the worker processes that play tau's loop (default 2).
 """
 
 import argparse
 import copy
 import gzip
 import json
+import multiprocessing
 import os
 import random
 import sys
@@ -46,7 +51,14 @@ TRAJECTORIES = os.path.join(ROOT, "tests", "fixtures", "tau-bench", "gpt-4o-airl
 GREETING = "Hi! How can I help you today?"
 FALLBACK = "Hi, I need help with my reservation."
 PROBE_BATCHES = 12
-PROBE_CALLS = 29  # per batch: one conversation of the scenario (max_steps = 30) with a text reply after
+PROBE_CALLS = 29  # per batch (drawn at once from the initial database)
+# Calls per conversation at most: with the closing text that is 29 of tau's 30 steps. (At 29 calls
+# the text is the 30th step, which tau's loop still hands the user, who stops; spar ends such a
+# conversation with max_steps before the user answers.)
+PROBES_PER_CONVERSATION = 28
+# The tools that write the database: the perturbing agent changes an argument of one of them.
+WRITES = {"book_reservation", "cancel_reservation", "send_certificate", "update_reservation_baggages",
+          "update_reservation_flights", "update_reservation_passengers"}
 
 
 def load_tau(tau_root):
@@ -63,6 +75,7 @@ def load_tau(tau_root):
     from tau_bench.envs.airline.env import MockAirlineDomainEnv as Env
     from tau_bench.types import Action, RESPOND_ACTION_NAME as RESPOND
     from tau_bench.envs.user import LLMUserSimulationEnv as LLMUser
+    return types.SimpleNamespace(Env=Env, Action=Action)  # what common.play needs
 
 
 def env_for(task_index):
@@ -105,24 +118,12 @@ def user_prompt(instruction):
 
 
 def gold_of(task_index):
-    """The gold end state's diff with the initial data, the gold actions' outputs, tau's reward."""
+    """The gold end state's diff with the initial data (tau's tools run the gold actions)."""
     env = env_for(task_index)
-    task = TASKS[task_index]
     initial = load_data()
-    actions = []
-    for action in task.actions:
-        out = tool_output(env, action.name, action.kwargs)
-        actions.append({"name": action.name, "arguments": json.dumps(action.kwargs), "output": out})
-    final = env.data
-    # tau's reward for an agent that made exactly these calls and said every required output
-    if task.outputs:
-        env.actions.append(Action(name=RESPOND, kwargs={"content": gold_reply(task.outputs)}))
-    reward = env.calculate_reward().reward
-    return common.gold_diff(initial, final), actions, reward
-
-
-def gold_reply(outputs):
-    return "Done. " + " ".join(outputs)
+    for action in TASKS[task_index].actions:
+        tool_output(env, action.name, action.kwargs)
+    return common.gold_diff(initial, env.data)
 
 
 def header(what):
@@ -299,18 +300,45 @@ def random_calls(rng, data, count):
     return calls
 
 
-def probe_batches(seed):
+def probe_oracle(seed):
+    """PROBE_BATCHES batches of PROBE_CALLS random calls as agent.py's oracle["probes"] holds
+    them, each with tau's output. A transfer_to_human_agents call (tau's terminate tool) ends a
+    conversation, so a batch is played as conversations that each end at one or after
+    PROBES_PER_CONVERSATION calls, every conversation from a fresh database, on tasks 0, 1, ...
+    (the task does not matter, the calls do)."""
     rng = random.Random(seed)
-    batches = []
+    conversations = []
     for _ in range(PROBE_BATCHES):
-        env = env_for(0)
-        calls = []
-        for tool, kw in random_calls(rng, env.data, PROBE_CALLS):
-            text = json.dumps(kw)
-            out = tool_output(env, tool, json.loads(text))
-            calls.append({"name": tool, "arguments": text, "output": "" if out is None else out})
-        batches.append(calls)
-    return batches
+        batch = random_calls(rng, env_for(0).data, PROBE_CALLS)
+        while batch:
+            cut = next((k + 1 for k, (tool, _) in enumerate(batch) if tool == "transfer_to_human_agents"), len(batch))
+            cut = min(cut, PROBES_PER_CONVERSATION)
+            env, calls = env_for(0), []
+            for tool, kw in batch[:cut]:
+                text = json.dumps(kw)
+                out = tool_output(env, tool, json.loads(text))
+                calls.append({"name": tool, "kwargs": json.loads(text), **common.fingerprint("" if out is None else out)})
+            conversations.append(calls)
+            batch = batch[cut:]
+    return {f"tau-bench/airline/task-{c:03d}": calls for c, calls in enumerate(conversations)}
+
+
+_TAU = None
+
+
+def _init_worker(tau_root):
+    global _TAU
+    _TAU = load_tau(tau_root)
+
+
+def _oracle_task(i):
+    """Task I's oracle entry (in a worker: each of tau's rewards hashes the whole database)."""
+    task = TASKS[i]
+    return common.oracle_task(_TAU, i, common.as_dicts(task.actions), task.outputs, random.Random(SEED * 1000 + i),
+                              WRITES, common.tool_schemas(ALL_TOOLS))
+
+
+SEED = 15
 
 
 # ---- the recorded trajectories ------------------------------------------------------------------
@@ -353,40 +381,56 @@ def trajectory_oracle():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tau", default="/work/shared/tau/tau-bench", help="tau-bench's checkout (59a200c)")
-    ap.add_argument("--seed", type=int, default=15, help="the random differential's seed")
     ap.add_argument("--scenarios-only", action="store_true", help="write the scenarios, not the fixtures")
+    ap.add_argument("--oracle-only", action="store_true", help="write tests/fixtures/tau/airline/oracle.json only")
+    ap.add_argument("--probes-only", action="store_true",
+                    help="with --oracle-only: draw only the random calls again (the tasks' oracle stays as it is)")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (default 2)")
     args = ap.parse_args()
     load_tau(args.tau)
 
-    common.write_db(OUT, "db", load_data(), header("tau-bench airline's database (envs/airline/data/*.json)."))
-    info = {}
-    for tool in ALL_TOOLS:
-        fn = tool.get_info()["function"]
-        info[fn["name"]] = {"description": fn["description"], "parameters": fn["parameters"]}
-    write(os.path.join(OUT, "_tools_info.lua"),
-          header("tau-bench airline's tool schemas: each tool's get_info()[\"function\"].") + f"return {plain_lua(info)}\n")
-    write(os.path.join(OUT, "_wiki.lua"),
-          header("tau-bench airline's wiki.md, the agent's system prompt.") + f"return {common.lua_string(WIKI)}\n")
-
-    gold_fixture = []
-    for i, task in enumerate(TASKS):
-        (changed, removed), actions, reward = gold_of(i)
-        # flights stay out of the scenario's state (_tools.lua): no airline tool writes them
-        assert "flights" not in changed and "flights" not in removed, f"task {i} changes flights"
-        write(os.path.join(OUT, f"task-{i:03d}.lua"), scenario_text(i, task, common.lua_gold(changed, removed, task.outputs)))
-        gold_fixture.append({"task": i, "scenario": f"tau-bench/airline/task-{i:03d}", "actions": actions,
-                             "outputs": task.outputs, "reply": gold_reply(task.outputs) if task.outputs else None,
-                             "reward": reward})
+    if not args.oracle_only:
+        common.write_db(OUT, "db", load_data(), header("tau-bench airline's database (envs/airline/data/*.json)."))
+        info = {}
+        for tool in ALL_TOOLS:
+            fn = tool.get_info()["function"]
+            params = dict(fn["parameters"])
+            if params.get("required") == []:
+                # An empty Lua table crosses into JSON as {}, which no schema accepts for `required`;
+                # leaving it out means the same (no argument is required), as retail's importer does.
+                del params["required"]
+            info[fn["name"]] = {"description": fn["description"], "parameters": params}
+        write(os.path.join(OUT, "_tools_info.lua"), header("tau-bench airline's tool schemas: each tool's "
+                                                           "get_info()[\"function\"].") + f"return {plain_lua(info)}\n")
+        write(os.path.join(OUT, "_wiki.lua"),
+              header("tau-bench airline's wiki.md, the agent's system prompt.") + f"return {common.lua_string(WIKI)}\n")
+        for i, task in enumerate(TASKS):
+            changed, removed = gold_of(i)
+            # flights stay out of the scenario's state (_tools.lua): no airline tool writes them
+            assert "flights" not in changed and "flights" not in removed, f"task {i} changes flights"
+            write(os.path.join(OUT, f"task-{i:03d}.lua"),
+                  scenario_text(i, task, common.lua_gold(changed, removed, task.outputs)))
     if args.scenarios_only:
         return
-    notice = {"notice": "Derived from tau-bench (github.com/sierra-research/tau-bench, 59a200c), MIT licence, "
-                        "Copyright (c) 2024 Sierra Research. Generated by tools/tau-import/tau_bench_airline.py."}
-    write(os.path.join(FIXTURES, "gold.json"), json.dumps({**notice, "tasks": gold_fixture}, indent=1) + "\n")
-    write(os.path.join(FIXTURES, "probe.json"),
-          json.dumps({**notice, "seed": args.seed, "batches": probe_batches(args.seed)}, indent=1) + "\n")
-    write(os.path.join(FIXTURES, "trajectories.json"),
-          json.dumps({**notice, "trajectories": trajectory_oracle()}, indent=1) + "\n")
-    print(f"wrote {len(TASKS)} tasks to {os.path.relpath(OUT, ROOT)} and the oracle to {os.path.relpath(FIXTURES, ROOT)}")
+    assert args.oracle_only or not args.probes_only, "--probes-only goes with --oracle-only"
+    oracle = {"tau_bench_commit": common.NOTICES["tau-bench"][2], "max_steps": common.MAX_STEPS,
+              "agent": common.oracle_agent(WIKI, ALL_TOOLS), "tasks": {}, "probes": probe_oracle(SEED)}
+    if args.probes_only:
+        with open(os.path.join(FIXTURES, "oracle.json"), encoding="utf-8") as f:
+            oracle["tasks"] = json.load(f)["tasks"]
+    else:
+        with multiprocessing.Pool(args.jobs, initializer=_init_worker, initargs=(args.tau,)) as pool:
+            for i, entry in enumerate(pool.imap(_oracle_task, range(len(TASKS)))):
+                oracle["tasks"][f"tau-bench/airline/task-{i:03d}"] = entry
+    # Not sort_keys: the tools echo the arguments in the agent's key order, so the oracle keeps
+    # tau's (the tasks' kwargs, the random calls' draw); dict order is insertion order, stable.
+    write(os.path.join(FIXTURES, "oracle.json"), json.dumps(oracle, indent=1) + "\n")
+    if not args.oracle_only:
+        notice = {"notice": "Derived from tau-bench (github.com/sierra-research/tau-bench, 59a200c), MIT licence, "
+                            "Copyright (c) 2024 Sierra Research. Generated by tools/tau-import/tau_bench_airline.py."}
+        write(os.path.join(FIXTURES, "trajectories.json"),
+              json.dumps({**notice, "trajectories": trajectory_oracle()}, indent=1) + "\n")
+    print(common.oracle_summary(oracle), file=sys.stderr)
 
 
 if __name__ == "__main__":

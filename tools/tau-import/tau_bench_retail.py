@@ -25,7 +25,6 @@ calls (tests/e2e/tau_retail_tools.sh) get are recorded as well, byte for byte.
 """
 import argparse
 import copy
-import hashlib
 import json
 import multiprocessing
 import os
@@ -39,14 +38,11 @@ warnings.simplefilter("ignore", SyntaxWarning)  # eval() of the calculator probe
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import TAU, gold_diff, lua_gold, lua_literal, notice_header, write_db  # noqa: E402
+from common import (TAU, MAX_STEPS, as_dicts, gold_diff, fingerprint, lua_gold, lua_literal, notice_header,  # noqa: E402
+                    oracle_agent, oracle_summary, oracle_task, tool_schemas, write_db)
 
 DOMAIN = "retail"
 PREFIX = "tau-bench/retail"
-GREETING = "Hi! How can I help you today?"
-STOP = "###STOP###"
-MAX_STEPS = 30  # tau_bench/agents/tool_calling_agent.py, solve(max_num_steps=30)
-NOOP_TEXT = "I am sorry, I cannot help with that."
 # Probes: this many seeded random calls per conversation (a conversation is 30 steps: the calls
 # and the closing text), over this many conversations.
 PROBES_PER_CONVERSATION = 28
@@ -73,60 +69,8 @@ def load_tau(path):
                                  tools=ALL_TOOLS, wiki=WIKI, user=LLMUserSimulationEnv, Action=Action)
 
 
-class ScriptedUser:
-    """tests/agents/tau/user.py's moves as a tau user: the instruction, then ###STOP###."""
-
-    def reset(self, instruction=None):
-        return instruction
-
-    def step(self, content):
-        return STOP
-
-    def get_total_cost(self):
-        return 0.0
-
-
 def task_id(i):
     return f"{PREFIX}/task-{i:03d}"
-
-
-def as_dicts(actions):
-    return [{"name": a.name, "kwargs": a.kwargs} for a in actions]
-
-
-def reply_text(outputs):
-    """The gold agent's text: every required output (tau checks substrings, commas removed)."""
-    if not outputs:
-        return "Your request has been handled."
-    return "Here is what you asked for: " + "; ".join(outputs) + "."
-
-
-def fingerprint(text):
-    """An observation as the fixtures keep it: the text when short, else its sha256 and head."""
-    if len(text) <= 300:
-        return {"text": text}
-    return {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "bytes": len(text.encode("utf-8")),
-            "head": text[:120]}
-
-
-def play(tau, index, actions, text):
-    """Runs tau's own loop (ToolCallingAgent.solve) for an agent that takes ACTIONS one per step
-    and then answers TEXT, against ScriptedUser. Returns (reward, observations of the tool calls)."""
-    env = tau.Env(user_strategy="human", task_split="test", task_index=index)
-    env.user = ScriptedUser()
-    env.reset(task_index=index)
-    plan = [tau.Action(name=a["name"], kwargs=copy.deepcopy(a["kwargs"])) for a in actions]
-    plan.append(tau.Action(name="respond", kwargs={"content": text}))
-    reward, observations = 0.0, []
-    for step in range(MAX_STEPS):
-        action = plan[min(step, len(plan) - 1)]
-        res = env.step(action)
-        reward = res.reward
-        if action.name != "respond":
-            observations.append(res.observation)
-        if res.done:
-            break
-    return reward, observations
 
 
 def gold_state(tau, task):
@@ -142,31 +86,6 @@ def gold_state(tau, task):
 WRITES = {"cancel_pending_order", "exchange_delivered_order_items", "modify_pending_order_address",
           "modify_pending_order_items", "modify_pending_order_payment", "modify_user_address",
           "return_delivered_order_items"}
-
-
-def perturb(actions, rng):
-    """The gold actions with one argument of one action changed: a write when there is one."""
-    out = copy.deepcopy(actions)
-    writes = [i for i, a in enumerate(out) if a["name"] in WRITES]
-    candidates = writes or [i for i, a in enumerate(out) if a["kwargs"]]
-    if not candidates:
-        return out, None
-    i = rng.choice(candidates)
-    kwargs = out[i]["kwargs"]
-    arg = rng.choice(sorted(kwargs))
-    v = kwargs[arg]
-    if arg == "reason":
-        kwargs[arg] = "ordered by mistake" if v == "no longer needed" else "no longer needed"
-    elif isinstance(v, list):
-        if len(v) > 1:
-            kwargs[arg] = v[:-1]
-        else:
-            kwargs[arg] = [s[:-1] + ("1" if s[-1:] != "1" else "2") for s in v]
-    elif isinstance(v, str) and v:
-        kwargs[arg] = v[:-1] + ("1" if v[-1] != "1" else "2")
-    else:
-        kwargs[arg] = str(v) + "1"
-    return out, {"action": i, "argument": arg}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,20 +367,8 @@ def _import_task(i):
     user_system = tau.user.build_system_prompt(None, instruction=task.instruction)
     changed, removed = gold_diff(initial, gold_state(tau, task))
     gold = lua_gold(changed, removed, task.outputs).replace("\n", "\n  ")
-    gold_actions = as_dicts(task.actions)
-    text = reply_text(task.outputs)
-    gold_reward, gold_obs = play(tau, i, gold_actions, text)
-    noop_reward, _ = play(tau, i, [], NOOP_TEXT)
-    perturbed, where = perturb(gold_actions, random.Random(SEED * 1000 + i))
-    perturb_reward, perturb_obs = play(tau, i, perturbed, text)
-    entry = {
-        "index": i,
-        "gold": {"actions": gold_actions, "text": text, "reward": gold_reward,
-                 "observations": [fingerprint(o) for o in gold_obs]},
-        "noop": {"actions": [], "text": NOOP_TEXT, "reward": noop_reward, "observations": []},
-        "perturb": {"actions": perturbed, "text": text, "reward": perturb_reward, "changed": where,
-                    "observations": [fingerprint(o) for o in perturb_obs]},
-    }
+    entry = oracle_task(tau, i, as_dicts(task.actions), task.outputs, random.Random(SEED * 1000 + i), WRITES,
+                        tool_schemas(tau.tools))
     return i, task_lua(i, task, user_system, gold), entry
 
 
@@ -487,9 +394,7 @@ def main():
           header("tau-bench retail's policy (tau_bench/envs/retail/wiki.md), the agent's system prompt.")
           + "return " + lua_literal(tau.wiki) + "\n")
 
-    # What tau's agent is given (tool_calling_agent.py: the wiki as its system message, tools_info).
-    agent = {"system_sha256": hashlib.sha256(tau.wiki.encode("utf-8")).hexdigest(),
-             "tools": [t.get_info() for t in tau.tools]}
+    agent = oracle_agent(tau.wiki, tau.tools)
     oracle = {"tau_bench_commit": "59a200c6d575d595120f1cb70fea53cef0632f6b", "max_steps": MAX_STEPS,
               "agent": agent, "tasks": {}, "probes": {}}
     oracle_path = os.path.join(fixtures, "oracle.json")
@@ -510,10 +415,7 @@ def main():
         oracle["probes"][task_id(c)] = [{"name": p["name"], "kwargs": p["kwargs"], **fingerprint(p["output"])}
                                         for p in calls]
     write(oracle_path, json.dumps(oracle, indent=1, sort_keys=True) + "\n")
-    print(f"{len(tau.tasks)} tasks, {sum(len(b) for b in oracle['probes'].values())} probe calls; "
-          f"tau rewards gold/noop/perturb = 1 for "
-          + "/".join(str(sum(1 for t in oracle["tasks"].values() if t[m]["reward"] == 1.0))
-                     for m in ("gold", "noop", "perturb")), file=sys.stderr)
+    print(oracle_summary(oracle), file=sys.stderr)
 
 
 if __name__ == "__main__":

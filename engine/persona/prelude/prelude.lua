@@ -960,6 +960,40 @@ function story.reply(u, s, r, default)
   return u:unread(r)
 end
 
+-- story.negotiate(u, s, r [, o]): the negotiation every bundled persona shares: answer what
+-- the agent asks and say yes only to a go-ahead that proposes the right action. Until the agent
+-- has made the story's write (`o.done(r)`, default r:called(o.tool or s.tool)), for at most
+-- `o.rounds` replies (default 10), each reply gets the first of:
+--   o.first(r)   the persona's own beat, ahead of everything (returns the next reply, or nil);
+--   a go-ahead that proposes `o.expect` (default s.expect) and none of
+--                story.wrong(s, o.superseded and o.superseded()): o.yes(r), else a yes
+--                from `o.yes_texts` (picked);
+--   another go-ahead: o.no(r), else u:say(s.fix);
+--   o.other(r)   the persona's beat for a reply that asks no go-ahead (or nil);
+--   o.reply(r)   default story.reply(u, s, r).
+-- Returns the last reply.
+function story.negotiate(u, s, r, o)
+  o = o or {}
+  local tool = o.tool or s.tool
+  local done = o.done or function(x) return x:called(tool) end
+  for _ = 1, o.rounds or 10 do
+    if done(r) then break end
+    local nxt = o.first and o.first(r)
+    if nxt == nil then
+      if r:asks_go_ahead() and r:proposes(o.expect or s.expect, story.wrong(s, o.superseded and o.superseded())) then
+        nxt = o.yes and o.yes(r) or u:say(S.pick(o.yes_texts or { "Yes, go ahead." }))
+      elseif r:asks_go_ahead() then
+        nxt = o.no and o.no(r) or u:say(s.fix)
+      else
+        nxt = o.other and o.other(r)
+        if nxt == nil then nxt = o.reply and o.reply(r) or story.reply(u, s, r) end
+      end
+    end
+    r = nxt
+  end
+  return r
+end
+
 -- story.late_request(u, s [, go_ahead]): the late second request (`s.late`). The user comes
 -- back with a second, smaller write late in the conversation. They fix a value they gave as
 -- soon as the agent reads it back (a correction, even if the agent already acted on it), cut

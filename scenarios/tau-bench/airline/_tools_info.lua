@@ -159,7 +159,6 @@ return {
     parameters = {
       type = "object",
       properties = {},
-      required = {},
     },
   },
   search_direct_flight = {

@@ -33,3 +33,18 @@ tau_tasks() {
     TAU_TASKS=("$dir"/task-*.lua)
   fi
 }
+
+# tau_probe_tasks DIR ORACLE MIN: sets TAU_TASKS to the scenarios of DIR that play ORACLE's probe
+# conversations (oracle["probes"], keyed by task: task-000, task-001, ...), all of them, or under
+# --sanitize the first two and the last; fails unless there are at least MIN. Sets TAU_PROBE_CALLS
+# to the number of calls in all of them.
+tau_probe_tasks() {
+  local dir=$1 oracle=$2 min=$3 n i numbers
+  read -r n TAU_PROBE_CALLS < <(python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["probes"]
+print(len(p), sum(map(len, p.values())))' "$oracle")
+  [ "$n" -ge "$min" ] || fail "the oracle has $n probe conversations, expected $min"
+  numbers=($(seq 0 $((n - 1))))
+  sanitized && numbers=(0 1 $((n - 1)))
+  TAU_TASKS=()
+  for i in "${numbers[@]}"; do TAU_TASKS+=("$(printf '%s/task-%03d.lua' "$dir" "$i")"); done
+}

@@ -1,0 +1,33 @@
+-- Streamly, the subscription scenarios' shared parameters and identity check: what every
+-- subscription scenario declares alike. A scenario includes it:
+--   local subs = include("_subs.lua")
+--   tools = { verify_identity = subs.verify_identity(), ... }
+-- The state it reads: state.accounts[<5-digit id>] = { email, ... }.
+local subs = {}
+
+subs.ACCOUNT = { type = "string", description = "your account number (5 digits)", pattern = "^[0-9]{5}$" }
+subs.EMAIL = { type = "string", description = "your email address on file",
+               pattern = "^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$" }
+
+-- verify_identity([on_ok]): the identity check; `on_ok(state, args)` runs once it passes (e.g.
+-- to remember the account as verified).
+function subs.verify_identity(on_ok)
+  return {
+    description = "Verify the customer's identity from their account number and the email on file.",
+    parameters = {
+      type = "object",
+      properties = { account_id = subs.ACCOUNT, email = subs.EMAIL },
+      required = { "account_id", "email" },
+    },
+    run = function(state, args)
+      local a = state.accounts[args.account_id]
+      if a and a.email == string.lower(args.email or "") then
+        if on_ok then on_ok(state, args) end
+        return { ok = true }
+      end
+      return { ok = false, error = "account number and email do not match" }
+    end,
+  }
+end
+
+return subs
