@@ -27,6 +27,7 @@
 #include "base/plural.h"
 #include "importer/import.h"
 #include "importer/to_scenario.h"
+#include "report/calibrate.h"
 #include "report/diff.h"
 #include "agent/client.h"
 #include "report/history.h"
@@ -119,17 +120,20 @@ void add_judge_options(CLI::App& app, Options& o) {
   app.add_option("--judge-cache", o.judge_cache, "Judge cache file (default: judge-cache.jsonl beside the --out folder)");
 }
 
-void add_gates(CLI::App& app, std::vector<score::Gate>& gates) {
+// --gate, repeatable; `parse` reads one (spar calibrate's keys are not a summary's metrics).
+void add_gates(CLI::App& app, std::vector<score::Gate>& gates,
+               Result<score::Gate> (*parse)(const std::string&) = score::parse_gate,
+               const char* help = "Fail (exit 1) unless METRIC OP VALUE holds, e.g. 'pass^4>=0.8' or 'quality@25>=0.7'") {
   app.add_option_function<std::vector<std::string>>(
          "--gate",
-         [&gates](const std::vector<std::string>& texts) {
+         [&gates, parse](const std::vector<std::string>& texts) {
            for (const auto& t : texts) {
-             auto g = score::parse_gate(t);
+             auto g = parse(t);
              if (!g.ok()) throw CLI::ValidationError("--gate", g.error().message);
              gates.push_back(*g);
            }
          },
-         "Fail (exit 1) unless METRIC OP VALUE holds, e.g. 'pass^4>=0.8' or 'quality@25>=0.7'")
+         help)
       ->type_size(1)->allow_extra_args(false);
 }
 
@@ -314,6 +318,10 @@ struct ReportArgs {
 
 void setup_report(CLI::App& app, ReportArgs& a) {
   app.add_option("dir", a.dir, "A run folder holding results.jsonl")->required();
+  a.options.labels_db = "runs/history.db";
+  app.add_option("--history", a.options.labels_db,
+                 "History database whose human labels of the run report.html compares the graders with (\"\" = none)")
+      ->capture_default_str();
   app.add_option_function<std::string>(
       "--price",
       [&a](const std::string& text) {
@@ -690,6 +698,50 @@ int do_review(ReviewArgs& a) {
   return kExitOk;
 }
 
+// ---- spar calibrate ------------------------------------------------------------------------
+
+struct CalibrateArgs {
+  std::string dir;
+  std::string db = "runs/history.db";
+  score::CompareOptions compare;
+  std::vector<score::Gate> gates;
+  bool json_out = false;
+};
+
+void setup_calibrate(CLI::App& app, CalibrateArgs& a) {
+  app.add_option("dir", a.dir, "A run folder holding results.jsonl")->required();
+  app.add_option("--db", a.db, "The history database holding the labels")->capture_default_str();
+  app.add_option("--threshold", a.compare.threshold, "Flag a grader whose kappa against the people is below this")
+      ->capture_default_str()->check(number_in(-1, 1));
+  add_gates(app, a.gates, score::parse_calibration_gate,
+            "Fail (exit 1) unless GRADER.STAT OP VALUE holds, e.g. 'judge.kappa>=0.6' or 'outcome.agreement>=0.9'");
+  app.add_flag("--json", a.json_out, "Write the whole comparison as JSON on stdout (gate verdicts go to stderr)");
+}
+
+int do_calibrate(CalibrateArgs& a) {
+  auto c = report::calibrate_dir(a.dir, a.db, a.compare);
+  if (!c.ok()) return input_error(c.error().message);
+  auto results = score::check_calibration_gates(*c, a.gates);
+  json gates = json::array();
+  bool all = true;
+  for (const auto& r : results) {
+    gates.push_back({{"gate", r.gate.text}, {"held", r.held}, {"value", r.value ? json(*r.value) : json(nullptr)},
+                     {"message", r.message}});
+    all = all && r.held;
+  }
+  if (a.json_out) {
+    (*c)["gates"] = gates;
+    fmt::print("{}\n", c->dump(2, ' ', false, json::error_handler_t::replace));
+  } else {
+    fmt::print("{}", report::render_calibration(*c));
+  }
+  for (const auto& r : results) {
+    fmt::print(a.json_out ? stderr : stdout, "gate {}: {} ({})\n", r.held ? "held" : "FAILED", report::printable(r.gate.text),
+               report::printable(r.message));
+  }
+  return all ? kExitOk : kExitGates;
+}
+
 // ---- spar diff -----------------------------------------------------------------------------
 
 struct DiffArgs {
@@ -833,6 +885,7 @@ int main(int argc, char** argv) {
   ReportArgs report_args;
   DiffArgs diff_args;
   HistoryArgs history_args;
+  CalibrateArgs calibrate_args;
   MergeArgs merge_args;
   ImportArgs import_args;
   ScoreArgs score_args;
@@ -862,6 +915,8 @@ int main(int argc, char** argv) {
        [&](CLI::App& c) { setup_history(c, history_args); }, [&] { return do_history(history_args); }},
       {"review", "Serve the human grader's page over a run (127.0.0.1): label conversations with a rationale each",
        [&](CLI::App& c) { setup_review(c, review_args); }, [&] { return do_review(review_args); }},
+      {"calibrate", "Compare spar's graders with the human labels of a run: agreement, kappa, alpha, disagreements",
+       [&](CLI::App& c) { setup_calibrate(c, calibrate_args); }, [&] { return do_calibrate(calibrate_args); }},
       {"lint", "Load personas and scenarios in the sandbox, dry-run each scenario, report problems as path:line",
        [&](CLI::App& c) { setup_lint(c, lint_args); }, [&] { return do_lint(lint_args); }},
       {"new", "Write a commented template: spar new persona NAME | spar new scenario DOMAIN/NAME",

@@ -28,8 +28,10 @@ std::string escape_for_script(const std::string& json_text) {
 
 }  // namespace
 
-std::string render_html(const json& summary, const std::vector<json>& records, const json& run) {
+std::string render_html(const json& summary, const std::vector<json>& records, const json& run,
+                        const json& calibration) {
   json data = {{"summary", summary}, {"records", records}, {"run", run}};
+  if (!calibration.is_null()) data["calibration"] = calibration;
   // ensure_ascii: the payload is pure ASCII, so U+2028/U+2029 and invalid UTF-8 in agent replies
   // (replaced, not thrown on) cannot upset the page either.
   std::string payload = escape_for_script(data.dump(-1, ' ', true, json::error_handler_t::replace));

@@ -11,7 +11,9 @@ namespace spar::report {
 
 using json = nlohmann::json;
 
-// The page for `summary` (summary.json), `records` (results.jsonl) and `run` (run.json, or null).
-std::string render_html(const json& summary, const std::vector<json>& records, const json& run);
+// The page for `summary` (summary.json), `records` (results.jsonl) and `run` (run.json, or null);
+// `calibration` (report/calibrate.h, or null): the section comparing graders with human labels.
+std::string render_html(const json& summary, const std::vector<json>& records, const json& run,
+                        const json& calibration = nullptr);
 
 }  // namespace spar::report

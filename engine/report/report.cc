@@ -9,11 +9,13 @@
 #include <fstream>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "base/plural.h"
 #include "base/json_util.h"
 
 #include "base/json_depth.h"
+#include "report/calibrate.h"
 #include "report/html.h"
 #include "report/junit.h"
 #include "report/terminal.h"
@@ -117,8 +119,17 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   auto st = write_file_atomic((fs::path(dir) / "summary.json").string(), summary.dump(2) + "\n");
   if (!st.ok()) return st.error();
   json run_info = run_file.ok() ? run_file->raw : json();
+  json calibration;
+  if (!options.labels_db.empty()) {
+    auto labels = labels_of_runs(read->records, options.labels_db);
+    if (!labels.ok()) {
+      spdlog::warn("report.html has no calibration section: {}", printable(labels.error().message));
+    } else if (!labels->empty()) {
+      calibration = calibration_of(read->records, *labels);
+    }
+  }
   if (slim) embed_transcripts(*content, *read, options.max_transcripts);
-  st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info));
+  st = write_file_atomic((fs::path(dir) / "report.html").string(), render_html(summary, read->records, run_info, calibration));
   if (!st.ok()) return st.error();
   st = write_file_atomic((fs::path(dir) / "junit.xml").string(), render_junit(summary, read->records));
   if (!st.ok()) return st.error();

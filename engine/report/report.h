@@ -18,6 +18,9 @@ struct ReportOptions {
   // Transcripts report.html embeds (failed and errored conversations first); the others
   // point at their results.jsonl line.
   size_t max_transcripts = 1000;
+  // The history database whose human labels of this run report.html compares the graders with
+  // (its calibration section); "" or a database without labels for the run: no section.
+  std::string labels_db;
 };
 
 // Reads DIR/results.jsonl, computes the summary and writes DIR/summary.json (atomically).

@@ -304,7 +304,10 @@ Result<RunOutcome> run(const RunOptions& options) {
     if (!st.ok()) return st.error();
   }
 
-  auto summary = report::write_report(options.out_dir, {options.price});
+  report::ReportOptions report_options;
+  report_options.price = options.price;
+  report_options.labels_db = options.history;  // report.html's calibration section, once the run has labels
+  auto summary = report::write_report(options.out_dir, report_options);
   if (!summary.ok()) return summary.error();
   outcome.summary = std::move(summary).value();
   if (!options.history.empty()) {

@@ -116,16 +116,33 @@ Result<std::optional<double>> metric(const json& summary, const std::string& key
   return make_error(ErrorKind::input, fmt::format("unknown metric '{}' (see docs/ci.md for the names)", key));
 }
 
-Result<Gate> parse_gate(const std::string& text) {
-  static const std::regex re(R"(^\s*([A-Za-z_.^@0-9]+)\s*(>=|<=|==|>|<)\s*(-?[0-9]*\.?[0-9]+)\s*$)");
+Result<Gate> split_gate(const std::string& text) {
+  static const std::regex re(R"(^\s*(\S.*?)\s*(>=|<=|==|>|<)\s*(-?[0-9]*\.?[0-9]+)\s*$)");
   std::smatch m;
   if (!std::regex_match(text, m, re)) {
     return make_error(ErrorKind::input, fmt::format("bad gate '{}': expected METRIC OP VALUE, like 'pass^4>=0.8'", text));
   }
-  Gate g{text, m[1].str(), m[2].str(), std::stod(m[3].str())};
-  auto probe = metric(json::object(), g.key);
+  return Gate{text, m[1].str(), m[2].str(), std::stod(m[3].str())};
+}
+
+Result<Gate> parse_gate(const std::string& text) {
+  static const std::regex key(R"(^[A-Za-z_.^@0-9]+$)");
+  auto g = split_gate(text);
+  if (!g.ok() || !std::regex_match(g->key, key)) {
+    return make_error(ErrorKind::input, fmt::format("bad gate '{}': expected METRIC OP VALUE, like 'pass^4>=0.8'", text));
+  }
+  auto probe = metric(json::object(), g->key);
   if (!probe.ok()) return make_error(ErrorKind::input, fmt::format("bad gate '{}': {}", text, probe.error().message));
   return g;
+}
+
+bool gate_holds(const Gate& g, double x) {
+  const double eps = 1e-9;
+  if (g.op == ">=") return x >= g.threshold - eps;
+  if (g.op == "<=") return x <= g.threshold + eps;
+  if (g.op == ">") return x > g.threshold;
+  if (g.op == "<") return x < g.threshold;
+  return std::fabs(x - g.threshold) <= eps;
 }
 
 std::vector<GateResult> check_gates(const json& summary, const std::vector<Gate>& gates) {
@@ -138,12 +155,7 @@ std::vector<GateResult> check_gates(const json& summary, const std::vector<Gate>
       r.message = fmt::format("{} was not measured in this run", g.key);
     } else {
       double x = *r.value;
-      const double eps = 1e-9;
-      if (g.op == ">=") r.held = x >= g.threshold - eps;
-      else if (g.op == "<=") r.held = x <= g.threshold + eps;
-      else if (g.op == ">") r.held = x > g.threshold;
-      else if (g.op == "<") r.held = x < g.threshold;
-      else r.held = std::fabs(x - g.threshold) <= eps;
+      r.held = gate_holds(g, x);
       r.message = fmt::format("{} = {:.4g}, needs {} {:g}", g.key, x, g.op, g.threshold);
     }
     out.push_back(std::move(r));

@@ -39,8 +39,15 @@ struct Gate {
   double threshold = 0;
 };
 
-// Parses "KEY OP VALUE" (spaces optional). Errors are kind "input".
+// Parses "KEY OP VALUE" (spaces optional) for a summary's metrics. Errors are kind "input".
 Result<Gate> parse_gate(const std::string& text);
+
+// Only the syntax: KEY is anything up to the first operator (spar calibrate's keys name graders
+// such as "policy:require_confirmation(refund)"). Errors are kind "input".
+Result<Gate> split_gate(const std::string& text);
+
+// Whether `x` satisfies the gate's operator and threshold (>= and <= with 1e-9 of slack).
+bool gate_holds(const Gate& g, double x);
 
 struct GateResult {
   Gate gate;
