@@ -4,6 +4,8 @@ calibrate must print, from the records and the labels alone, without spar's code
 
   calibrate_check.py label RESULTS DB    write the labels; print nothing
   calibrate_check.py expect RESULTS DB   print the expected comparison as JSON
+  calibrate_check.py held RESULTS DB     the same, for the labels the database holds (e.g. a
+                                         browser's, tests/e2e/review_browser.sh)
 """
 import json
 import sqlite3
@@ -163,7 +165,12 @@ def expect(recs, labels):
 if __name__ == "__main__":
     mode, results, db = sys.argv[1:4]
     recs = load(results)
-    labels = labels_for(recs)
+    if mode == "held":
+        con = sqlite3.connect(db)
+        labels = [tuple(row) for row in con.execute(
+            "SELECT reviewer, run_id, conversation, item, label, rationale FROM labels")]
+    else:
+        labels = labels_for(recs)
     if mode == "label":
         con = sqlite3.connect(db)
         con.executemany("INSERT OR REPLACE INTO labels (reviewer, run_id, conversation, item, label, rationale, time) "

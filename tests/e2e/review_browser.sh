@@ -54,4 +54,31 @@ jq -e -s --arg f "$first" --arg s "$second" --arg cp "$cp" '
   (map([.conversation, .item, .label]) | sort) == ([[$f, "conversation", "pass"], [$f, $cp, "0.75"], [$s, "conversation", "fail"]] | sort)' \
   "$WORK/labels.jsonl" >/dev/null || fail "--export holds $(cat "$WORK/labels.jsonl")"
 pass "--export holds exactly the three labels, in $WORK/labels.jsonl"
-# calibrate check: lead
+
+# spar calibrate on the browser's labels: its outcome kappa (and every figure of every grader
+# the labels reach) equals what tests/e2e/calibrate_check.py computes from the records and the
+# database alone.
+python3 "$SPAR_ROOT/tests/e2e/calibrate_check.py" held "$WORK/run/results.jsonl" "$DB" >"$WORK/expected.json"
+expect_exit 0 "$SPAR" calibrate "$WORK/run" --db "$DB" --json
+cp "$WORK/out" "$WORK/got.json"
+expect_exit 0 "$SPAR" calibrate "$WORK/run" --db "$DB"
+cp "$WORK/out" "$WORK/got.txt"
+python3 - "$WORK/expected.json" "$WORK/got.json" "$WORK/got.txt" <<'PY' || fail "spar calibrate on the browser's labels differs from the independent figures"
+import json, sys
+exp = json.load(open(sys.argv[1])); got = json.load(open(sys.argv[2])); txt = open(sys.argv[3]).read()
+graders = {g["grader"]: g for g in got["graders"]}
+assert "outcome" in exp and exp["outcome"]["n"] == 2, f"the two labelled conversations reach the outcome grader: {exp}"
+for name, e in exp.items():
+    if name.startswith("reviewers:"):
+        continue
+    g = graders[name]
+    for k in ("n", "agreement", "kappa"):
+        a, b = e[k], g[k]
+        assert (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-6), f"{name}.{k}: spar {b}, expected {a}"
+k = exp["outcome"]["kappa"]
+want = "-" if k is None else f"{k:.3f}"
+row = [l.split() for l in txt.splitlines() if l.split()[:1] == ["outcome"]]
+assert row and row[0][4] == want, f"the printed outcome kappa is {row and row[0][4]}, expected {want}"
+print(f"outcome kappa {want} over n=2")
+PY
+pass "spar calibrate prints the kappa of the browser's labels: $(python3 -c 'import json,sys; k=json.load(open(sys.argv[1]))["outcome"]["kappa"]; print("-" if k is None else "%.3f" % k)' "$WORK/expected.json") (outcome, n=2), as computed independently"
