@@ -123,6 +123,8 @@ Result<json> parse_judgement(const std::string& text) {
   return json{{"score", score}, {"reason", reason.is_string() ? reason.get<std::string>() : ""}};
 }
 
+std::string rubric_fingerprint(const std::string& rubric) { return fmt::format("{:08x}", fnv1a(rubric) >> 32); }
+
 json combine_judgements(const std::vector<Result<json>>& repeats, int cached, double flaky_spread) {
   json scores = json::array(), reasons = json::array(), errors = json::array();
   double lo = 1, hi = 0, sum = 0;
@@ -166,13 +168,19 @@ void judge_window(const Judge& judge, const std::string& rubric, const json& tra
     int sent = 0;
     agent::Usage tokens;
     double flaky_spread = 0;
+    std::string rubric_id;  // which rubric judged the window: calibration compares per model and rubric
     std::function<void(json, int, agent::Usage)> done;
-    void finish() { done(combine_judgements(results, cached, flaky_spread), sent, tokens); }
+    void finish() {
+      json j = combine_judgements(results, cached, flaky_spread);
+      j["rubric"] = rubric_id;
+      done(std::move(j), sent, tokens);
+    }
   };
   auto pending = std::make_shared<Pending>();
   int repeats = std::max(1, judge.repeats);
   pending->results.assign(static_cast<size_t>(repeats), Result<json>(make_error(ErrorKind::judge, "not judged")));
   pending->flaky_spread = judge.flaky_spread;
+  pending->rubric_id = rubric_fingerprint(rubric);
   pending->done = std::move(done);
   std::vector<std::pair<int, agent::Request>> to_send;
   for (int i = 0; i < repeats; ++i) {

@@ -64,8 +64,12 @@ std::string judge_cache_key(const std::string& identity, const agent::Request& r
 // it are tolerated. Errors are kind "judge".
 Result<json> parse_judgement(const std::string& text);
 
+// The rubric's fingerprint, kept in each judgement ("rubric": 8 hex digits of its FNV-1a hash)
+// so spar calibrate can tell the judge's rubrics apart (score/graders: judge:<model>@<rubric>).
+std::string rubric_fingerprint(const std::string& rubric);
+
 // Combines the repeats of one window: {"score" (mean of valid scores, or null), "scores",
-// "reasons", "agreement" (1 - spread), "flaky", "cached", "errors"}.
+// "reasons", "agreement" (1 - spread), "flaky", "cached", "errors"}; judge_window adds "rubric".
 json combine_judgements(const std::vector<Result<json>>& repeats, int cached, double flaky_spread);
 
 // Judges the window of `transcript` that ends at checkpoint turn `checkpoint` (it starts after

@@ -179,6 +179,12 @@ json compare_with_humans(const std::vector<Rating>& graders, const std::vector<R
     if (colon != std::string::npos) {
       groups[g.rater.substr(0, colon)].push_back(&g);
       is_family[g.rater.substr(0, colon)] = true;
+      // A judge per model and rubric (judge:<model>@<rubric>) is also one of its model's.
+      auto at = g.rater.find('@', colon);
+      if (g.rater.compare(0, colon, "judge") == 0 && at != std::string::npos) {
+        groups[g.rater.substr(0, at)].push_back(&g);
+        is_family[g.rater.substr(0, at)] = true;
+      }
     }
   }
 

@@ -97,9 +97,12 @@ std::vector<Rating> grader_ratings(const json& record, const std::set<std::strin
   std::string spec = str(member(member(s, "scorer"), "options"), "judge");
   const json& judgements = member(s, "judgements");
   if (judgements.is_object()) {
-    std::string grader = "judge:" + (spec.empty() ? std::string("unknown") : judge_model(spec));
+    std::string model = "judge:" + (spec.empty() ? std::string("unknown") : judge_model(spec));
     for (const auto& [turn, j] : judgements.items()) {
       if (!member(j, "score").is_number()) continue;
+      // Per model and rubric: judge:<model>@<rubric fingerprint> (judgements before the
+      // fingerprint was recorded name the model alone).
+      std::string grader = str(j, "rubric").empty() ? model : model + "@" + str(j, "rubric");
       std::string why;
       for (const auto& reason : member(j, "reasons")) {
         if (reason.is_string() && !reason.get<std::string>().empty()) why += (why.empty() ? "" : " | ") + reason.get<std::string>();

@@ -31,7 +31,8 @@ def graders(r):
     spec = s["scorer"]["options"]["judge"]
     for t, j in (s.get("judgements") or {}).items():
         if isinstance(j.get("score"), (int, float)):
-            out.setdefault("judge:" + spec, {})["checkpoint:" + t] = five(j["score"])
+            name = "judge:" + spec + ("@" + j["rubric"] if j.get("rubric") else "")
+            out.setdefault(name, {})["checkpoint:" + t] = five(j["score"])
     for i, e in enumerate(s["events"]):
         if isinstance(e.get("recovered"), bool) and e["decided_by"] != "unscored":
             out.setdefault("recovery:" + e["decided_by"], {})[f"event:{i}"] = "recovered" if e["recovered"] else "not_recovered"
@@ -133,6 +134,8 @@ def expect(recs, labels):
                 family = grader.split(":")[0]
                 if family != grader:
                     graded.setdefault(family, {})[(grader, r["run_id"], key(r), item)] = v
+                if family == "judge" and "@" in grader:  # judge:<model>@<rubric> is one of its model's
+                    graded.setdefault(grader.split("@")[0], {})[(grader, r["run_id"], key(r), item)] = v
     out = {}
     for grader, units in graded.items():
         pairs, units_a, tied = [], [], 0

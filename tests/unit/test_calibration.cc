@@ -207,6 +207,42 @@ TEST_CASE("graders against humans: majority, ties, alpha, flag, worst disagreeme
   CHECK(cmp["reviewers"] == json({"ana", "ben"}));
 }
 
+TEST_CASE("the judge per model and rubric: judge:<model>@<rubric>, one of its model's and of every judge's") {
+  json r = {{"run_id", "r1"}, {"scenario", "shop/a"}, {"trial", 1}, {"events", json::array()},
+            {"score",
+             {{"pass", true}, {"decided_by", "goal"}, {"events", json::array()},
+              {"scorer", {{"options", {{"judge", "openai:model=gpt-4o"}}}}},
+              {"judgements", {{"3", {{"score", 1.0}, {"rubric", "0a1b2c3d"}}}, {"8", {{"score", 0.5}, {"rubric", "ffff0000"}}},
+                              {"15", {{"score", 0.25}}}}}}}};  // 15: recorded before rubrics were: the model alone
+  std::map<std::string, std::string> got;
+  for (const auto& x : score::grader_ratings(r, {})) got[x.rater + "|" + x.item] = x.value;
+  CHECK(got["judge:gpt-4o@0a1b2c3d|checkpoint:3"] == "1");
+  CHECK(got["judge:gpt-4o@ffff0000|checkpoint:8"] == "0.5");
+  CHECK(got["judge:gpt-4o|checkpoint:15"] == "0.25");
+
+  // Rubric a agrees with the reviewer, rubric b does not: each is its own grader; the model and
+  // every judge together are families over both.
+  std::vector<score::Rating> g = {rating("judge:m@a", "c1|3", "checkpoint:3", "1"), rating("judge:m@a", "c2|3", "checkpoint:3", "0"),
+                                  rating("judge:m@b", "c1|8", "checkpoint:8", "1"), rating("judge:m@b", "c2|8", "checkpoint:8", "1")};
+  std::vector<score::Rating> h = {rating("ana", "c1|3", "checkpoint:3", "1"), rating("ana", "c2|3", "checkpoint:3", "0"),
+                                  rating("ana", "c1|8", "checkpoint:8", "0"), rating("ana", "c2|8", "checkpoint:8", "0")};
+  json cmp = score::compare_with_humans(g, h);
+  const json* a = grader(cmp, "judge:m@a");
+  const json* b = grader(cmp, "judge:m@b");
+  const json* model = grader(cmp, "judge:m");
+  const json* all = grader(cmp, "judge");
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(model);
+  REQUIRE(all);
+  CHECK((*a)["agreement"].get<double>() == doctest::Approx(1.0));
+  CHECK((*b)["agreement"].get<double>() == doctest::Approx(0.0));
+  CHECK((*model)["family"] == true);
+  CHECK((*model)["n"] == 4);
+  CHECK((*model)["agreement"].get<double>() == doctest::Approx(0.5));
+  CHECK((*all)["n"] == 4);
+}
+
 TEST_CASE("grader families, interval items, one category, no shared items") {
   // Two judges on checkpoint windows; one reviewer. judge:a matches exactly, judge:b is 0.5 off once.
   std::vector<score::Rating> g = {rating("judge:a", "c1|3", "checkpoint:3", "1"), rating("judge:a", "c1|8", "checkpoint:8", "0.5"),
