@@ -189,13 +189,14 @@ TEST_CASE("tau tools: record_state = false leaves final_state out; spar score ch
 
 TEST_CASE("tau tools: max_steps ends the conversation after N agent replies, tool-call messages included") {
   TempDir dir;
+  auto noted = [](const agent::Request&) -> Result<agent::Reply> {  // an agent that only talks
+    agent::Reply r;
+    r.text = "Noted.";
+    return r;
+  };
   SUBCASE("text replies") {
     write_file("s.lua", shop("max_steps = 2,"));
-    Played p = play_fake([](const agent::Request&) -> Result<agent::Reply> {
-      agent::Reply r;
-      r.text = "Noted.";
-      return r;
-    });
+    Played p = play_fake(noted);
     CHECK(p.requests.size() == 2);
     CHECK(p.record["ended"] == "max_steps");
     CHECK(p.record["turns"] == 2);
@@ -207,22 +208,14 @@ TEST_CASE("tau tools: max_steps ends the conversation after N agent replies, too
     // third message, stops on reading it (tau: the user's ###STOP### after step 30 is done,
     // with its reward), so the conversation ends persona_done, not max_steps.
     write_file("s.lua", shop("max_steps = 3,"));
-    Played p = play_fake([](const agent::Request&) -> Result<agent::Reply> {
-      agent::Reply r;
-      r.text = "Noted.";
-      return r;
-    });
+    Played p = play_fake(noted);
     CHECK(p.requests.size() == 3);
     CHECK(p.record["ended"] == "persona_done");
     CHECK(p.record["turns"] == 3);
   }
   SUBCASE("a user who goes on after the last step's reply: max_steps, and the message is not sent") {
     write_file("s.lua", shop("max_steps = 2,"));
-    Played p = play_fake([](const agent::Request&) -> Result<agent::Reply> {
-      agent::Reply r;
-      r.text = "Noted.";
-      return r;
-    });
+    Played p = play_fake(noted);
     CHECK(p.requests.size() == 2);
     CHECK(p.record["ended"] == "max_steps");
     CHECK(p.record["transcript"].back()["content"] == "Noted.");  // "bye" was never sent
@@ -261,11 +254,7 @@ TEST_CASE("tau tools: max_steps ends the conversation after N agent replies, too
   }
   SUBCASE("without it the persona ends the conversation") {
     write_file("s.lua", shop());
-    Played p = play_fake([](const agent::Request&) -> Result<agent::Reply> {
-      agent::Reply r;
-      r.text = "Noted.";
-      return r;
-    });
+    Played p = play_fake(noted);
     CHECK(p.record["ended"] == "persona_done");
     CHECK(p.requests.size() == 3);
   }
