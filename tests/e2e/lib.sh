@@ -10,6 +10,10 @@ if [ -n "${SPAR_E2E_MOCK_AGENT:-}" ]; then export SPAR_MOCK_AGENT=$SPAR_E2E_MOCK
 # So suites whose cost is statistics at full scale (figures the normal half pins) play a
 # smaller sample there, the same code paths on fewer conversations (docs/testing.md).
 sanitized() { [ -n "${SPAR_E2E_SANITIZED:-}" ]; }
+# The tau suites' --step-cpu: building a tau domain's database (megabytes of Lua table
+# constructors in one include step) takes most of the default 1 s of CPU under ASan, so a
+# suite's verdict would hang on the machine's speed. 60 s keeps the budget a runaway guard only.
+TAU_STEP_CPU=60
 # A missing mock agent fails the suite: nothing may pass by not running.
 : "${SPAR_MOCK_AGENT:?set by CTest}"
 [ -x "$SPAR_MOCK_AGENT" ] || { echo "FAIL: no spar-mock-agent at $SPAR_MOCK_AGENT" >&2; exit 1; }

@@ -12,7 +12,7 @@ cd "$WORK"
 n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['sequences']))" "$FIX/differential.json")
 calls=$(python3 -c "import json,sys; print(sum(map(len, json.load(open(sys.argv[1]))['sequences'])))" "$FIX/differential.json")
 k=$(if sanitized; then echo 1; else echo "$n"; fi)
-expect_exit 0 "$SPAR" run "$SCEN" -k "$k" --max-tool-steps 1000 -q --out diff \
+expect_exit 0 "$SPAR" run "$SCEN" -k "$k" --max-tool-steps 1000 --step-cpu "$TAU_STEP_CPU" -q --out diff \
   --agent "exec:cmd=python3 $AGENTS/tau2_gold.py differential $FIX" --user-model "exec:cmd=python3 $AGENTS/tau2_user.py"
 bad=$(jq -r 'select(.error != null or .ended != "user_stop") | "trial \(.trial): \(.ended) \(.error.message // "")"' diff/results.jsonl)
 [ -z "$bad" ] || fail "a tool answered other than tau2: $bad"
@@ -28,7 +28,7 @@ d = json.load(open(sys.argv[1]))
 d["sequences"][0][3]["output"] += " "
 json.dump(d, open(sys.argv[2], "w"))
 PY
-expect_exit 3 "$SPAR" run "$SCEN" -k 1 --max-tool-steps 1000 -q --out caught --retries 0 \
+expect_exit 3 "$SPAR" run "$SCEN" -k 1 --max-tool-steps 1000 --step-cpu "$TAU_STEP_CPU" -q --out caught --retries 0 \
   --agent "exec:cmd=python3 $AGENTS/tau2_gold.py differential $WORK/bad" --user-model "exec:cmd=python3 $AGENTS/tau2_user.py"
 jq -e 'select(.error != null) | .error.message | contains("call 4 ")' caught/results.jsonl >/dev/null \
   || fail "a changed expected message was not caught: $(head -c 600 caught/results.jsonl)"

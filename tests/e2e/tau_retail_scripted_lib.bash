@@ -26,7 +26,7 @@ scripted_tasks() {
 scripted_run() {
   local name=$1 agent=$2 want=$3 start end got
   start=$(date +%s%N)
-  expect_exit 0 "$SPAR" run "${TASKS[@]}" --agent "$agent" \
+  expect_exit 0 "$SPAR" run "${TASKS[@]}" --agent "$agent" --step-cpu "$TAU_STEP_CPU" \
     --max-tool-steps 30 -k 1 --seed 1 -j 2 --concurrency 8 --out "$WORK/$name" -q --history ""
   end=$(date +%s%N)
   python3 "$SPAR_ROOT/tests/agents/tau/scripted_summary.py" "$WORK/$name/results.jsonl" >"$WORK/$name.summary"

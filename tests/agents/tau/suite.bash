@@ -10,7 +10,7 @@ tau_oracle_run() {
   local oracle=$1 mode=$2 name=$3 start end
   shift 3
   start=$(date +%s%N)
-  expect_exit 0 "$SPAR" run "$@" \
+  expect_exit 0 "$SPAR" run "$@" --step-cpu "$TAU_STEP_CPU" \
     --agent "exec:cmd=python3 $TAU_AGENTS/agent.py $mode $oracle $WORK/$name.log" \
     --user-model "exec:cmd=python3 $TAU_AGENTS/user.py" \
     --max-tool-steps 30 -k 1 --seed 1 -j 2 --concurrency 8 --out "$WORK/$name" -q --history ""
