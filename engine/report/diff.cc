@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 
@@ -11,6 +12,7 @@
 
 #include "base/json_util.h"
 #include "report/results.h"
+#include "score/cases.h"
 #include "score/metrics.h"
 #include "score/summary.h"
 
@@ -60,23 +62,24 @@ double fisher_floor(const Counts& base, const Counts& now) {
   return std::exp(-log_choose(base.total + now.total, base.total));
 }
 
-// The counts behind a metric in one scope, when it has any.
-std::optional<Counts> counts(const json& summary, const std::string& key, const std::string& scenario) {
+// The counts behind a metric in one scope (overall when `whole`, else the case `id`), when it
+// has any.
+std::optional<Counts> counts(const json& summary, const std::string& key, const std::string& id, bool whole) {
   auto trials_of = [](const json& s) {
     return s.contains("trials") ? s.value("trials", 0.0) : s.value("n", 0.0);  // before trials existed: n
   };
   if (key.rfind("pass^", 0) == 0) {
-    if (scenario.empty() && key != "pass^1") return std::nullopt;
+    if (whole && key != "pass^1") return std::nullopt;
     Counts c;
-    for (const auto& [id, s] : member(summary, "per_scenario").items()) {
-      if (!scenario.empty() && id != scenario) continue;
+    for (const auto& [case_key, s] : member(summary, "per_scenario").items()) {
+      if (!whole && case_key != id) continue;
       c.good += s.value("passes", 0.0);
       c.total += trials_of(s);
     }
     if (c.total == 0) return std::nullopt;
     return c;
   }
-  if (!scenario.empty()) return std::nullopt;
+  if (!whole) return std::nullopt;
   if (key == "recovery") {
     // Events of one conversation are not independent (one agent, one context), so the rate is
     // tested as if each conversation were one observation: counts scaled to at most the
@@ -130,7 +133,54 @@ double sign_flip_worse(const std::vector<double>& worse) {
   return (hits + 1.0) / (draws + 1.0);
 }
 
+// (scenario, persona) of a per_scenario entry, when the summary says (spar from before cases
+// did not: such an entry matches by its key alone).
+std::optional<score::CaseId> case_of(const json& entry) {
+  if (!entry.is_object() || !entry.contains("scenario") || !entry["scenario"].is_string()) return std::nullopt;
+  const json& p = entry.contains("persona") ? entry["persona"] : json();
+  return score::CaseId{entry["scenario"].get<std::string>(),
+                       p.is_string() ? std::optional<std::string>(p.get<std::string>()) : std::nullopt};
+}
+
 }  // namespace
+
+CaseMatch match_cases(const json& base, const json& now) {
+  CaseMatch m;
+  const json& b = member(base, "per_scenario");
+  const json& n = member(now, "per_scenario");
+  std::map<score::CaseId, std::string> base_by_id;
+  for (const auto& [id, s] : b.items()) {
+    if (auto c = case_of(s)) base_by_id[*c] = id;
+  }
+  std::set<std::string> taken;
+  std::vector<std::string> unmatched;
+  for (const auto& [id, s] : n.items()) {
+    auto c = case_of(s);
+    auto it = c ? base_by_id.find(*c) : base_by_id.end();
+    if (it != base_by_id.end()) {
+      m.shared.emplace_back(it->second, id);
+      taken.insert(it->second);
+    } else {
+      unmatched.push_back(id);
+    }
+  }
+  // An entry without (scenario, persona) on either side matches the same key on the other.
+  for (const auto& id : unmatched) {
+    bool same_key = b.contains(id) && !taken.count(id) && (!case_of(b[id]) || !case_of(n[id]));
+    if (same_key) {
+      m.shared.emplace_back(id, id);
+      taken.insert(id);
+    } else {
+      m.added.push_back(id);
+    }
+  }
+  for (const auto& [id, s] : b.items()) {
+    if (!taken.count(id)) m.removed.push_back(id);
+  }
+  std::sort(m.shared.begin(), m.shared.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+  std::sort(m.added.begin(), m.added.end());
+  return m;
+}
 
 Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions& options) {
   Diff d;
@@ -144,43 +194,49 @@ Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions
   for (int c : cps) overall.push_back(fmt::format("quality@{}", c));
   for (const char* m : {"recovery", "violations", "errors"}) overall.push_back(m);
 
-  std::set<std::string> shared;
-  for (const auto& [id, x] : member(base, "per_scenario").items()) {
-    if (member(now, "per_scenario").contains(id)) shared.insert(id);
+  // The cases both runs played, matched by (scenario, persona): BASE's key, NEW's key.
+  const CaseMatch match = match_cases(base, now);
+  d.added = match.added;
+  d.removed = match.removed;
+  for (const auto& [b, n] : match.shared) {
+    if (b != n) d.matched.push_back(fmt::format("{} -> {}", b, n));
   }
-  auto compare = [&](const std::string& scope, const std::string& key) {
-    const std::string scenario = scope == "overall" ? "" : scope;
-    auto b = score::metric(base, key, scenario);
-    auto n = score::metric(now, key, scenario);
+  // scope: the row's name; in_base, in_now: the case's key in each ("" overall).
+  auto compare = [&](const std::string& scope, const std::string& in_base, const std::string& in_now,
+                     const std::string& key) {
+    const bool whole = scope == "overall";
+    auto b = score::metric(base, key, in_base);
+    auto n = score::metric(now, key, in_now);
     DiffRow row{scope, key, b.ok() ? *b : std::nullopt, n.ok() ? *n : std::nullopt};
     if (row.base && row.now) {
       const bool higher = score::higher_is_better(key);
       double worse = higher ? *row.base - *row.now : *row.now - *row.base;
       // The noise test that fits the metric (diff.h).
-      auto cb = counts(base, key, scenario), cn = counts(now, key, scenario);
+      auto cb = counts(base, key, in_base, whole), cn = counts(now, key, in_now, whole);
       if (cb && cn) {
         row.test = "fisher";
         row.p = fisher_worse(*cb, *cn);
         row.can_tell = fisher_floor(*cb, *cn) <= kNoiseAlpha + 1e-9;
-      } else if (scenario.empty()) {
+      } else if (whole) {
         row.test = "sign-flip";
         std::vector<double> per;
-        for (const auto& id : shared) {
-          auto x = score::metric(base, key, id), y = score::metric(now, key, id);
+        for (const auto& [id_base, id_now] : match.shared) {
+          auto x = score::metric(base, key, id_base), y = score::metric(now, key, id_now);
           if (x.ok() && y.ok() && *x && *y) per.push_back(higher ? **x - **y : **y - **x);
         }
         row.p = per.empty() ? 1.0 : sign_flip_worse(per);
         row.can_tell = per.size() >= 5;  // 2^-5 < 0.05: fewer scenarios can never tell
       } else {
         row.test = "intervals";
-        auto lo = score::metric(higher ? base : now, key + ".lo", scenario);
-        auto hi = score::metric(higher ? now : base, key + ".hi", scenario);
+        auto lo = higher ? score::metric(base, key + ".lo", in_base) : score::metric(now, key + ".lo", in_now);
+        auto hi = higher ? score::metric(now, key + ".hi", in_now) : score::metric(base, key + ".hi", in_base);
         // A bootstrap interval of a handful of trials is only their spread: at least
         // kMinIntervalTrials conversations a side.
-        auto nb = member(member(member(member(member(base, "per_scenario"), scenario), "checkpoints"),
-                                key.substr(key.find('@') + 1)), key.substr(0, key.find('@'))).value("n", 0);
-        auto nn = member(member(member(member(member(now, "per_scenario"), scenario), "checkpoints"),
-                                key.substr(key.find('@') + 1)), key.substr(0, key.find('@'))).value("n", 0);
+        auto n_of = [&](const json& summary, const std::string& id) {
+          return member(member(member(member(member(summary, "per_scenario"), id), "checkpoints"),
+                               key.substr(key.find('@') + 1)), key.substr(0, key.find('@'))).value("n", 0);
+        };
+        auto nb = n_of(base, in_base), nn = n_of(now, in_now);
         row.can_tell = lo.ok() && hi.ok() && *lo && *hi && nb >= kMinIntervalTrials && nn >= kMinIntervalTrials;
         row.p = row.can_tell && **hi < **lo ? 0.0 : 1.0;  // intervals apart, or not
       }
@@ -203,23 +259,13 @@ Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions
     }
     d.rows.push_back(row);
   };
-  for (const auto& m : overall) compare("overall", m);
+  for (const auto& m : overall) compare("overall", "", "", m);
 
-  std::set<std::string> in_base, in_now;
-  for (const auto& [id, s] : member(base, "per_scenario").items()) in_base.insert(id);
-  for (const auto& [id, s] : member(now, "per_scenario").items()) in_now.insert(id);
   std::string last_quality = cps.empty() ? "" : fmt::format("quality@{}", cps.back());
-  for (const auto& id : in_now) {
-    if (!in_base.count(id)) {
-      d.added.push_back(id);
-      continue;
-    }
-    compare(id, "pass^1");
-    if (k > 1) compare(id, fmt::format("pass^{}", k));
-    if (!last_quality.empty()) compare(id, last_quality);
-  }
-  for (const auto& id : in_base) {
-    if (!in_now.count(id)) d.removed.push_back(id);
+  for (const auto& [id_base, id_now] : match.shared) {
+    compare(id_now, id_base, id_now, "pass^1");
+    if (k > 1) compare(id_now, id_base, id_now, fmt::format("pass^{}", k));
+    if (!last_quality.empty()) compare(id_now, id_base, id_now, last_quality);
   }
 
   auto bound = [&](const Bound& b, bool is_min) -> Status {
@@ -280,8 +326,9 @@ std::string render_diff(const Diff& d, const std::string& format, const DiffOpti
     }
   }
   out += "\n";
-  for (const auto& id : d.added) out += fmt::format("{}new scenario: {}\n", md ? "- " : "", id);
-  for (const auto& id : d.removed) out += fmt::format("{}removed scenario: {}\n", md ? "- " : "", id);
+  for (const auto& pair : d.matched) out += fmt::format("{}same scenario and persona: {}\n", md ? "- " : "", pair);
+  for (const auto& id : d.added) out += fmt::format("{}new case: {}\n", md ? "- " : "", id);
+  for (const auto& id : d.removed) out += fmt::format("{}removed case: {}\n", md ? "- " : "", id);
   if (!d.untold.empty()) {
     out += fmt::format("{}{} change{} too small to tell from run-to-run noise (k too small to tell):\n", md ? "" : "",
                        d.untold.size(), d.untold.size() == 1 ? "" : "s");

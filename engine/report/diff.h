@@ -1,4 +1,4 @@
-// spar diff BASE NEW: compares two runs per scenario and overall, and finds regressions.
+// spar diff BASE NEW: compares two runs per case and overall, and finds regressions.
 #pragma once
 
 #include <optional>
@@ -39,7 +39,7 @@ inline constexpr double kNoiseAlpha = 0.05;
 inline constexpr int kMinIntervalTrials = 5;
 
 struct DiffRow {
-  std::string scope;   // "overall" or a scenario id
+  std::string scope;   // "overall" or a case key (NEW's)
   std::string metric;  // a key from score/metrics.h
   std::optional<double> base, now;
   bool regression = false;
@@ -53,8 +53,19 @@ struct Diff {
   std::vector<DiffRow> rows;
   std::vector<std::string> regressions;  // one line each, e.g. "overall pass^1: 0.950 -> 0.900 (-0.050 > 0.02)"
   std::vector<std::string> untold;  // worse by more than --max-drop, but too few trials or scenarios to tell
-  std::vector<std::string> added, removed;  // scenarios only in NEW / only in BASE
+  std::vector<std::string> added, removed;  // cases only in NEW / only in BASE: never regressions
+  std::vector<std::string> matched;  // "x -> x@p": cases with other keys in each run, same (scenario, persona)
 };
+
+// The cases of two summaries, matched by (scenario, persona) (their per_scenario entries'
+// "scenario" and "persona"): a run that played x with persona p alone (case "x") matches a run
+// that played x with several ("x@p"). An entry without them (a summary from before cases)
+// matches the same key.
+struct CaseMatch {
+  std::vector<std::pair<std::string, std::string>> shared;  // (BASE's key, NEW's key), by NEW's key
+  std::vector<std::string> added, removed;                   // only in NEW / only in BASE
+};
+CaseMatch match_cases(const json& base, const json& now);
 
 // Loads a run's summary: DIR/summary.json, or computed from DIR/results.jsonl, or a summary
 // file given directly.

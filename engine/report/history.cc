@@ -27,10 +27,16 @@ using detail::open_db;
 using detail::Stmt;
 
 // The metrics kept for one scope of a summary.
-std::vector<std::string> metric_keys(const json& scope, bool overall) {
+enum class Scope { overall, of_case, persona };
+std::vector<std::string> metric_keys(const json& scope, Scope kind) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : member(scope, "pass_hat_k").items()) keys.push_back("pass^" + k);
   for (const auto& [k, v] : member(scope, "pass_at_k").items()) keys.push_back("pass@" + k);
+  if (kind == Scope::persona) {
+    keys.insert(keys.end(), {"recovery", "violations", "errors"});
+    return keys;
+  }
+  const bool overall = kind == Scope::overall;
   for (const auto& [t, w] : member(scope, "checkpoints").items()) {
     for (const char* d : {"quality", "policy", "recovery", "retention", "progress", "judge"}) {
       keys.push_back(std::string(d) + "@" + t);
@@ -91,9 +97,13 @@ Status record_history(const std::string& db_path, const std::string& out_dir, co
     sqlite3_bind_double(m.s, 4, **v);
     sqlite3_step(m.s);
   };
-  for (const auto& key : metric_keys(summary, true)) put("", key);
+  // Scopes as gates name them (score/metrics.h): "", each case key, "@persona".
+  for (const auto& key : metric_keys(summary, Scope::overall)) put("", key);
   for (const auto& [id, s] : member(summary, "per_scenario").items()) {
-    for (const auto& key : metric_keys(s, false)) put(id, key);
+    for (const auto& key : metric_keys(s, Scope::of_case)) put(id, key);
+  }
+  for (const auto& [name, p] : member(summary, "per_persona").items()) {
+    for (const auto& key : metric_keys(p, Scope::persona)) put("@" + name, key);
   }
   if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return make_error(ErrorKind::io, fmt::format("{}: cannot record the run: {}", db_path, sqlite3_errmsg(db)));
@@ -123,14 +133,22 @@ Result<std::string> history_table(const std::string& db_path, const HistoryQuery
     std::vector<std::string> names;
     while (sqlite3_step(known.s) == SQLITE_ROW) names.push_back(text(known.s, 0));
     if (std::find(names.begin(), names.end(), q.scenario) == names.end()) {
-      std::vector<std::string> near = near_names(q.scenario, names);
+      // A scenario played by several personas was recorded as one case each.
+      std::vector<std::string> cases;
+      for (const auto& n : names) {
+        if (n.starts_with(q.scenario + "@")) cases.push_back(n);
+      }
+      std::vector<std::string> near = cases.empty() ? near_names(q.scenario, names) : cases;
       const auto& shown = near.empty() ? names : near;
       std::string list;
       for (size_t i = 0; i < shown.size() && i < 8; ++i) list += (i ? ", " : "") + shown[i];
       if (shown.size() > 8) list += fmt::format(", ... ({} in all)", shown.size());
       return make_error(ErrorKind::input,
                         fmt::format("{}: no run recorded scenario '{}'{}{}", db_path, q.scenario,
-                                    near.empty() ? (names.empty() ? "" : "; recorded: ") : "; did you mean: ", list));
+                                    near.empty()     ? (names.empty() ? "" : "; recorded: ")
+                                    : cases.empty() ? "; did you mean: "
+                                                    : "; it was played by several personas, recorded as: ",
+                                    list));
     }
   }
 

@@ -1,5 +1,6 @@
 // Run history: an embedded SQLite database (default runs/history.db) that records each run's
-// summary and its headline metrics, overall and per scenario, so trends show across runs.
+// summary and its headline metrics, overall, per case (score/cases.h) and per persona
+// ("@name", when several play), so trends show across runs.
 // The same database holds the human review labels (labels.h). history.cc, labels.cc and
 // sqlite_db.cc are the only code in spar that touches SQLite. Safe for concurrent writers (busy
 // timeout).
@@ -21,7 +22,7 @@ Status record_history(const std::string& db_path, const std::string& out_dir, co
                       const json& summary);
 
 struct HistoryQuery {
-  std::string scenario;              // "" = overall
+  std::string scenario;              // "" = overall; a case key; "@persona"
   std::vector<std::string> metrics;  // empty = pass^1, pass^k, quality at the last checkpoint, recovery, violations
   int last = 20;                     // most recent runs
 };

@@ -7,6 +7,7 @@
 
 #include "base/plural.h"
 #include "base/json_util.h"
+#include "score/cases.h"
 
 namespace spar::report {
 
@@ -59,8 +60,10 @@ std::string why_failed(const json& r) {
 }
 
 std::string render_junit(const json& summary, const std::vector<json>& records) {
+  // One testcase per case (score/cases.h): a scenario played by several personas is one each.
+  const score::CaseKeys keys(records);
   std::map<std::string, std::vector<const json*>> by_scenario;
-  for (const auto& r : records) by_scenario[r.value("scenario", "?")].push_back(&r);
+  for (const auto& r : records) by_scenario[keys.key(r)].push_back(&r);
 
   int failures = 0, errors = 0;
   double total_time = 0;
@@ -89,8 +92,9 @@ std::string render_junit(const json& summary, const std::vector<json>& records) 
     for (const auto& [k, v] : member(s, "pass_hat_k").items()) {
       out += fmt::format("pass^{} = {:.3f}\n", k, v.get<double>());
     }
-    auto dot = id.rfind('/');
-    std::string classname = "spar." + (dot == std::string::npos ? std::string("scenarios") : id.substr(0, dot));
+    const std::string scenario = score::case_id(*trials.front()).scenario;
+    auto dot = scenario.rfind('/');
+    std::string classname = "spar." + (dot == std::string::npos ? std::string("scenarios") : scenario.substr(0, dot));
     cases += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\">\n", xml_escape(id),
                          xml_escape(classname), time);
     if (!failed.empty()) {

@@ -1,5 +1,6 @@
-// junit.xml: one testcase per scenario, its trials inside (properties and system-out), a
-// failure that names which trials failed and why. Readable by common CI systems.
+// junit.xml: one testcase per case (a scenario, or a scenario and one of its personas:
+// score/cases.h), its trials inside (properties and system-out), a failure that names which
+// trials failed and why. Readable by common CI systems.
 #pragma once
 
 #include <string>

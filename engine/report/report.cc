@@ -21,6 +21,7 @@
 #include "report/terminal.h"
 #include "report/results.h"
 #include "report/run_json.h"
+#include "score/cases.h"
 #include "score/summary.h"
 
 namespace spar::report {
@@ -136,9 +137,39 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
   return summary;
 }
 
+namespace {
+
+// The per-persona block under the table (score::shows_personas): each persona's cases, counts,
+// pass^1 and pass^k (means over its cases), recovery and violations per completed conversation.
+void print_personas(const json& summary, std::FILE* out) {
+  const json& per = member(summary, "per_persona");
+  size_t width = 7;
+  for (const auto& [name, p] : per.items()) width = std::max(width, name.size() + 1);
+  fmt::print(out, "\n{:<{}}  {:>5}  {:>4}  {:>4}  {:>7}  {:>9}  {:>8}  {:>10}\n", "persona", width, "cases", "n", "err",
+             "pass^1", "pass^k", "recovery", "violations");
+  for (const auto& [name, p] : per.items()) {
+    const json& hat = member(p, "pass_hat_k");
+    int k = int_member(p, "k_max");
+    auto figure = [](const json& v) { return v.is_number() ? fmt::format("{:.3f}", v.get<double>()) : std::string("-"); };
+    int n = int_member(p, "n");
+    std::string violations = n > 0 ? fmt::format("{:.3f}", int_member(p, "violations") / static_cast<double>(n)) : "-";
+    fmt::print(out, "{:<{}}  {:>5}  {:>4}  {:>4}  {:>7}  {:>9}  {:>8}  {:>10}\n", printable("@" + name), width,
+               member(p, "cases").size(), n, int_member(p, "errors"), figure(member(hat, "1")),
+               k > 0 ? fmt::format("{} (k={})", figure(member(hat, std::to_string(k))), k) : "-",
+               figure(member(member(p, "recovery"), "rate")), violations);
+  }
+}
+
+}  // namespace
+
 void print_table(const json& summary, std::FILE* out) {
   int k = summary.value("k", 0);
-  std::string overall_label = "overall (" + count_of(summary.value("scenarios", 0), "scenario") + ")";
+  // A case is a scenario, or a scenario and one of the personas that played it (score/cases.h).
+  const int scenarios = summary.value("scenarios", 0), cases = summary.value("cases", scenarios);
+  std::string overall_label = "overall (" + count_of(scenarios, "scenario") + ")";
+  if (cases != scenarios) {
+    overall_label = "overall (" + count_of(cases, "case") + ", " + count_of(scenarios, "scenario") + ")";
+  }
   size_t width = overall_label.size();
   for (const auto& [id, s] : summary["per_scenario"].items()) width = std::max(width, id.size());
   // Every pass^i up to 8 trials; beyond, the powers of two and k itself, so -k 100 still fits
@@ -147,7 +178,7 @@ void print_table(const json& summary, std::FILE* out) {
   for (int i = 1; i <= k; i = k <= 8 ? i + 1 : i * 2) shown.push_back(i);
   if (k > 0 && shown.back() != k) shown.push_back(k);
   size_t col = std::max<size_t>(7, fmt::format("pass^{}", k).size());
-  std::string header = fmt::format("{:<{}}  {:>4}  {:>4}", "scenario", width, "n", "err");
+  std::string header = fmt::format("{:<{}}  {:>4}  {:>4}", cases != scenarios ? "case" : "scenario", width, "n", "err");
   for (int i : shown) header += fmt::format("  {:>{}}", fmt::format("pass^{}", i), col);
   fmt::print(out, "{}\n", header);
   auto row = [&](const std::string& name, const json& s) {
@@ -163,6 +194,7 @@ void print_table(const json& summary, std::FILE* out) {
   json overall = {{"n", summary.value("completed", 0)}, {"errors", summary.value("errors", 0)},
                   {"pass_hat_k", summary["pass_hat_k"]}};
   row(overall_label, overall);
+  if (score::shows_personas(summary)) print_personas(summary, out);
   // What decided the confusion-event verdicts (docs/metrics.md, "Evidence").
   const json& mix = member(member(summary, "evidence"), "events");
   std::string evidence;
@@ -178,7 +210,7 @@ void print_table(const json& summary, std::FILE* out) {
   if (const json& x = summary.contains("expectations") ? summary["expectations"] : json(); x.value("failed", 0) > 0) {
     fmt::print(out, "expectations: {} of {} failed\n", x.value("failed", 0), x.value("checked", 0));
     for (const auto& f : x["failures"]) {
-      fmt::print(out, "  {} #{}: {}\n", printable(f.value("scenario", "")), f.value("trial", 0), printable(f.value("message", "")));
+      fmt::print(out, "  {} #{}: {}\n", printable(f.value("case", f.value("scenario", ""))), f.value("trial", 0), printable(f.value("message", "")));
     }
   }
 }

@@ -34,7 +34,7 @@ std::string decided_by(const json& verdict) {
 
 }  // namespace
 
-void evidence_mix(const std::vector<const json*>& records, json& summary) {
+void evidence_mix(const std::vector<const json*>& records, const CaseKeys& keys, json& summary) {
   json events = counts(), probes = counts(), violations = {{"action", 0}, {"text", 0}};
   std::map<std::string, std::pair<int, int>> by;  // decided_by -> (recovered, scored)
   std::map<std::string, int> unread_in;
@@ -43,7 +43,7 @@ void evidence_mix(const std::vector<const json*>& records, json& summary) {
     const json& score = member(*r, "score");
     const json& observed = member(*r, "events");
     const json& judged = member(score, "events");
-    std::string scenario = r->value("scenario", std::string());
+    std::string scenario = keys.key(*r);  // per_scenario is keyed by case
     for (size_t i = 0; observed.is_array() && i < observed.size(); ++i) {
       std::string type = observed[i].is_object() ? observed[i].value("type", std::string()) : "";
       if (type == "unread") {

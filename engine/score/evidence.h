@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "score/cases.h"
+
 namespace spar::score {
 
 using json = nlohmann::json;
@@ -13,7 +15,8 @@ using json = nlohmann::json;
 //   evidence: {"events": {action, state, judge, text, unscored}, "probes": {...same...},
 //              "violations": {action, text}}   (events: the confusion events only)
 //   recovery.by_evidence: {"action"|"state"|"judge"|"text": {recovered, scored, rate}}
-//   unread: the number of `unread` events, overall and in each per_scenario entry.
-void evidence_mix(const std::vector<const json*>& records, json& summary);
+//   unread: the number of `unread` events, overall and in each per_scenario entry (by the
+//   summary's case keys, `keys`).
+void evidence_mix(const std::vector<const json*>& records, const CaseKeys& keys, json& summary);
 
 }  // namespace spar::score

@@ -46,7 +46,7 @@ json score_expectations(const json& transcript, const json& expectations) {
   return out;
 }
 
-json expectation_counts(const std::vector<const json*>& records) {
+json expectation_counts(const std::vector<const json*>& records, const CaseKeys& keys) {
   int checked = 0, failed = 0;
   json failures = json::array();
   for (const json* r : records) {
@@ -60,6 +60,7 @@ json expectation_counts(const std::vector<const json*>& records) {
       ++failed;
       if (failures.size() < kListedFailures) {
         failures.push_back({{"scenario", r->value("scenario", std::string("?"))},
+                            {"case", keys.key(*r)},
                             {"trial", r->value("trial", 0)},
                             {"message", v.value("message", std::string())}});
       }

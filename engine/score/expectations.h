@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "score/cases.h"
+
 namespace spar::score {
 
 using json = nlohmann::json;
@@ -21,9 +23,10 @@ json agent_calls_of_turn(const json& transcript, int turn);
 // contain \"4471\"; it said: \"...\"".
 json score_expectations(const json& transcript, const json& expectations);
 
-// summary.json's `expectations`: {"checked", "failed", "failures": [{"scenario", "trial",
-// "message"}] (the first kListedFailures)}, over the records' score.expectations.
+// summary.json's `expectations`: {"checked", "failed", "failures": [{"scenario", "case",
+// "trial", "message"}] (the first kListedFailures)}, over the records' score.expectations;
+// "case" is the record's case key (score/cases.h) in `keys`.
 inline constexpr size_t kListedFailures = 5;
-json expectation_counts(const std::vector<const json*>& records);
+json expectation_counts(const std::vector<const json*>& records, const CaseKeys& keys);
 
 }  // namespace spar::score

@@ -1,11 +1,14 @@
 #include "score/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 
 #include <fmt/format.h>
 
 #include "base/json_util.h"
+#include "base/near.h"
+#include "score/cases.h"
 
 namespace spar::score {
 
@@ -50,17 +53,34 @@ bool higher_is_better(const std::string& given) {
            key.rfind("latency.", 0) == 0);
 }
 
-Result<std::optional<double>> metric(const json& summary, const std::string& key, const std::string& scenario) {
-  const json& scope = scenario.empty() ? summary : member(member(summary, "per_scenario"), scenario);
-  if (scope.is_null()) return std::optional<double>();
+Result<std::optional<double>> metric(const json& summary, const std::string& key, const std::string& scope_name) {
+  static const json kNothing = json::object();  // a scope the summary lacks: nothing measured, keys still checked
+  const bool persona = scope_name.starts_with("@");
+  const json& found = scope_name.empty() ? summary
+                      : persona          ? member(member(summary, "per_persona"), scope_name.substr(1))
+                                         : member(member(summary, "per_scenario"), scope_name);
+  const json& scope = found.is_object() ? found : kNothing;
+  const char* per = persona ? "per persona" : "per case";
   std::smatch m;
   if (std::regex_match(key, m, kPassK)) {
     std::string table = m[1] == "^" ? "pass_hat_k" : "pass_at_k";
     if (m[3].matched) {
-      if (!scenario.empty()) return make_error(ErrorKind::input, fmt::format("'{}' is not measured per scenario", key));
+      if (!scope_name.empty() && !persona) return make_error(ErrorKind::input, fmt::format("'{}' is not measured {}", key, per));
       return bound_of(scope, {table + "_ci95", m[2].str()}, m[3].str());
     }
     return number_at(scope, {table, m[2].str()});
+  }
+  // A ratio of two counts of the scope; nullopt when either is missing or the denominator is 0.
+  auto ratio = [&](std::initializer_list<std::string> top, std::initializer_list<std::string> bottom) {
+    auto a = number_at(scope, top), b = number_at(scope, bottom);
+    return a && b && *b != 0 ? std::optional<double>(*a / *b) : std::optional<double>();
+  };
+  if (persona) {
+    // summary.per_persona holds counts, pass^k and recovery only.
+    if (key == "recovery") return number_at(scope, {"recovery", "rate"});
+    if (key == "violations") return ratio({"violations"}, {"n"});
+    if (key == "errors") return ratio({"errors"}, {"trials"});
+    return make_error(ErrorKind::input, fmt::format("'{}' is not measured {}", key, per));
   }
   if (std::regex_match(key, m, kAtTurn)) {
     if (m[3].matched) return bound_of(scope, {"checkpoints", m[2].str(), m[1].str(), "ci95"}, m[3].str());
@@ -68,14 +88,14 @@ Result<std::optional<double>> metric(const json& summary, const std::string& key
   }
   if (std::regex_match(key, m, kDegradation)) return number_at(scope, {"degradation", m[1].str()});
   if (key == "aptitude" || key == "unreliability") return number_at(scope, {"reliability", key});
-  if (!scenario.empty()) {
-    // Per-scenario figures beyond these are not in summary.per_scenario.
+  if (!scope_name.empty()) {
+    // Per-case figures beyond these are not in summary.per_scenario.
     if (key == "errors") {
       auto n = number_at(scope, {"n"}), e = number_at(scope, {"errors"});
       if (!n || !e || *n + *e == 0) return std::optional<double>();
       return std::optional<double>(*e / (*n + *e));
     }
-    return make_error(ErrorKind::input, fmt::format("'{}' is not measured per scenario", key));
+    return make_error(ErrorKind::input, fmt::format("'{}' is not measured {}", key, per));
   }
   if (std::regex_match(key, m, kRecoveryType)) return number_at(summary, {"recovery", m[1].str(), "rate"});
   if (key == "recovery") {
@@ -128,12 +148,69 @@ Result<Gate> split_gate(const std::string& text) {
 Result<Gate> parse_gate(const std::string& text) {
   static const std::regex key(R"(^[A-Za-z_.^@0-9]+$)");
   auto g = split_gate(text);
-  if (!g.ok() || !std::regex_match(g->key, key)) {
-    return make_error(ErrorKind::input, fmt::format("bad gate '{}': expected METRIC OP VALUE, like 'pass^4>=0.8'", text));
+  // SCOPE:KEY: metric names hold no ':', so the scope is everything before the last one.
+  bool scoped = false;
+  if (g.ok()) {
+    if (auto colon = g->key.rfind(':'); colon != std::string::npos) {
+      scoped = true;
+      g->scope = g->key.substr(0, colon);
+      g->key = g->key.substr(colon + 1);
+    }
   }
-  auto probe = metric(json::object(), g->key);
+  static const std::regex scope(R"(^[^\s:]+$)");
+  if (!g.ok() || !std::regex_match(g->key, key) || (scoped && !std::regex_match(g->scope, scope)) || g->scope == "@") {
+    return make_error(ErrorKind::input,
+                      fmt::format("bad gate '{}': expected [SCOPE:]METRIC OP VALUE, like 'pass^4>=0.8' or "
+                                  "'retail/x@waffler:pass^1>=0.5'",
+                                  text));
+  }
+  auto probe = metric(json::object(), g->key, g->scope);
   if (!probe.ok()) return make_error(ErrorKind::input, fmt::format("bad gate '{}': {}", text, probe.error().message));
   return g;
+}
+
+Result<std::string> resolve_scope(const json& summary, const std::string& scope) {
+  if (scope.empty()) return scope;
+  std::vector<std::string> cases, personas;
+  for (const auto& [id, s] : member(summary, "per_scenario").items()) {
+    cases.push_back(id);
+    // "scenario@persona" names the case of that pair also where the scenario is one case.
+    if (id + "@" + persona_label(s.contains("persona") && s["persona"].is_string()
+                                     ? std::optional<std::string>(s["persona"].get<std::string>())
+                                     : std::nullopt) == scope &&
+        string_member(s, "scenario") == id) {
+      return id;
+    }
+  }
+  for (const auto& [name, p] : member(summary, "per_persona").items()) personas.push_back("@" + name);
+  const auto& names = scope.starts_with("@") ? personas : cases;
+  if (std::find(names.begin(), names.end(), scope) != names.end()) return scope;
+  auto missing = [](std::string why) { return make_error(ErrorKind::input, std::move(why)); };
+  auto list = [](const std::vector<std::string>& xs) {
+    std::string out;
+    for (size_t i = 0; i < xs.size() && i < 8; ++i) out += (i ? ", " : "") + xs[i];
+    if (xs.size() > 8) out += fmt::format(", ... ({} in all)", xs.size());
+    return out;
+  };
+  if (scope.starts_with("@") && personas.empty()) {
+    return missing(fmt::format("{} is not in this run: it has no per-persona figures, as one persona plays (gate the overall "
+                       "figures instead)",
+                       scope));
+  }
+  // A scenario played by several personas is one case per persona: those are the scopes meant.
+  std::vector<std::string> of_scenario;
+  for (const auto& [id, s] : member(summary, "per_scenario").items()) {
+    if (string_member(s, "scenario") == scope) of_scenario.push_back(id);
+  }
+  if (!of_scenario.empty()) {
+    return missing(fmt::format("{} is played by {} personas in this run, one case each: {}", scope,
+                               of_scenario.size(), list(of_scenario)));
+  }
+  std::vector<std::string> all = cases;
+  all.insert(all.end(), personas.begin(), personas.end());
+  std::vector<std::string> near = near_names(scope, all);
+  if (!near.empty()) return missing(fmt::format("{} is not in this run; did you mean {}", scope, list(near)));
+  return missing(fmt::format("{} is not in this run; its scopes: {}", scope, list(all)));
 }
 
 bool gate_holds(const Gate& g, double x) {
@@ -149,14 +226,21 @@ std::vector<GateResult> check_gates(const json& summary, const std::vector<Gate>
   std::vector<GateResult> out;
   for (const auto& g : gates) {
     GateResult r{g, std::nullopt, false, ""};
-    auto v = metric(summary, g.key);
+    const std::string name = g.scope.empty() ? g.key : g.scope + ":" + g.key;
+    auto scope = resolve_scope(summary, g.scope);
+    if (!scope.ok()) {
+      r.message = scope.error().message;
+      out.push_back(std::move(r));
+      continue;
+    }
+    auto v = metric(summary, g.key, *scope);
     if (v.ok()) r.value = *v;
     if (!r.value) {
-      r.message = fmt::format("{} was not measured in this run", g.key);
+      r.message = fmt::format("{} was not measured in this run", name);
     } else {
       double x = *r.value;
       r.held = gate_holds(g, x);
-      r.message = fmt::format("{} = {:.4g}, needs {} {:g}", g.key, x, g.op, g.threshold);
+      r.message = fmt::format("{} = {:.4g}, needs {} {:g}", name, x, g.op, g.threshold);
     }
     out.push_back(std::move(r));
   }

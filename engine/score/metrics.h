@@ -1,5 +1,7 @@
 // Named metrics of a summary, shared by gates (spar run --gate) and spar diff. Pure.
 //
+// A gate or a figure may be scoped (metric()): SCOPE:KEY, SCOPE a case or "@persona".
+//
 //   pass^K, pass@K           pass^k / pass@k at k = K
 //   pass^K.lo, pass^K.hi     the bounds of its 95% interval (also pass@K.lo, DIM@T.lo ...)
 //   DIM@T                    a checkpoint curve's mean: quality@25, policy@3, steps@8 ...
@@ -25,9 +27,18 @@ namespace spar::score {
 
 using json = nlohmann::json;
 
-// The value of `key` in a summary (overall), or in summary.per_scenario[scenario] when
-// `scenario` is not empty. nullopt when the run did not measure it. Errors: an unknown key.
-Result<std::optional<double>> metric(const json& summary, const std::string& key, const std::string& scenario = "");
+// The value of `key` in a scope of a summary: "" overall, "@NAME" summary.per_persona[NAME],
+// else a case, summary.per_scenario[scope] (a case key, score/cases.h). nullopt when the run did
+// not measure it (or lacks the scope). Errors: an unknown key, or one not measured in that kind
+// of scope (per case: pass^K, pass@K, DIM@T with .lo/.hi, degradation.DIM, aptitude,
+// unreliability, errors; per persona: pass^K, pass@K with .lo/.hi, recovery, violations, errors).
+Result<std::optional<double>> metric(const json& summary, const std::string& key, const std::string& scope = "");
+
+// The scope of `summary` that `scope` names, for metric(): itself ("" too), or for
+// "scenario@persona" the case of that pair where the scenario is one case. Errors (kind input)
+// for a scope the summary lacks, naming the nearest: the cases of a scenario played by several
+// personas, or the scopes within a few edits.
+Result<std::string> resolve_scope(const json& summary, const std::string& scope);
 
 // True when a larger value of `key` is better.
 bool higher_is_better(const std::string& key);
@@ -37,9 +48,11 @@ struct Gate {
   std::string key;
   std::string op;    // ">=", "<=", ">", "<", "=="
   double threshold = 0;
+  std::string scope;  // "" (overall), a case key (a scenario that is one case), or "@persona"
 };
 
-// Parses "KEY OP VALUE" (spaces optional) for a summary's metrics. Errors are kind "input".
+// Parses "[SCOPE:]KEY OP VALUE" (spaces optional) for a summary's metrics: SCOPE as metric()
+// takes it, e.g. "retail/x@waffler:pass^4>=0.8", "@waffler:pass^1>=0.5". Errors are kind "input".
 Result<Gate> parse_gate(const std::string& text);
 
 // Only the syntax: KEY is anything up to the first operator (spar calibrate's keys name graders
@@ -56,7 +69,8 @@ struct GateResult {
   std::string message;  // "pass^4 = 0.625, needs >= 0.8" or "pass^4 was not measured"
 };
 
-// Evaluates gates against a summary's overall figures.
+// Evaluates gates against a summary, each in its scope; a scope the summary lacks fails the gate
+// with resolve_scope()'s message.
 std::vector<GateResult> check_gates(const json& summary, const std::vector<Gate>& gates);
 
 }  // namespace spar::score

@@ -11,8 +11,9 @@
 
 #include "base/json_util.h"
 #include "record/record.h"
-#include "score/evidence.h"
 #include "score/bootstrap.h"
+#include "score/cases.h"
+#include "score/evidence.h"
 #include "score/passk.h"
 
 namespace spar::score {
@@ -177,6 +178,43 @@ PassK overall_pass_k(const Groups& outcomes) {
   return p;
 }
 
+// The confusion events of completed records and their recovery verdicts, of one type or (null)
+// of every type summary.json's recovery counts.
+struct EventTally {
+  int events = 0, scored = 0, recovered = 0, leaks = 0;
+  std::vector<double> ttr;  // turns to recover of the recovered ones that say
+  json rate() const { return scored ? json(round6(static_cast<double>(recovered) / scored)) : json(nullptr); }
+};
+
+EventTally tally_events(const std::vector<const json*>& done, const char* only_type) {
+  EventTally t;
+  static const json kNoVerdict = json::object();
+  for (const json* r : done) {
+    const json& observed = member(*r, "events");
+    const json& judged = member(verdicts(*r), "events");
+    for (size_t i = 0; i < observed.size(); ++i) {
+      if (!observed[i].is_object()) continue;
+      std::string type = observed[i].value("type", "");
+      if (only_type ? type != only_type
+                    : std::find(std::begin(kEventTypes), std::end(kEventTypes), type) == std::end(kEventTypes)) {
+        continue;
+      }
+      ++t.events;
+      const json& e = i < judged.size() ? judged[i] : kNoVerdict;
+      if (!e.contains("recovered") || !e["recovered"].is_boolean()) continue;
+      ++t.scored;
+      if (e["recovered"].get<bool>()) {
+        ++t.recovered;
+        if (e.contains("turns_to_recover") && e["turns_to_recover"].is_number()) {
+          t.ttr.push_back(e["turns_to_recover"].get<double>());
+        }
+      }
+      if (e.contains("leaked") && !e["leaked"].is_null()) ++t.leaks;
+    }
+  }
+  return t;
+}
+
 json reliability(const std::vector<const json*>& records) {
   std::vector<double> finals;
   for (const json* r : records) {
@@ -230,9 +268,12 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
   size_t next_upgraded = 0;
   for (const auto& r : given) records.push_back(r.contains("schema_version") ? &r : &upgraded[next_upgraded++]);
   struct Tally {
+    CaseId id;
     int n = 0, passes = 0, errors = 0;
     std::vector<const json*> done;
   };
+  // One tally per case (score/cases.h): a scenario's personas are tasks of their own.
+  const CaseKeys keys(records);
   std::map<std::string, Tally> tallies;
   std::map<std::string, int> error_kinds;
   std::vector<const json*> done;
@@ -246,7 +287,9 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
   for (const json* rp : records) {
     const json& r = *rp;
     ++conversations;
-    Tally& t = tallies[r.value("scenario", std::string("?"))];
+    const CaseId id = case_id(r);
+    Tally& t = tallies[keys.key(id)];
+    t.id = id;
     if (!errored(r) && !has_verdict(r)) {
       ++unscored;  // an import before `spar score`: neither a pass nor a failure
     } else if (!errored(r)) {
@@ -282,15 +325,21 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
     turns += int_field(r, "turns");
   }
 
-  // pass^k and pass@k, per scenario and as means over scenarios. An errored trial is a failed
-  // one (as tau-bench counts it); the old figure, errors left out, is kept beside it.
+  // pass^k and pass@k, per case and as means over cases. An errored trial is a failed one (as
+  // tau-bench counts it); the old figure, errors left out, is kept beside it.
   json per_scenario = json::object();
+  auto trial_outcomes = [](const Tally& t) {  // 1 per pass, then 0 per failure or error
+    std::vector<double> g(static_cast<size_t>(t.n + t.errors), 0.0);
+    std::fill_n(g.begin(), t.passes, 1.0);
+    return g;
+  };
   Groups outcomes;          // per scenario with trials: 1 pass, 0 failure or error
   Groups outcomes_no_errors;  // the same without the errored trials
   std::vector<std::vector<const json*>> done_by_scenario;
   for (const auto& [id, t] : tallies) {
     const int trials = t.n + t.errors;
-    json s = {{"n", t.n}, {"trials", trials}, {"passes", t.passes}, {"errors", t.errors}};
+    json s = {{"scenario", t.id.scenario}, {"persona", t.id.persona ? json(*t.id.persona) : json(nullptr)},
+              {"n", t.n}, {"trials", trials}, {"passes", t.passes}, {"errors", t.errors}};
     auto table = [&](int n, double (*f)(int, int, int)) {
       json out = json::object();
       for (int k = 1; k <= n; ++k) out[std::to_string(k)] = round6(f(n, t.passes, k));
@@ -300,10 +349,7 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
     s["pass_at_k"] = table(trials, pass_at_k);
     s["pass_hat_k_excluding_errors"] = table(t.n, pass_hat_k);
     s["pass_at_k_excluding_errors"] = table(t.n, pass_at_k);
-    if (trials > 0) {
-      outcomes.emplace_back(static_cast<size_t>(trials), 0.0);
-      std::fill_n(outcomes.back().begin(), t.passes, 1.0);
-    }
+    if (trials > 0) outcomes.push_back(trial_outcomes(t));
     if (t.n > 0) outcomes_no_errors.emplace_back(outcomes.back().begin(), outcomes.back().begin() + t.n);
     std::vector<int> order;
     s["checkpoints"] = curves({t.done}, order);
@@ -312,9 +358,57 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
     per_scenario[id] = s;
     done_by_scenario.push_back(t.done);
   }
+  std::set<std::string> scenario_ids;
+  for (const auto& [key, t] : tallies) scenario_ids.insert(t.id.scenario);
   PassK overall = overall_pass_k(outcomes), excluding_errors = overall_pass_k(outcomes_no_errors);
   int k_trials = 0;  // the most trials any scenario has: the width of the per-scenario tables
   for (const auto& [id, t] : tallies) k_trials = std::max(k_trials, t.n + t.errors);
+
+  // Per persona, when more than one plays: its cases' counts, pass^k as the mean over its cases
+  // (up to the fewest trials any of them has, like overall), recovery over its events and its
+  // policy violations.
+  json per_persona = nullptr;
+  if (keys.personas() > 1) {
+    per_persona = json::object();
+    std::map<std::string, std::vector<const Tally*>> of;
+    for (const auto& [key, t] : tallies) of[persona_label(t.id.persona)].push_back(&t);
+    for (const auto& [name, cases] : of) {
+      int n = 0, passes = 0, errors = 0, violations = 0, with_violations = 0;
+      Groups groups;
+      std::vector<const json*> played;
+      json keys_of = json::array();
+      for (const Tally* t : cases) {
+        keys_of.push_back(keys.key(t->id));
+        n += t->n;
+        passes += t->passes;
+        errors += t->errors;
+        if (t->n + t->errors > 0) groups.push_back(trial_outcomes(*t));
+        played.insert(played.end(), t->done.begin(), t->done.end());
+      }
+      for (const json* r : played) {
+        size_t v = member(verdicts(*r), "violations").size();
+        violations += static_cast<int>(v);
+        with_violations += v > 0 ? 1 : 0;
+      }
+      PassK p = overall_pass_k(groups);
+      EventTally e = tally_events(played, nullptr);
+      per_persona[name] = {{"persona", cases.front()->id.persona ? json(name) : json(nullptr)},
+                           {"cases", keys_of},
+                           {"n", n},
+                           {"trials", n + errors},
+                           {"passes", passes},
+                           {"errors", errors},
+                           {"k_max", p.k_max},
+                           {"pass_hat_k", p.hat},
+                           {"pass_at_k", p.at},
+                           {"pass_hat_k_ci95", p.hat_ci},
+                           {"pass_at_k_ci95", p.at_ci},
+                           {"recovery", {{"events", e.events}, {"scored", e.scored}, {"recovered", e.recovered},
+                                         {"rate", e.rate()}}},
+                           {"violations", violations},
+                           {"conversations_with_violations", with_violations}};
+    }
+  }
 
   // Checkpoint curves and degradation over every completed conversation.
   std::vector<int> order;
@@ -324,36 +418,16 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
   // Recovery by event type.
   json recovery = json::object();
   for (const char* type : kEventTypes) {
-    int events = 0, scored = 0, recovered = 0, leaks = 0;
-    std::vector<double> ttr;
-    for (const json* r : done) {
-      const json& observed = member(*r, "events");
-      const json& judged = member(verdicts(*r), "events");
-      for (size_t i = 0; i < observed.size(); ++i) {
-        if (!observed[i].is_object() || observed[i].value("type", "") != type) continue;
-        ++events;
-        static const json kNoVerdict = json::object();
-        const json& e = i < judged.size() ? judged[i] : kNoVerdict;
-        if (!e.contains("recovered") || !e["recovered"].is_boolean()) continue;
-        ++scored;
-        if (e["recovered"].get<bool>()) {
-          ++recovered;
-          if (e.contains("turns_to_recover") && e["turns_to_recover"].is_number()) {
-            ttr.push_back(e["turns_to_recover"].get<double>());
-          }
-        }
-        if (e.contains("leaked") && !e["leaked"].is_null()) ++leaks;
-      }
-    }
-    if (events == 0) continue;
+    EventTally e = tally_events(done, type);
+    if (e.events == 0) continue;
     double mean_ttr = 0;
-    for (double x : ttr) mean_ttr += x;
-    recovery[type] = {{"events", events},
-                      {"scored", scored},
-                      {"recovered", recovered},
-                      {"rate", scored ? json(round6(static_cast<double>(recovered) / scored)) : json(nullptr)},
-                      {"leaks", leaks},
-                      {"mean_turns_to_recover", ttr.empty() ? json(nullptr) : json(round6(mean_ttr / ttr.size()))}};
+    for (double x : e.ttr) mean_ttr += x;
+    recovery[type] = {{"events", e.events},
+                      {"scored", e.scored},
+                      {"recovered", e.recovered},
+                      {"rate", e.rate()},
+                      {"leaks", e.leaks},
+                      {"mean_turns_to_recover", e.ttr.empty() ? json(nullptr) : json(round6(mean_ttr / e.ttr.size()))}};
   }
 
   // Policy adherence.
@@ -467,7 +541,9 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
               {"completed", static_cast<int>(done.size())},
               {"errors", errors},
               {"error_kinds", error_kinds},
-              {"scenarios", static_cast<int>(tallies.size())},
+              {"scenarios", static_cast<int>(scenario_ids.size())},
+              {"cases", static_cast<int>(tallies.size())},
+              {"personas", static_cast<int>(keys.personas())},
               {"turns", turns},
               {"k", k_trials},
               {"k_max", overall.k_max},
@@ -486,9 +562,10 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
               {"judge", judge},
               {"usage", usage},
               {"per_scenario", per_scenario}};
+  if (!per_persona.is_null()) out["per_persona"] = std::move(per_persona);
   if (unscored > 0) out["unscored"] = unscored;
-  evidence_mix(done, out);
-  out["expectations"] = expectation_counts(records);  // r:expect{} (score/expectations.h)
+  evidence_mix(done, keys, out);
+  out["expectations"] = expectation_counts(records, keys);  // r:expect{} (score/expectations.h)
   return out;
 }
 
