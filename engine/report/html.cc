@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "score/cases.h"
+
 namespace spar::report {
 
 extern const std::string_view kReportTemplate;  // assets/report.html, embedded
@@ -30,7 +32,13 @@ std::string escape_for_script(const std::string& json_text) {
 
 std::string render_html(const json& summary, const std::vector<json>& records, const json& run,
                         const json& calibration) {
-  json data = {{"summary", summary}, {"records", records}, {"run", run}};
+  // Each record's case key beside it (the page groups by it, never re-deriving it), and whether
+  // the persona x scenario matrix is drawn.
+  const score::CaseKeys keys(records);
+  json cases = json::array();
+  for (const auto& r : records) cases.push_back(keys.key(r));
+  json data = {{"summary", summary}, {"records", records}, {"cases", std::move(cases)},
+               {"persona_matrix", score::shows_personas(summary)}, {"run", run}};
   if (!calibration.is_null()) data["calibration"] = calibration;
   // ensure_ascii: the payload is pure ASCII, so U+2028/U+2029 and invalid UTF-8 in agent replies
   // (replaced, not thrown on) cannot upset the page either.

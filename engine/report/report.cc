@@ -140,20 +140,21 @@ Result<json> write_report(const std::string& dir, const ReportOptions& options) 
 namespace {
 
 // The per-persona block under the table (score::shows_personas): each persona's cases, counts,
-// pass^1 and pass^k (means over its cases), recovery and violations per completed conversation.
+// pass^1 and pass^k at its k_max (means over its cases), recovery, and violations per completed
+// conversation.
 void print_personas(const json& summary, std::FILE* out) {
   const json& per = member(summary, "per_persona");
   size_t width = 7;
   for (const auto& [name, p] : per.items()) width = std::max(width, name.size() + 1);
-  fmt::print(out, "\n{:<{}}  {:>5}  {:>4}  {:>4}  {:>7}  {:>9}  {:>8}  {:>10}\n", "persona", width, "cases", "n", "err",
-             "pass^1", "pass^k", "recovery", "violations");
+  fmt::print(out, "\n{:<{}}  {:>5}  {:>4}  {:>4}  {:>7}  {:>13}  {:>8}  {:>10}\n", "persona", width, "cases", "n", "err",
+             "pass^1", "pass^k", "recovery", "viol/conv");
   for (const auto& [name, p] : per.items()) {
     const json& hat = member(p, "pass_hat_k");
     int k = int_member(p, "k_max");
     auto figure = [](const json& v) { return v.is_number() ? fmt::format("{:.3f}", v.get<double>()) : std::string("-"); };
     int n = int_member(p, "n");
     std::string violations = n > 0 ? fmt::format("{:.3f}", int_member(p, "violations") / static_cast<double>(n)) : "-";
-    fmt::print(out, "{:<{}}  {:>5}  {:>4}  {:>4}  {:>7}  {:>9}  {:>8}  {:>10}\n", printable("@" + name), width,
+    fmt::print(out, "{:<{}}  {:>5}  {:>4}  {:>4}  {:>7}  {:>13}  {:>8}  {:>10}\n", printable("@" + name), width,
                member(p, "cases").size(), n, int_member(p, "errors"), figure(member(hat, "1")),
                k > 0 ? fmt::format("{} (k={})", figure(member(hat, std::to_string(k))), k) : "-",
                figure(member(member(p, "recovery"), "rate")), violations);
