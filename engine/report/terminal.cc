@@ -44,7 +44,7 @@ void print_honesty(const nlohmann::json& summary, const std::vector<int>& shown,
   }
   int k = summary.value("k", 0), k_max = summary.value("k_max", k);
   if (k_max < k) {
-    fmt::print(out, "overall pass^k stops at k = {}: the fewest trials any scenario has (k_max)\n", k_max);
+    fmt::print(out, "overall pass^k stops at k = {}: the fewest trials any case has (k_max)\n", k_max);
   }
 }
 

@@ -141,8 +141,8 @@ json degradation(const json& curve, const std::vector<int>& order) {
   return out;
 }
 
-// Overall pass^k and pass@k: means over scenarios of the per-scenario estimators, for every k
-// up to the fewest trials any scenario has (so each scenario counts at every k), with their
+// Overall pass^k and pass@k: means over cases of the per-case estimators, for every k
+// up to the fewest trials any case has (so each case counts at every k), with their
 // two-level bootstrap intervals.
 struct PassK {
   int k_max = 0;
@@ -361,7 +361,7 @@ json summarize(const std::vector<json>& given, const SummaryOptions& options) {
   std::set<std::string> scenario_ids;
   for (const auto& [key, t] : tallies) scenario_ids.insert(t.id.scenario);
   PassK overall = overall_pass_k(outcomes), excluding_errors = overall_pass_k(outcomes_no_errors);
-  int k_trials = 0;  // the most trials any scenario has: the width of the per-scenario tables
+  int k_trials = 0;  // the most trials any case has: the width of the per-case tables
   for (const auto& [id, t] : tallies) k_trials = std::max(k_trials, t.n + t.errors);
 
   // Per persona, when more than one plays: its cases' counts, pass^k as the mean over its cases

@@ -5,7 +5,7 @@
 // only scenario, trial, ended/error and score.pass; a record without schema_version (an older
 // spar's: status and pass) is read through record::upgrade_v0. Records with an error are
 // infrastructure errors: failed trials in pass^k and pass@k (as tau-bench counts them), and
-// counted separately, per scenario and overall; *_excluding_errors keeps the figure without
+// counted separately, per case and overall; *_excluding_errors keeps the figure without
 // them. Records without a verdict (unscored imports) are left out of n and counted as "unscored".
 #pragma once
 
@@ -28,8 +28,9 @@ struct SummaryOptions {
 };
 
 // The summary.json object: pass_hat_k and pass_at_k keyed "1".."k_max" (the fewest trials of
-// any scenario) with their *_ci95 intervals and *_excluding_errors, checkpoints, recovery,
-// policy, reliability, degradation, usage, per_scenario, and the counts.
+// any case) with their *_ci95 intervals and *_excluding_errors, checkpoints, recovery,
+// policy, reliability, degradation, usage, per_scenario (keyed by case: score/cases.h),
+// per_persona (when more than one persona plays), and the counts (scenarios, cases, personas).
 json summarize(const std::vector<json>& records, const SummaryOptions& options = {});
 
 // Percentile with linear interpolation between closest ranks (p in [0,100]); 0 when empty.
