@@ -31,10 +31,12 @@ completed=$((total - errors))
 s="$WORK/chaos/summary.json"
 jq -e --argjson e "$errors" --argjson c "$completed" '.errors == $e and .completed == $c' "$s" >/dev/null \
   || fail "summary counts"
-# Per scenario, n counts only completed conversations; errors are counted apart.
-jq -e -s --slurpfile s "$s" 'group_by(.scenario) | all(.[]; . as $g | $s[0].per_scenario[$g[0].scenario] as $p
+# Per case (scenario, persona), n counts only completed conversations; errors are counted apart.
+jq -e -s --slurpfile s "$s" 'group_by([.scenario, .persona]) | all(.[]; . as $g
+      | [$s[0].per_scenario[] | select(.scenario == $g[0].scenario and .persona == $g[0].persona)] as $m
+      | ($m | length) == 1 and ($m[0] as $p
       | $p.n == ([$g[] | select(.error == null)] | length)
-      and $p.errors == ([$g[] | select(.error != null)] | length))' "$r" >/dev/null \
+      and $p.errors == ([$g[] | select(.error != null)] | length)))' "$r" >/dev/null \
   || fail "pass^k is computed from completed conversations only"
 [ "$(grep -c ' ERROR (' "$WORK/err")" -eq "$errors" ] || fail "every error prints one line under -q"
 pass "$total conversations under 10% chaos: $completed completed, $errors errors with a kind, exit 3, no crash"
