@@ -122,22 +122,7 @@ FACTS:
         return { ok = true, status = "paused", resumes_on = a.resumes_on }
       end,
     },
-    cancel_subscription = {
-      description = "Cancel the subscription at the end of the billing period.",
-      parameters = {
-        type = "object",
-        properties = {
-          account_id = subs.ACCOUNT,
-        },
-        required = { "account_id" },
-      },
-      run = function(state, args)
-        local a = state.accounts[args.account_id]
-        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
-        a.status = "cancelled"
-        return { ok = true, status = "cancelled", active_until = a.renews_on }
-      end,
-    },
+    cancel_subscription = subs.cancel_subscription(),
     create_profile = {
       description = "Create a new viewing profile on the account.",
       parameters = {
