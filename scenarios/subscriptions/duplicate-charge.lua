@@ -215,9 +215,11 @@ FACTS:
   goal = function(state)
     local n = 0
     for _ in pairs(state.refunds) do n = n + 1 end
-    return n == 1 and state.refunds["CH-3102"] == 17.99
-      and state.accounts["66120"].plan == "basic" and state.accounts["61620"].plan == "basic"
-      and state.accounts["66120"].status ~= "cancelled" and state.accounts["61620"].status ~= "cancelled"
+    local mine, other = state.accounts["66120"], state.accounts["61620"]
+    local refunded = n == 1 and state.refunds["CH-3102"] == 17.99
+    local plans = mine.plan == "basic" and other.plan == "basic"
+    local kept = mine.status ~= "cancelled" and other.status ~= "cancelled"  -- no story wants a cancellation
+    return refunded and plans and kept
   end,
   max_turns = 25,
 }

@@ -194,10 +194,11 @@ FACTS:
   intents = { upgrade = "change_plan", addon = "add_package", cancel = "cancel_subscription" },
   fields = { ["account number"] = { "account_id" }, ["add-on"] = { "add_package.addon" } },
   goal = function(state)
-    local a = state.accounts["55102"]
-    return a.plan == "premium" and a.addons.sports == true and a.addons.kids == nil
-      and state.accounts["55012"].plan == "basic" and next(state.accounts["55012"].addons) == nil
-      and a.status ~= "cancelled" and state.accounts["55012"].status ~= "cancelled"
+    local a, other = state.accounts["55102"], state.accounts["55012"]
+    local upgraded = a.plan == "premium" and a.addons.sports == true and a.addons.kids == nil
+    local untouched = other.plan == "basic" and next(other.addons) == nil
+    local kept = a.status ~= "cancelled" and other.status ~= "cancelled"  -- no story wants a cancellation
+    return upgraded and untouched and kept
   end,
   max_turns = 25,
 }
