@@ -53,4 +53,15 @@ function subs.cancel_subscription(description)
   }
 end
 
+-- dropped_cancellation(story): a never-minder's story overlay (personas/never-minder.lua) whose
+-- "never mind" takes back a cancellation asked for in the same breath as the real request (the
+-- cancellation named last); adds intent, drop_expect, never_mind and referent to `story`.
+function subs.dropped_cancellation(story)
+  story.intent = "cancel"
+  story.drop_expect = { "cancel" }
+  story.never_mind = "Hmm, never mind."
+  story.referent = "cancellation"
+  return story
+end
+
 return subs

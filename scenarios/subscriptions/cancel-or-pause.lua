@@ -87,11 +87,8 @@ FACTS:
   },
   persona_facts = {
     ["never-minder"] = {
-      story = {
+      story = subs.dropped_cancellation {
         request = "Hi, I'd like to pause my subscription for a month, and after that cancel it.",
-        drop_expect = { "cancel" },
-        never_mind = "Hmm, never mind.",
-        referent = "cancellation",
         clarify = "I meant never mind the cancelling, I'll keep my subscription. Just pause it for one month.",
         questions = AFTER_PAUSE,
       },

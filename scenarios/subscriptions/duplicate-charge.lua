@@ -93,12 +93,9 @@ FACTS:
       },
     },
     ["never-minder"] = {
-      story = {
+      story = subs.dropped_cancellation {
         request = "Hi, you charged me twice this month. Please refund the extra 17.99, and cancel my subscription.",
-        intent = "cancel", alt_intent = "refund",
-        drop_expect = { "cancel" },
-        never_mind = "Hmm, never mind.",
-        referent = "cancellation",
+        alt_intent = "refund",
         clarify = "I meant never mind the cancelling, I'll keep my subscription. Just refund the extra 17.99.",
       },
     },

@@ -103,12 +103,9 @@ FACTS:
       },
     },
     ["never-minder"] = {
-      story = {
+      story = subs.dropped_cancellation {
         request = "Hi, I'd like to go premium so I can watch in 4K, and cancel my standard subscription.",
-        intent = "cancel", alt_intent = "upgrade",
-        drop_expect = { "cancel" },
-        never_mind = "Hmm, never mind.",
-        referent = "cancellation",
+        alt_intent = "upgrade",
         clarify = "I meant never mind the cancelling, I don't want to lose my account. Just upgrade my plan to premium.",
         late = FLUENT.late,
         questions = FLUENT.questions,
