@@ -6,7 +6,7 @@
 -- detail from the opening turns (turn 24).
 -- Expects facts.story (see personas/README.md): request, tool, id, id_label, answers, expect,
 -- fix, pick = { key, text, referent, candidates } (`key`: a word of the agent's question),
--- back_reference = { text, referent }, questions, late (the late second request and recall probe).
+-- back_reference = { text, referent, candidates? } (candidates default to pick's), questions, late (the late second request and recall probe).
 return persona {
   name = "returning-user",
   summary = "refers back to an earlier chat and to things the agent said several turns ago",
@@ -32,7 +32,7 @@ return persona {
     u:probe("id", fmt("Going back to the start of our chat: remind me, which %s did I give you?", s.id_label))
     u:fill_until(15)
     u:ambiguous{ text = s.back_reference.text, referent = s.back_reference.referent,
-                 candidates = p.candidates }
+                 candidates = s.back_reference.candidates or p.candidates }
     story.late_request(u, s)
     story.late_recall(u, s)
     u:fill_until(25)

@@ -8,7 +8,7 @@
 local air = include("_airline.lua")
 return scenario {
   id = "airline/change-flight",
-  persona = "planner",
+  personas = { "planner", "impatient-escalator", "returning-user", "multi-request" },
   system = [[
 You are a reservations agent for Sparrow Air.
 
@@ -35,7 +35,24 @@ FACTS:
     new_date = "2026-05-21",
     digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
                    back = "Sorry, back to moving my flight." },
+    -- The planner reads the top-level keys above and story.late only; the story keys below are
+    -- what the other personas share.
     story = {
+      request = "Hi, I need to move my flight to Lisbon one week later.",
+      tool = "change_flight",
+      id = "QXR482", id_label = "booking code",
+      answers = {
+        ["booking code"] = "My booking code is QXR482.",
+        ["last name"] = "My last name is Okafor.",
+        date = "The new date is 2026-05-21, one week later.",
+      },
+      expect = { "2026-05-21" },
+      fix = "No: booking QXR482 moved to 2026-05-21, please.",
+      questions = {
+        "Will I get a new confirmation email?",
+        "Does my checked bag allowance stay the same?",
+        "Will my seat assignment carry over to the new flight?",
+      },
       late = {
         request = "Oh, and could you add my frequent flyer number to the booking? It's SP4482113.",
         tool = "add_frequent_flyer_number",
@@ -46,6 +63,27 @@ FACTS:
         expect = { "QXR482", "SP4482131" },
         fix = "No, please add frequent flyer number SP4482131 to booking QXR482.",
         recall = { value = "Okafor", text = "Before I forget: which last name did I give you earlier?" },
+      },
+    },
+  },
+  persona_facts = {
+    ["impatient-escalator"] = {
+      story = {
+        request = "I need my flight moved to a week later, and fast. I've got a meeting in ten minutes.",
+        rush = "my booking code is QXR482, my last name is Okafor and the new date is 2026-05-21.",
+        fallback = "Fine. Then just move it to 2026-05-21, whatever it takes.",
+        escalation = { text = "This is taking too long. Can I just talk to a supervisor?",
+                       back = "Forget it, I don't have time for that. Let's just get this done." },
+      },
+    },
+    ["returning-user"] = {
+      story = {
+        request = "Hi, I talked to you last week about moving my flight to Lisbon a week later. You said you'd sort it out, but my booking still shows the old date.",
+        answers = { ["booking code"] = "It's QXR482, same as last time." },
+        pick = { key = "date", text = "The date we settled on last time, one week after my current flight.",
+                 referent = "2026-05-21", candidates = { "2026-05-21", "2026-05-28" } },
+        back_reference = { text = "And the fee you quoted earlier, was that the whole cost of the move?",
+                           referent = "75 USD", candidates = { "75 USD", "0 USD" } },
       },
     },
   },
