@@ -6,7 +6,9 @@
 -- detail from the opening turns (turn 24).
 -- Expects facts.story (see personas/README.md): request, tool, id, id_label, answers, expect,
 -- fix, pick = { key, text, referent, candidates } (`key`: a word of the agent's question),
--- back_reference = { text, referent, candidates? } (candidates default to pick's), questions, late (the late second request and recall probe).
+-- back_reference = { text, referent, candidates? } (candidates default to pick's), questions,
+-- yes_texts (optional: the yeses to a right go-ahead, where "book that one" does not fit),
+-- late (the late second request and recall probe).
 return persona {
   name = "returning-user",
   summary = "refers back to an earlier chat and to things the agent said several turns ago",
@@ -16,7 +18,7 @@ return persona {
     u:plant("id", s.id)
     local picked = false
     r = story.negotiate(u, s, r, {
-      yes_texts = { "Yes, go ahead.", "Yes, book that one." },
+      yes_texts = s.yes_texts or { "Yes, go ahead.", "Yes, book that one." },
       other = function(r)
         if not picked and r:asks_for(p.key) then
           picked = true

@@ -10,9 +10,21 @@
 -- the last name at turn 24.
 local air = include("_airline.lua")
 
+-- The other personas answer without the escalator's hurry, and take the credit their fare allows.
+local calm = {
+  answers = { ["booking code"] = "My booking code is QXR529.", ["last name"] = "My last name is Brennan.",
+              refund = "As travel credit, please." },
+  expect = { "QXR529", "travel credit" },
+  fix = "No: cancel booking QXR529 with the refund as travel credit, please.",
+  late = {
+    fix = "No: the invoice for QXR529 goes to k.brennan@example.com, please.",
+    recall = { value = "Brennan", text = "Before I go: which last name did I give you at the start?" },
+  },
+}
+
 return scenario {
   id = "airline/cancel-refund",
-  persona = "impatient-escalator",
+  personas = { "impatient-escalator", "returning-user", "planner", "multi-request" },
   system = [[
 You are a reservations agent for Sparrow Air. Stay calm and polite, even with upset passengers.
 
@@ -62,6 +74,19 @@ FACTS:
         expect = { "QXR529", "k.brennan@example.com" },
         fix = "No! The invoice for QXR529 goes to k.brennan@example.com.",
         recall = { value = "Brennan", text = "What last name did I give you at the start? Quick." },
+      },
+    },
+  },
+  persona_facts = {
+    ["returning-user"] = {
+      story = {
+        request = "Hi, I spoke to you yesterday about cancelling my trip to Dublin. You explained how my fare would be refunded, and I'd like to go ahead with the cancellation now.",
+        answers = calm.answers, expect = calm.expect, fix = calm.fix, late = calm.late,
+        yes_texts = { "Yes, go ahead.", "Yes, cancel it." },
+        pick = { key = "refund", text = "The option you told me my fare allows.",
+                 referent = "travel credit", candidates = { "travel credit", "card" } },
+        back_reference = { text = "And the other option you mentioned yesterday, was that only for flexible fares?",
+                           referent = "card" },
       },
     },
   },

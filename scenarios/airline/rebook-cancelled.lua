@@ -10,7 +10,7 @@ local air = include("_airline.lua")
 
 return scenario {
   id = "airline/rebook-cancelled",
-  persona = "returning-user",
+  personas = { "returning-user", "impatient-escalator", "planner", "multi-request" },
   system = [[
 You are a reservations agent for Sparrow Air.
 
@@ -61,6 +61,18 @@ FACTS:
         expect = { "LMT305", "21C" },
         fix = "No: seat 21C on booking LMT305, please.",
         recall = { value = "Rossi", text = "Going back to the very start: which last name did I give you?" },
+      },
+    },
+  },
+  persona_facts = {
+    ["impatient-escalator"] = {
+      story = {
+        request = "My flight to Lisbon was cancelled and I need to be on another one today. Sort it out, quickly.",
+        answers = { ["booking code"] = "My booking code is LMT305." },
+        rush = "my booking code is LMT305 and my last name is Rossi. Put me on the 18:40 flight, SP 216.",
+        fallback = "Fine. Then SP 216, the 18:40 one, if that's what works.",
+        escalation = { text = "This is a joke. Can I have a supervisor call me back?",
+                       back = "Forget it, I don't have time to wait for a call. Just rebook me." },
       },
     },
   },
