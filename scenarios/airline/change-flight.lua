@@ -33,11 +33,25 @@ FACTS:
     last_name = "Okafor",
     first_name = "Tomi",
     new_date = "2026-05-21",
-    digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
-                   back = "Sorry, back to moving my flight." },
-    -- The planner reads the top-level keys above and story.late only; the story keys below are
-    -- what the other personas share.
     story = {
+      -- The planner's lines (personas/planner.lua); the keys after it are the other personas'.
+      plan = {
+        opening = { "Hi, I need to change my flight.", "Hello, I'd like to move my flight to a later date." },
+        digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
+                       back = "Sorry, back to moving my flight.", topic = "airport transport" },
+        slot = "date",
+        cost_question = "What's the change fee on a standard fare?",
+        answer = "Please move it to 2026-05-21, one week later.",
+        pending_question = "Can I pay the change fee with miles?",
+        expect = { "2026-05-21" },
+        no = "No, I want it moved to 2026-05-21.",
+        follow_ups = {
+          "Will my seat assignment carry over to the new flight?",
+          "Does the checked bag allowance stay the same?",
+          "Will I get a new confirmation email?",
+          "Is the change fee refundable if my plans shift again?",
+        },
+      },
       request = "Hi, I need to move my flight to Lisbon one week later.",
       tool = "change_flight",
       id = "QXR482", id_label = "booking code",
