@@ -78,6 +78,28 @@ FACTS:
     },
   },
   persona_facts = {
+    planner = {
+      story = {
+        answers = calm.answers, expect = calm.expect, fix = calm.fix, late = calm.late,
+        plan = {
+          opening = { "Hi, I need to cancel my trip to Dublin.", "Hello, I'd like to cancel my flight to Dublin." },
+          digression = { text = "Unrelated, but is the lounge at O'Hare open before 6 in the morning?",
+                         back = "Sorry, back to cancelling my trip.", topic = "airport lounge" },
+          slot = "refund",
+          cost_question = "Before I choose: how is the money refunded on a standard fare?",
+          answer = "Travel credit, please.",
+          pending_question = "How long would the travel credit be valid?",
+          expect = { "travel credit" },
+          no = "No, I want it cancelled with the refund as travel credit.",
+          follow_ups = {
+            "Will I get a cancellation email with the credit code?",
+            "Can someone else use the travel credit?",
+            "What happens to the taxes on my unused flights?",
+            "Is the credit valid for a whole year?",
+          },
+        },
+      },
+    },
     ["returning-user"] = {
       story = {
         request = "Hi, I spoke to you yesterday about cancelling my trip to Dublin. You explained how my fare would be refunded, and I'd like to go ahead with the cancellation now.",

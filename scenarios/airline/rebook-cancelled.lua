@@ -8,6 +8,9 @@
 -- 18-22). Retention: probe at turn 12, probe of the last name at turn 24.
 local air = include("_airline.lua")
 
+-- The other personas have not chatted before: their answers do not refer back to yesterday.
+local fresh = { ["booking code"] = "My booking code is LMT305." }
+
 return scenario {
   id = "airline/rebook-cancelled",
   personas = { "returning-user", "impatient-escalator", "planner", "multi-request" },
@@ -65,10 +68,33 @@ FACTS:
     },
   },
   persona_facts = {
+    planner = {
+      story = {
+        answers = fresh,
+        plan = {
+          opening = { "Hi, my flight to Lisbon was cancelled and I need to be rebooked.",
+                      "Hello, my flight to Lisbon was cancelled. I'd like to be rebooked." },
+          digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
+                         back = "Sorry, back to my cancelled flight.", topic = "airport transport" },
+          slot = "flight",
+          cost_question = "Before I pick one: is rebooking free of charge, or do I pay extra for the new flight?",
+          answer = "Then SP 216, the 18:40 one, please.",
+          pending_question = "If I end up waiting at the airport for hours, is there a meal voucher?",
+          expect = { "SP 216" },
+          no = "No, I want to be on SP 216, the 18:40 flight.",
+          follow_ups = {
+            "Will I get a new confirmation email?",
+            "Could I have asked for a full refund instead?",
+            "Can I be rebooked onto any flight on the same route within 7 days?",
+            "Thanks. Is there anything I need to do at the airport?",
+          },
+        },
+      },
+    },
     ["impatient-escalator"] = {
       story = {
         request = "My flight to Lisbon was cancelled and I need to be on another one today. Sort it out, quickly.",
-        answers = { ["booking code"] = "My booking code is LMT305." },
+        answers = fresh,
         rush = "my booking code is LMT305 and my last name is Rossi. Put me on the 18:40 flight, SP 216.",
         fallback = "Fine. Then SP 216, the 18:40 one, if that's what works.",
         escalation = { text = "This is a joke. Can I have a supervisor call me back?",
