@@ -9,8 +9,10 @@
 -- value the plan hinges on), cost_question (asked the first time the agent asks for it),
 -- answer (gives it the second time), pending_question (asked while the first go-ahead is
 -- pending; no yes-words), expect (what a go-ahead must name for a yes), no (the reply to any
--- other go-ahead), follow_ups (four policy questions once it is done); and facts.story.late
--- (see personas/README.md), the late second request.
+-- other go-ahead), follow_ups (four policy questions once it is done); facts.story.late (see
+-- personas/README.md), the late second request; and optionally facts.story.next = { request,
+-- tool, expect, fix } (a second write asked for once the first is done, answered from
+-- facts.story.answers; `fix` answers any other go-ahead).
 return persona {
   name = "planner",
   summary = "makes one change after asking what it costs, asks about the policy, checks the agent remembers the booking code",
@@ -48,6 +50,11 @@ return persona {
       if r:asks_go_ahead() and r:proposes(plan.expect) then r = u:say("Yes, go ahead.") end
     end
 
+    if facts.story.next then  -- a second request, once the first is done
+      local s = facts.story
+      story.negotiate(u, s, u:say(s.next.request), { tool = s.next.tool, expect = s.next.expect,
+                                                     no = function() return u:say(s.next.fix) end })
+    end
     for _, q in ipairs(plan.follow_ups) do u:say(q) end
     u:say(pick{ "Great, thanks for your help.", "Perfect, thank you." })
     u:fill_until(14)

@@ -8,7 +8,8 @@
 -- fix, pick = { key, text, referent, candidates } (`key`: a word of the agent's question),
 -- back_reference = { text, referent, candidates? } (candidates default to pick's), questions,
 -- yes_texts (optional: the yeses to a right go-ahead, where "book that one" does not fit),
--- late (the late second request and recall probe).
+-- late (the late second request and recall probe); optional next = { request, tool, expect,
+-- fix }: a second write asked for once the first is done.
 return persona {
   name = "returning-user",
   summary = "refers back to an earlier chat and to things the agent said several turns ago",
@@ -26,6 +27,10 @@ return persona {
         end
       end,
     })
+    if s.next then  -- a second request, once the first is done
+      story.negotiate(u, s, u:say(s.next.request), { tool = s.next.tool, expect = s.next.expect,
+                                                     no = function() return u:say(s.next.fix) end })
+    end
     for _, q in ipairs(s.questions) do
       if u:turn() >= 11 then break end
       u:say(q)
