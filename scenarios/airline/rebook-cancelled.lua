@@ -68,6 +68,31 @@ FACTS:
     },
   },
   persona_facts = {
+    -- Both writes in one message: the new flight and a window seat on it; late on they move to
+    -- the aisle after all (the late request), so every story ends in seat 21C.
+    ["multi-request"] = {
+      story = {
+        request = "Hi, two things: I'd like an aisle seat on my new flight, but first please rebook me onto SP 220, since my flight to Lisbon was cancelled.",
+        answers = fresh,
+        requests = {
+          { tool = "rebook_flight", expect = { "SP 216" }, again = "Please rebook me onto the new flight first." },
+          { tool = "select_seat", expect = { "21A" }, again = "And the seat on the new flight, please." },
+        },
+        correction = { field = "flight", from = "SP 220", to = "SP 216",
+                       text = "Oh wait, SP 220 gets in too late for my train. SP 216 instead." },
+        contradiction = { key = "seat", field = "seat", earlier = "aisle", now = "21A",
+                          text = "21A, a window seat, like I said at the start." },
+        fix = "No: seat 21A, and the new flight is SP 216.",
+        questions = {
+          "Is rebooking free of charge after a cancellation?",
+          "Will I get a new confirmation email?",
+          "If I have to wait at the airport for hours, is there a meal voucher?",
+        },
+        late = {
+          request = "One more thing: I've thought about it, could you move me to an aisle seat after all? 12C.",
+        },
+      },
+    },
     planner = {
       story = {
         answers = fresh,
@@ -169,7 +194,7 @@ FACTS:
     require_confirmation("select_seat"),
   },
   intents = { rebook = "rebook_flight", seat = "select_seat" },
-  fields = { ["booking code"] = { "booking_code" }, seat = { "select_seat.seat" } },
+  fields = { ["booking code"] = { "booking_code" }, seat = { "select_seat.seat" }, flight = { "rebook_flight.new_flight" } },
   goal = function(state)
     return state.bookings.LMT305.flight == "SP 216" and state.bookings.LMT305.status == "confirmed"
       and state.bookings.LMT305.seat == "21C" and state.bookings.LMT350.seat == nil
