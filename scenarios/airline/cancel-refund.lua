@@ -78,6 +78,25 @@ FACTS:
     },
   },
   persona_facts = {
+    -- The cancellation and an invoice for the firm in one message; late on a copy of the
+    -- invoice to their own address (the late request), so every story ends with it there.
+    ["multi-request"] = {
+      story = {
+        request = "Hi, two things: I need to cancel booking QXR529 and get my money back, and please email the invoice for it to accounts@brennan-law.example.",
+        answers = calm.answers,
+        late = { request = "And could you send a copy of the invoice to my own address too? It's brennan.k@example.com.",
+                 fix = calm.late.fix, recall = calm.late.recall },
+        requests = {
+          { tool = "cancel_booking", expect = calm.expect, again = "And the cancellation, please." },
+          { tool = "send_invoice", expect = { "billing@brennan-law.example" }, again = "And the invoice for the firm, please." },
+        },
+        correction = { field = "invoice email", from = "accounts@brennan-law.example", to = "billing@brennan-law.example",
+                       text = "Oh wait, our accounts team has a new address: billing@brennan-law.example." },
+        contradiction = { key = "refund", field = "refund", earlier = "card", now = "travel credit",
+                          text = "As travel credit, like I said at the start." },
+        fix = "No: cancel QXR529 with the refund as travel credit, and the invoice to billing@brennan-law.example.",
+      },
+    },
     planner = {
       story = {
         answers = calm.answers, expect = calm.expect, fix = calm.fix, late = calm.late,
