@@ -81,6 +81,25 @@ FACTS:
     },
   },
   persona_facts = {
+    -- The move and the frequent flyer number in one message; late on the number changes (the
+    -- late request), so every story ends with the new number on the booking.
+    ["multi-request"] = {
+      story = {
+        request = "Hi, two things: I'd like to move my flight to the 28th, and please add my frequent flyer number to the booking, SP7719023.",
+        requests = {
+          { tool = "change_flight", expect = { "2026-05-21" }, again = "And please move my flight." },
+          { tool = "add_frequent_flyer_number", expect = { "SP7719032" }, again = "And my frequent flyer number, please." },
+        },
+        correction = { field = "frequent flyer number", from = "SP7719023", to = "SP7719032",
+                       text = "Oh wait, I swapped two digits: SP7719032." },
+        contradiction = { key = "date", field = "date", earlier = "2026-05-28", now = "2026-05-21",
+                          text = "2026-05-21, one week later, like I said at the start." },
+        fix = "No: booking QXR482 moved to 2026-05-21, and frequent flyer number SP7719032.",
+        late = {
+          request = "Oh, and I just remembered: my frequent flyer number changed when my status was upgraded. Could you put the new one on? It's SP4482113.",
+        },
+      },
+    },
     ["impatient-escalator"] = {
       story = {
         request = "I need my flight moved to a week later, and fast. I've got a meeting in ten minutes.",
@@ -186,7 +205,7 @@ FACTS:
     require_confirmation("add_frequent_flyer_number"),
   },
   intents = { change = "change_flight", frequent_flyer = "add_frequent_flyer_number" },
-  fields = { ["frequent flyer number"] = { "add_frequent_flyer_number.ff_number" } },
+  fields = { ["frequent flyer number"] = { "add_frequent_flyer_number.ff_number" }, date = { "change_flight.new_date" } },
   goal = function(state)
     local b = state.bookings.QXR482
     return b.date == "2026-05-21" and b.flight == "SP 214" and b.ff_number == "SP4482131"
