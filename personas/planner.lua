@@ -25,7 +25,7 @@ return persona {
 
     local asked_fee = false
     for _ = 1, 5 do
-      if not (r:asks_question() or r:read().kinds.slot) or r:asks_go_ahead() then break end
+      if not (r:asks_question() or r:read{ slots = { plan.slot } }.kinds.slot) or r:asks_go_ahead() then break end
       if r:asks_for("last name") then
         r = u:say("My last name is " .. facts.last_name .. ".")
       elseif r:asks_for("booking code") then
