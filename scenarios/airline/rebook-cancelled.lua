@@ -80,8 +80,8 @@ FACTS:
         },
         correction = { field = "flight", from = "SP 220", to = "SP 216",
                        text = "Oh wait, SP 220 gets in too late for my train. SP 216 instead." },
-        contradiction = { key = "seat", field = "seat", earlier = "aisle", now = "21A",
-                          text = "21A, a window seat, like I said at the start." },
+        contradiction = { key = "seat", field = "seat", earlier = "aisle", now = "window",
+                          text = "A window seat, 21A, like I said at the start." },
         fix = "No: seat 21A, and the new flight is SP 216.",
         questions = {
           "Is rebooking free of charge after a cancellation?",
