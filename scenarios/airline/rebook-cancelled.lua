@@ -99,8 +99,8 @@ FACTS:
         plan = {
           opening = { "Hi, my flight to Lisbon was cancelled and I need to be rebooked.",
                       "Hello, my flight to Lisbon was cancelled. I'd like to be rebooked." },
-          digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
-                         back = "Sorry, back to my cancelled flight.", topic = "airport transport" },
+          digression = { text = "Unrelated, but is there somewhere at Logan airport to leave my luggage for a few hours?",
+                         back = "Sorry, back to my cancelled flight.", topic = "left luggage" },
           slot = "flight",
           cost_question = "Before I pick one: is rebooking free of charge, or do I pay extra for the new flight?",
           answer = "Then SP 216, the 18:40 one, please.",
