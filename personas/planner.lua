@@ -16,6 +16,7 @@
 return persona {
   name = "planner",
   summary = "makes one change after asking what it costs, asks about the policy, checks the agent remembers the booking code",
+  needs = { "booking_code", "last_name", "story.plan", "story.late" },
   run = function(u, facts)
     local plan = facts.story.plan
     local r = u:say(pick(plan.opening))
