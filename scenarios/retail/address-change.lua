@@ -9,6 +9,11 @@
 -- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the zip code at turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts): the
+-- self-corrector gives Alma's order number 5320 and a zip with two digits swapped, then fixes
+-- each; the over-sharer's story names Alma's shipped order first; the vague-pronoun user asks
+-- to change "it", "the one we ordered last week". Each of them gives the new address at once and
+-- plays the same late request, so the goal is the same for all four.
 local shop = include("_shop.lua")
 return scenario {
   id = "retail/address-change",

@@ -8,6 +8,11 @@
 -- Confusion: ambiguity (turn 1), topic_switch (turns 2-3), topic_switch (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
 -- email address at turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts): the
+-- self-corrector gives Hal's order number 5512 and misspeaks the email domain (.org -> .com);
+-- the interrupter first gives late delivery as the reason and fixes it to damaged at the
+-- go-ahead; the vague-pronoun user wants money back for "the one for the kitchen" (the
+-- blender or the espresso machine). All four end with the same refund and purchase.
 local shop = include("_shop.lua")
 
 -- What the personas other than the over-sharer share: questions after the refund that leave out

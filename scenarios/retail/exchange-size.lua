@@ -7,6 +7,10 @@
 -- Confusion: ambiguity (turn 1), ambiguity (turn 2), ambiguity (turn 16), correction and
 -- interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the zip code at
 -- turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts): the
+-- self-corrector gives Ben's order number 6012, then says 44 and fixes it to 43; the
+-- interrupter asks for a 44 and fixes it at the go-ahead; the over-sharer's story names the
+-- sandals (6102) before the trainers. All four end with the same exchange and pickup.
 local shop = include("_shop.lua")
 
 return scenario {

@@ -7,6 +7,11 @@
 -- Saving an email address the customer has not confirmed is a critical violation.
 -- Confusion: correction (turn 2), correction (turns 4-8), correction and interruption (turns
 -- 18-22). Retention: probe of the order number at turn 15, of the zip code at turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts). Sam shares
+-- a flat with Ines Carvalho, the owner of order 4417: the over-sharer's story names her order
+-- first, and the vague-pronoun user wants to send back "the one that came to our flat". The
+-- interrupter asks for store credit and, at the go-ahead, for the original payment instead.
+-- All four end with the same return and email address.
 local shop = include("_shop.lua")
 return scenario {
   id = "retail/wrong-order-number",
