@@ -109,7 +109,7 @@ FACTS:
         other_id = "5320",
         answers = { ["order number"] = "Oh, sorry: it's 5230, the linen shirt.",
                     address = "The new address is 14 Elm Street Apt 2." },
-        back_reference = "Do you remember which order we changed? The linen shirt, right?",
+        back_reference = "Do you remember which order it was? The linen shirt, right?",
       },
     },
   },

@@ -106,7 +106,7 @@ FACTS:
         vague_id = "The one that came to our flat this month.",
         other_id = "4417",
         answers = { ["order number"] = "Oh, sorry: it's 4471, the rain jacket." },
-        back_reference = "Do you remember which one we're sending back? The rain jacket, right?",
+        back_reference = "Do you remember which one it was? The rain jacket, right?",
       },
     },
   },
