@@ -226,6 +226,8 @@ void setup_run(CLI::App& app, RunArgs& a) {
                  "Play these personas (names or globs, comma-separated: 'waffler', '*', 'self-*,waffler') "
                  "of the persona folder against every scenario whose facts they fit, instead of each scenario's own")
       ->delimiter(',');
+  app.add_flag("--first-persona", o.first_persona,
+               "Play each scenario with the first persona it lists only (a quick run of a persona x scenario library)");
   app.add_option("--max-tool-steps", o.conversation.max_tool_steps, "Tool-call rounds allowed per turn")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before an agent request times out")

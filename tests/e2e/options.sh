@@ -44,7 +44,7 @@ done
 pass "bad values of ${#table[@]} numeric options exit 2 with one line naming the option"
 
 # Values at the edges of each range are accepted.
-expect_exit 0 "$SPAR" run scenarios/retail/address-change.lua --agent mock --out "$WORK/ok" --history "" -q \
+expect_exit 0 "$SPAR" run --first-persona scenarios/retail/address-change.lua --agent mock --out "$WORK/ok" --history "" -q \
   --seed 18446744073709551615 --checkpoints 1,3,100000 --rps 0 --tpm 0 --judge-flaky 0 --recovery-turns 0 \
   --request-timeout 86400 --step-cpu 0.5 --lua-memory 1.5 --shard 1/1
 jq -e '.args.seed == 18446744073709551615 and .args.checkpoints == [1,3,100000]' "$WORK/ok/run.json" >/dev/null \
@@ -52,7 +52,7 @@ jq -e '.args.seed == 18446744073709551615 and .args.checkpoints == [1,3,100000]'
 pass "edge values are accepted"
 
 # More conversations in flight than the mock agent can serve: said in terms of --concurrency.
-expect_exit 2 "$SPAR" run scenarios/retail --agent mock --concurrency 5000 --out "$WORK/c" --history ""
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --agent mock --concurrency 5000 --out "$WORK/c" --history ""
 [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "one line"; }
 grep -qF "spar: error: --concurrency 5000: the mock agent serves at most 4080 conversations in flight; give --concurrency 4080 or less" \
   "$WORK/err" || { cat "$WORK/err"; fail "an actionable --concurrency message"; }
