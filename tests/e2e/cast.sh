@@ -141,3 +141,12 @@ expect_exit 0 "$SPAR" lint scenarios
 grep -q "scenarios/two.lua: dry run with asker: " out err && grep -q "scenarios/two.lua: dry run with polite: " out err ||
   fail "lint does not dry-run each listed persona: $(cat out err)"
 pass "spar run and spar lint refuse a listed persona whose needs are unmet; lint dry-runs every listed persona"
+
+# --first-persona: each scenario with the first persona it lists, keyed (and seeded) by its id.
+expect_exit 0 "$SPAR" run scenarios --first-persona --agent "$AGENT" -k 3 --seed 4 --out "$WORK/f" -q --history ""
+[ "$(jq -sc 'map("\(.scenario)@\(.persona)") | unique' f/results.jsonl)" = '["one@asker","two@asker"]' ] ||
+  fail "--first-persona played $(jq -sc 'map("\(.scenario)@\(.persona)") | unique' f/results.jsonl)"
+[ "$(jq -c .scenarios f/run.json)" = '["one","two"]' ] || fail "--first-persona cases: $(jq -c .scenarios f/run.json)"
+expect_exit 2 "$SPAR" run scenarios --first-persona --persona asker --agent "$AGENT" --out "$WORK/x" -q --history ""
+grep -q "give one" err || fail "$(cat err)"
+pass "--first-persona plays each scenario's first persona alone, keyed by the scenario id; with --persona it is exit 2"
