@@ -25,6 +25,8 @@ table=(
   "report|--transcripts|nan inf -1 1.5 1e300"
   "diff|--max-drop|nan inf -0.5 1e300"
   "history|--last|nan 0 -1"
+  "score|--step-cpu|nan 0 -1 3601"
+  "score|--lua-memory|nan 0 65537"
 )
 for row in "${table[@]}"; do
   IFS='|' read -r cmd opt values <<<"$row"
@@ -34,6 +36,7 @@ for row in "${table[@]}"; do
       report) args=(report "$WORK/none" "$opt" "$v") ;;
       diff) args=(diff "$WORK/a" "$WORK/b" "$opt" "$v") ;;
       history) args=(history --db "$WORK/h.db" "$opt" "$v") ;;
+      score) args=(score "$WORK/none" "$opt" "$v") ;;
     esac
     expect_exit 2 "$SPAR" "${args[@]}"
     [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "$opt $v: expected one line"; }
