@@ -7,6 +7,9 @@
 -- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the date of birth at turn 24.
+-- The other personas of the domain freeze the same card (persona_facts): the contradicter and
+-- the interrupter first give 4471 (another customer's card) as their card and, when the agent
+-- reads it back, insist on / correct to 4417; the topic-hopper wanders off three times.
 local bank = include("_bank.lua")
 local function card_tool(state, args, apply)
   local card = state.cards[args.card_last4]
@@ -18,7 +21,7 @@ end
 
 return scenario {
   id = "banking/freeze-or-close",
-  persona = "waffler",
+  personas = { "waffler", "contradicter", "topic-hopper", "interrupter" },
   system = [[
 You are a card services agent for Harbor Bank.
 
@@ -36,6 +39,9 @@ FACTS:
 - Freezing a card is free of charge.
 - Contactless and online payments are declined while a card is frozen.
 - Payment alerts are free and arrive within a minute of each card payment.
+- Travel insurance comes with the Gold account only.
+- Branches are open from 9:00 to 13:00 on Saturdays.
+- The mobile app status is shown on our website's service status page.
 ]],
   facts = {
     customer_number = "10234567",
@@ -72,6 +78,57 @@ FACTS:
         expect = { "10234567", "sms" },
         fix = "No: payment alerts by SMS, please.",
         recall = { value = "1988-04-12", text = "Before I go: what date of birth did I give you?" },
+      },
+    },
+  },
+  -- What only one persona reads; merged over `facts` when that persona plays.
+  persona_facts = {
+    contradicter = {
+      story = {
+        request = "Hi, my debit card ending 4471 has gone missing. Can you freeze it for now?",
+        answers = { card = "The card ends in 4471.", digits = "The last four digits are 4471." },
+        contradiction = { field = "card", earlier = "4471", now = "4417",
+                          text = "I never said 4471. My card ends in 4417, it always has." },
+        late_contradiction = { first = "I last used it at the supermarket on Saturday, just so you know.",
+                               field = "where last used", earlier = "supermarket", now = "petrol station",
+                               text = "I never said the supermarket. The last place I used it was the petrol station on Sunday." },
+        questions = {
+          "Will my direct debits still go through while it's frozen?",
+          "Can I unfreeze it myself if I find it?",
+          "Is freezing the card free of charge?",
+        },
+      },
+    },
+    ["topic-hopper"] = {
+      story = {
+        request = "Hi, I can't find my debit card anywhere. Can you freeze it for now?",
+        digressions = {
+          { topic = "insurance", text = "Oh, while I have you: does my account come with travel insurance?",
+            back = "Sorry, I get sidetracked. Back to my card." },
+          { topic = "branch hours", text = "Unrelated, but what time are branches open on Saturdays?",
+            back = "Anyway, back to the card: can I unfreeze it myself if I find it?", expect = { "in the app" } },
+          { topic = "app", text = "By the way, is the mobile app down today? It was slow this morning.",
+            back = "Anyway, thanks for sorting out the card." },
+        },
+        questions = {
+          "Will my direct debits still go through while it's frozen?",
+          "Is freezing the card free of charge?",
+          "Will contactless work while it's frozen?",
+        },
+      },
+    },
+    interrupter = {
+      story = {
+        request = "Hi, I can't find my debit card anywhere. Could you freeze it for now?",
+        answers = { card = "The card ends in 4471.", digits = "The last four digits are 4471." },
+        correction = { field = "card", from = "4471", to = "4417",
+                       text = "Sorry, no, 4471 is my husband's card. Mine ends in 4417." },
+        questions = {
+          "Will my direct debits still go through while it's frozen?",
+          "Can I unfreeze it myself if I find it?",
+          "Is freezing the card free of charge?",
+          "will contactless work while it's frozen?",
+        },
       },
     },
   },
@@ -173,7 +230,8 @@ FACTS:
     require_confirmation("enable_alerts"),
   },
   intents = { close = "close_card", freeze = "freeze_card", alerts = "enable_alerts" },
-  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" } },
+  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" },
+             card = { "freeze_card.card_last4", "close_card.card_last4" } },
   goal = function(state)
     return state.cards["4417"].status == "frozen" and state.cards["4471"].status == "active"
       and state.cards["9902"].status == "active"
