@@ -11,6 +11,9 @@
 return persona {
   name = "contradicter",
   summary = "states one version of events, later insists on another as if it had always said so",
+  needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.answers",
+            "story.expect", "story.fix", "story.questions", "story.contradiction",
+            "story.late_contradiction", "story.late" },
   run = function(u, facts)
     local s, c, lc = facts.story, facts.story.contradiction, facts.story.late_contradiction
     local r = u:say(s.request)

@@ -11,6 +11,8 @@
 return persona {
   name = "impatient-escalator",
   summary = "in a hurry, cuts the agent off, demands a supervisor, says yes to get it over with",
+  needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.answers", "story.rush",
+            "story.expect", "story.fallback", "story.escalation", "story.questions", "story.late" },
   run = function(u, facts)
     local s = facts.story
     local r = u:say(s.request)

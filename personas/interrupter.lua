@@ -10,6 +10,8 @@
 return persona {
   name = "interrupter",
   summary = "cuts the agent off mid-answer with the next detail or question, corrects a value at the go-ahead",
+  needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.answers",
+            "story.expect", "story.fix", "story.questions", "story.correction", "story.late" },
   run = function(u, facts)
     local s = facts.story
     local r = u:say(s.request)

@@ -12,6 +12,8 @@
 return persona {
   name = "multi-request",
   summary = "asks for several things at once and makes sure every one gets done",
+  needs = { "story.request", "story.requests", "story.id", "story.id_label", "story.answers",
+            "story.fix", "story.correction", "story.contradiction", "story.questions", "story.late" },
   run = function(u, facts)
     local s, c, k = facts.story, facts.story.correction, facts.story.contradiction
     local r = u:say(s.request)

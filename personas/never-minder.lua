@@ -12,6 +12,9 @@
 return persona {
   name = "never-minder",
   summary = "asks for two things, then says 'never mind' without saying which",
+  needs = { "story.request", "story.intent", "story.alt_intent", "story.tool", "story.id",
+            "story.id_label", "story.answers", "story.expect", "story.fix", "story.drop_expect",
+            "story.never_mind", "story.referent", "story.clarify", "story.questions", "story.late" },
   run = function(u, facts)
     local s = facts.story
     local r = u:say(s.request)

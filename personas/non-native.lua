@@ -11,6 +11,9 @@
 return persona {
   name = "non-native",
   summary = "writes in broken English with typos, swaps two digits of the id and corrects them",
+  needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.wrong_id",
+            "story.answers", "story.expect", "story.fix", "story.digression", "story.questions",
+            "story.late" },
   run = function(u, facts)
     local s = facts.story
     local rate = s.typos or 0.12

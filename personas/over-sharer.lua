@@ -13,6 +13,9 @@ local ASIDES = { "Oh, hang on, let me find my glasses. ", "Right, my daughter ke
 return persona {
   name = "over-sharer",
   summary = "buries the request in a long story, wraps every answer in chatter, wanders off",
+  needs = { "story.story_text", "story.id", "story.id_label", "story.other_id", "story.tool",
+            "story.answers", "story.expect", "story.fix", "story.tangents", "story.questions",
+            "story.late" },
   run = function(u, facts)
     local s = facts.story
     local r = u:ambiguous{ text = s.story_text, referent = s.id, candidates = { s.other_id, s.id } }

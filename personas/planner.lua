@@ -9,6 +9,7 @@
 return persona {
   name = "planner",
   summary = "moves a flight a week later, asks about fees and perks, checks the agent remembers the booking code",
+  needs = { "booking_code", "last_name", "new_date", "digression", "story.late" },
   run = function(u, facts)
     local r = u:say(pick{ "Hi, I need to change my flight.",
                           "Hello, I'd like to move my flight to a later date." })

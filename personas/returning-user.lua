@@ -10,6 +10,9 @@
 return persona {
   name = "returning-user",
   summary = "refers back to an earlier chat and to things the agent said several turns ago",
+  needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.answers",
+            "story.expect", "story.fix", "story.pick", "story.back_reference", "story.questions",
+            "story.late" },
   run = function(u, facts)
     local s, p = facts.story, facts.story.pick
     local r = u:say(s.request)

@@ -10,6 +10,8 @@
 return persona {
   name = "self-corrector",
   summary = "gives a wrong id and corrects it in the same breath, later corrects a second detail",
+  needs = { "story.request", "story.id", "story.id_label", "story.wrong_id", "story.answers",
+            "story.expect", "story.fix", "story.questions", "story.second_correction", "story.late" },
   run = function(u, facts)
     local s = facts.story
     local r = u:say(s.request)

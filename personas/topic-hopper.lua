@@ -25,6 +25,9 @@ end
 return persona {
   name = "topic-hopper",
   summary = "keeps wandering off to unrelated questions and coming back to the task",
+  needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.answers",
+            "story.expect", "story.fix", "story.digressions", "story.next", "story.questions",
+            "story.late" },
   run = function(u, facts)
     local s = facts.story
     local r = u:say(s.request)

@@ -10,6 +10,9 @@
 return persona {
   name = "vague-pronoun",
   summary = "says it, them and the one from Tuesday instead of naming the order",
+  needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.other_id",
+            "story.answers", "story.expect", "story.fix", "story.vague_id", "story.back_reference",
+            "story.questions", "story.late" },
   run = function(u, facts)
     local s = facts.story
     local candidates = { s.id, s.other_id }

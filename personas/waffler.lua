@@ -10,6 +10,9 @@
 return persona {
   name = "waffler",
   summary = "asks for one thing, corrects the id, then settles for something milder instead",
+  needs = { "story.request", "story.intent", "story.alt_request", "story.alt_intent", "story.tool",
+            "story.id", "story.id_label", "story.wrong_id", "story.answers", "story.expect",
+            "story.fix", "story.questions", "story.late" },
   run = function(u, facts)
     local s = facts.story
     local r = u:say(s.request)

@@ -222,6 +222,10 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option("--out", o.out_dir, "Output folder for results.jsonl and summary.json")->capture_default_str();
   app.add_option("--personas", o.conversation.persona.personas_dir,
                  "Persona folder (default: the nearest personas/ above each scenario)");
+  app.add_option("--persona", o.personas,
+                 "Play these personas (names or globs, comma-separated: 'waffler', '*', 'self-*,waffler') "
+                 "of the persona folder against every scenario whose facts they fit, instead of each scenario's own")
+      ->delimiter(',');
   app.add_option("--max-tool-steps", o.conversation.max_tool_steps, "Tool-call rounds allowed per turn")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before an agent request times out")

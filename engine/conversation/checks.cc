@@ -165,7 +165,9 @@ Result<score::ScenarioChecks> check_scenario(const record::Record& record, perso
 
 Result<score::ScenarioChecks> check_scenario_file(const record::Record& record, const std::string& scenario_path,
                                                   const persona::Options& options) {
-  auto session = persona::Session::open(scenario_path, options);
+  persona::Options played = options;  // the persona that played it: its goal sees run.persona
+  if (record.persona && !record.persona->empty()) played.persona = *record.persona;
+  auto session = persona::Session::open(scenario_path, played);
   if (!session.ok()) return session.error();
   return check_scenario(record, **session);
 }

@@ -49,7 +49,7 @@ Conversation::Conversation(Plan plan, Options options, agent::AgentClient& agent
 Conversation::~Conversation() = default;
 
 std::string Conversation::session_id(std::string_view suffix) const {
-  std::string id = fmt::format("{}#{}-{:x}", plan_.scenario_id, plan_.trial, plan_.seed);
+  std::string id = fmt::format("{}#{}-{:x}", plan_.key.empty() ? plan_.scenario_id : plan_.key, plan_.trial, plan_.seed);
   if (!plan_.run_id.empty()) id += "-" + plan_.run_id;
   id += suffix;
   return id;
@@ -57,7 +57,12 @@ std::string Conversation::session_id(std::string_view suffix) const {
 
 void Conversation::start() {
   started_ = std::chrono::steady_clock::now();
-  auto session = persona::Session::open(plan_.scenario_path, options_.persona);
+  persona::Options played = options_.persona;
+  if (!plan_.persona.empty()) {
+    played.persona = plan_.persona;
+    record_["persona"] = plan_.persona;  // an error opening the pair is still that persona's
+  }
+  auto session = persona::Session::open(plan_.scenario_path, played);
   if (!session.ok()) return fail(session.error());
   session_ = std::move(session).value();
   const auto& info = session_->info();

@@ -34,6 +34,8 @@ struct Plan {
   uint64_t seed = 0;  // from base/seed.h conversation_seed()
   std::string run_id;  // the run's random id: in the record and in every session id sent to a model
   std::string agent_spec;  // --agent, URL credentials masked: the record's agent.spec
+  std::string persona;  // the persona to play (persona::Options::persona); empty: the scenario's first
+  std::string key;      // the case key (run::ScenarioEntry::key); empty: scenario_id
 };
 
 struct Options {

@@ -155,9 +155,13 @@ Result<Action> Session::start(uint64_t seed) {
     lua_remove(m.L, -2);
     // The copy of the facts and the user run under the budgets: the facts are script data.
     m.push_internal("deep_copy");
-    lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
-    rawfield(m.L, -1, "facts");
-    lua_remove(m.L, -2);
+    if (m.ref_facts != LUA_NOREF) {
+      lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_facts);
+    } else {
+      lua_rawgeti(m.L, LUA_REGISTRYINDEX, m.ref_scenario);
+      rawfield(m.L, -1, "facts");
+      lua_remove(m.L, -2);
+    }
     if (auto r = m.run_protected(1); !r.ok()) {  // run, facts
       m.finished = true;
       return r.error();

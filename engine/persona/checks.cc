@@ -19,6 +19,15 @@ std::string Session::Impl::string_field(int idx, const char* key) {
   return s;
 }
 
+namespace {
+constexpr const char* kNeedsFacts = " needs facts.";  // in the one error is_missing_need() recognises
+}  // namespace
+
+bool is_missing_need(const Error& e) {
+  return e.kind == ErrorKind::script && e.message.find(kNeedsFacts) != std::string::npos &&
+         e.message.find(", which this scenario does not give") != std::string::npos;
+}
+
 Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& options) {
   auto loaded = load_script(path, "scenario", scenario_where);
   if (!loaded.ok()) return loaded;
@@ -124,11 +133,26 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
   if (!copied.ok()) return copied;
   ref_state = luaL_ref(L, LUA_REGISTRYINDEX);
 
-  // The persona: a name in the personas folder, or an inline persona{} table.
-  rawfield(L, sc, "persona");
-  if (lua_type(L, -1) == LUA_TSTRING) {
-    info.persona = lua_tostring(L, -1);
+  // The personas it is played with: `personas = {...}`, or the one `persona` names.
+  rawfield(L, sc, "personas");
+  if (lua_istable(L, -1)) {
+    for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; ++i) {
+      info.personas.emplace_back(lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
     lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  rawfield(L, sc, "persona");
+  if (lua_type(L, -1) == LUA_TSTRING) info.personas.emplace_back(lua_tostring(L, -1));
+
+  // The persona played: Options::persona, else the first listed, else the inline persona{}.
+  // (An inline persona is played by its own name too: a record of it is scored again that way.)
+  std::string play = !options.persona.empty() ? options.persona : info.personas.empty() ? "" : info.personas.front();
+  if (lua_istable(L, -1) && kind_of(-1) == "persona" && string_field(lua_gettop(L), "name") == play) play.clear();
+  if (!play.empty()) {
+    lua_pop(L, 1);
+    info.persona = play;
     std::string dir = options.personas_dir.empty() ? find_personas_dir(path) : options.personas_dir;
     if (dir.empty()) {
       return make_error(ErrorKind::script, fmt::format("{}: persona '{}' not found: no personas/ folder above the scenario",
@@ -162,6 +186,44 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
     info.persona = string_field(lua_gettop(L), "name");
     persona_where = scenario_where;
   }
+  int persona = lua_gettop(L);
+
+  // Its facts: persona_facts[name] merged over the scenario's facts (none: the facts themselves).
+  rawfield(L, sc, "persona_facts");
+  bool overlay = lua_istable(L, -1) && !info.persona.empty() && lua_getfield(L, -1, info.persona.c_str()) != LUA_TNIL;
+  lua_settop(L, persona);
+  if (overlay) {
+    push_internal("persona_facts");
+    lua_pushvalue(L, sc);
+    lua_pushstring(L, info.persona.c_str());
+    auto merged = run_protected(2);
+    if (!merged.ok()) return merged;
+    try {
+      info.facts = to_json(L, -1);
+      if (info.facts.is_array() && info.facts.empty()) info.facts = json::object();
+    } catch (const ConvertError& e) {
+      lua_settop(L, sc - 1);
+      return make_error(ErrorKind::script, fmt::format("{}: persona_facts['{}']: {}", where_declared, info.persona, e.what()));
+    }
+    ref_facts = luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  // What the persona needs from them.
+  push_internal("missing_need");
+  lua_pushvalue(L, persona);
+  if (overlay) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_facts);
+  } else {
+    rawfield(L, sc, "facts");
+  }
+  if (auto missing = run_protected(2); !missing.ok()) return missing;
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    std::string need = lua_tostring(L, -1);
+    lua_settop(L, sc - 1);
+    return make_error(ErrorKind::script, fmt::format("{}: persona '{}'{}{}, which this scenario does not give{}",
+                                            where_declared, info.persona, kNeedsFacts, need,
+                                            overlay ? "" : " (add it to facts, or to persona_facts['" + info.persona + "'])"));
+  }
+  lua_settop(L, persona);
   ref_persona = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_settop(L, sc - 1);
   // What lint refuses, run refuses: the one check, here.
@@ -322,7 +384,9 @@ Result<bool> Session::goal(const json& run, std::string* evidence) {
   rawfield(m.L, -1, "goal");
   std::string defined = m.defined_at(-1);
   lua_settop(m.L, top);
-  auto r = m.call_on_state("goal", &run, 2);
+  json with_persona = run;  // run.persona: the persona that played
+  if (with_persona.is_object()) with_persona["persona"] = m.info.persona.empty() ? json(nullptr) : json(m.info.persona);
+  auto r = m.call_on_state("goal", &with_persona, 2);
   if (!r.ok()) {
     lua_settop(m.L, top);
     return r.error();

@@ -86,6 +86,7 @@ struct Session::Impl {
   int ref_scenario = LUA_NOREF;
   int ref_persona = LUA_NOREF;
   int ref_state = LUA_NOREF;
+  int ref_facts = LUA_NOREF;     // the persona's merged facts (persona_facts); LUA_NOREF: the scenario's facts
   int ref_co = LUA_NOREF;
   lua_State* co = nullptr;
   bool finished = false;

@@ -41,6 +41,9 @@ struct Coverage {
 
 struct Options {
   std::string personas_dir;  // where persona names resolve; empty: search up from the scenario
+  // The persona to play, by name (a file in the personas folder): spar run plays each of a
+  // scenario's `personas`, or --persona's. Empty: the scenario's first listed, or its inline persona{}.
+  std::string persona;
   // spar lint: open a scenario even with the problems `spar run` refuses (unknown tools, bad
   // schema types), so lint() lists them all instead of open() failing on the first.
   bool keep_problems = false;
@@ -58,10 +61,11 @@ struct ToolInfo {
 struct ScenarioInfo {
   std::string path;          // as loaded, e.g. "scenarios/retail/wrong-order.lua"
   std::string id;            // declared id, or the path under scenarios/ without ".lua"
-  std::string persona;       // persona name ("" for an inline persona)
+  std::string persona;       // the persona played: its name ("" for an unnamed inline persona)
   std::string persona_path;  // the persona file ("" for an inline persona)
+  std::vector<std::string> personas;  // the names the scenario lists (`personas`, or `persona`'s name); empty for an inline persona
   std::string system;        // the agent's system prompt
-  json facts = json::object();
+  json facts = json::object();  // the played persona's: persona_facts[persona] merged over facts
   int max_turns = 25;
   int max_steps = 0;               // agent replies before the conversation ends (0: no limit)
   int tool_calls_per_message = 0;  // tool calls run per agent message (0: all)
@@ -134,7 +138,8 @@ class Session {
 
   // The scenario's end-state check, goal(state, run); true when there is no goal(). A goal
   // that returns anything but true or false is a script error naming its line. `run` is
-  // {ended, turns, replies, calls} (conversation::goal_run), a fresh read-only table.
+  // {ended, turns, replies, calls} (conversation::goal_run) plus persona (the played persona's name), a
+  // fresh read-only table.
   // A goal may return `false, "why"`: `evidence` (when given) gets that text, else "".
   Result<bool> goal(const json& run = json::object(), std::string* evidence = nullptr);
 
@@ -161,6 +166,10 @@ class Session {
 // A library for include() (its file name starts with '_'), not a scenario or a persona: scenario
 // discovery and `spar lint` pass over it; the scripts that include it load it.
 bool is_library_file(const std::string& path);
+
+// Whether a Session::open error is the played persona's `needs` unmet by the scenario's facts (spar
+// run --persona skips such a pair instead of stopping).
+bool is_missing_need(const Error& e);
 
 // Finds the persona directory for a scenario: the nearest "personas" folder found by walking up
 // from the scenario's folder (lexically, so printed paths stay relative). Empty if none.

@@ -124,15 +124,18 @@ DryRun dry_run(const std::string& path, const json& facts, int max_turns, const 
   ScoreSetup setup;
   setup.persona = options;
   setup.live = true;
-  conversation::Conversation conv({path, "lint", 1, 1}, conv_options, agent, [&](record::Record r, json judgements) {
+  conversation::Plan plan{path, "lint", 1, 1};
+  plan.persona = options.persona;
+  conversation::Conversation conv(plan, conv_options, agent, [&](record::Record r, json judgements) {
     record = score_one(std::move(r), judgements, setup, path);
   });
   loop.post([&] { conv.start(); });
   loop.run();
   DryRun out;
   if (record["error"].is_object()) out.problems.push_back(record["error"].value("message", "dry run failed"));
-  out.note = fmt::format("{}: dry run: {} of {} turns against the stand-in agent (ended: {})", path,
-                         record.value("turns", 0), max_turns, record.value("ended", std::string("?")));
+  out.note = fmt::format("{}: dry run{}: {} of {} turns against the stand-in agent (ended: {})", path,
+                         options.persona.empty() ? "" : " with " + options.persona, record.value("turns", 0), max_turns,
+                         record.value("ended", std::string("?")));
   return out;
 }
 
@@ -223,12 +226,31 @@ Result<LintReport> lint(const std::vector<std::string>& paths, const persona::Op
       seen.insert(p);
       report.problems.push_back(std::move(p));
     }
+    // Every persona the scenario lists plays it, each with its own facts (persona_facts).
     const auto& info = (*session)->info();
-    auto played = dry_run(f, info.facts, info.max_turns, counted);
-    for (auto& p : played.problems) {
-      if (!seen.count(p)) report.problems.push_back(std::move(p));  // open()'s refusal, already listed
+    std::vector<std::string> cast = info.personas.size() > 1 ? info.personas : std::vector<std::string>{""};
+    for (const auto& name : cast) {
+      persona::Options as = counted;
+      as.persona = name;
+      json facts = info.facts;
+      if (!name.empty()) {
+        persona::Options quiet = listing;
+        quiet.persona = name;
+        auto pair = persona::Session::open(f, quiet);
+        if (!pair.ok()) {
+          if (!seen.count(pair.error().message)) report.problems.push_back(pair.error().message);
+          seen.insert(pair.error().message);
+          continue;
+        }
+        facts = (*pair)->info().facts;
+      }
+      auto played = dry_run(f, facts, info.max_turns, as);
+      for (auto& p : played.problems) {
+        if (!seen.count(p)) report.problems.push_back(p);  // open()'s refusal, already listed
+        seen.insert(p);
+      }
+      report.notes.push_back(std::move(played.note));
     }
-    report.notes.push_back(std::move(played.note));
   }
   report.warnings = unreached(coverage);
   return report;

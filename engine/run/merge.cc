@@ -4,12 +4,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "report/report.h"
 #include "report/results.h"
 #include "report/run_json.h"
+#include "run/run_file.h"
 
 namespace spar::run {
 
@@ -37,8 +39,10 @@ Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::st
     }
     auto read = report::read_results((fs::path(dir) / "results.jsonl").string());
     if (!read.ok()) return read.error();
+    std::set<std::string> planned;
+    for (const auto& k : first_run.value("scenarios", json::array())) planned.insert(k.is_string() ? k.get<std::string>() : k.dump());
     for (auto& r : read->records) {
-      auto pair = std::make_pair(r.value("scenario", std::string()), r.value("trial", 0));
+      auto pair = std::make_pair(record_case_key(r, planned), r.value("trial", 0));
       if (auto it = seen.find(pair); it != seen.end()) {
         return make_error(ErrorKind::input, fmt::format("{} #{} is recorded in both {} and {}", pair.first, pair.second,
                                                it->second, dir));
@@ -61,9 +65,11 @@ Result<MergeOutcome> merge(const std::string& out_dir, const std::vector<std::st
     }
   }
   // One canonical order: by scenario as planned, then trial.
+  std::set<std::string> planned;
+  for (const auto& [key, i] : order) planned.insert(key);
   std::stable_sort(records.begin(), records.end(), [&](const json& a, const json& b) {
-    auto ka = std::make_pair(order[a.value("scenario", std::string())], a.value("trial", 0));
-    auto kb = std::make_pair(order[b.value("scenario", std::string())], b.value("trial", 0));
+    auto ka = std::make_pair(order[record_case_key(a, planned)], a.value("trial", 0));
+    auto kb = std::make_pair(order[record_case_key(b, planned)], b.value("trial", 0));
     return ka < kb;
   });
 

@@ -4,6 +4,7 @@
 
 #include "base/plural.h"
 #include "report/terminal.h"
+#include "run/run_file.h"
 
 namespace spar::run {
 
@@ -21,7 +22,7 @@ void Progress::finished(const json& record, RunOutcome& outcome) {
   }
   // Scenario ids and error messages come from scripts and agents: escaped for the terminal.
   std::string line = report::printable(fmt::format("[{}/{}] {} #{} {} ({}){}", outcome.conversations, total_,
-                                                   record.value("scenario", ""), record.value("trial", 0), verdict,
+                                                   record_case_key(record, planned_), record.value("trial", 0), verdict,
                                                    count_of(record.value("turns", 0), "turn"), detail));
   // An error always prints, -q or not: one line, scenario, trial, path:line and message.
   if (quiet_) {

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <mutex>
+#include <set>
+#include <string>
 
 #include "run/runner.h"
 
@@ -14,7 +16,9 @@ namespace spar::run {
 // plain line per finished conversation. Thread-safe.
 class Progress {
  public:
-  Progress(int total, bool quiet) : total_(total), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+  // `planned`: the run's case keys, so a line names a case (scenario@persona where several play).
+  Progress(int total, bool quiet, std::set<std::string> planned = {})
+      : total_(total), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), planned_(std::move(planned)) {}
 
   void finished(const json& record, RunOutcome& outcome);
 
@@ -22,6 +26,7 @@ class Progress {
   std::mutex mu_;
   int total_;
   bool quiet_, tty_;
+  std::set<std::string> planned_;
   int passes_ = 0;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -87,7 +87,7 @@ Result<std::map<std::string, std::string>> scenarios_by_id(const std::string& fo
   auto loaded = load_scenarios(*files, options);
   if (!loaded.ok()) return loaded.error();
   std::map<std::string, std::string> out;
-  for (const auto& s : *loaded) out[s.id] = s.path;
+  for (const auto& s : loaded->cases) out[s.id] = s.path;
   return out;
 }
 

@@ -51,6 +51,7 @@ json run_args_json(const RunOptions& options) {
           {"recovery_turns", options.conversation.recovery_turns},
           {"max_tool_steps", options.conversation.max_tool_steps},
           {"personas", options.conversation.persona.personas_dir},
+          {"persona", options.personas},
           {"step_cpu", options.conversation.persona.limits.step_cpu_seconds},
           {"lua_memory", options.conversation.persona.limits.memory_bytes},
           {"request_timeout", options.factory.request_timeout_s},
@@ -77,6 +78,7 @@ Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
     o.paths = a.value("paths", std::vector<std::string>{});
     o.trials = a.value("trials", o.trials);
     o.seed = a.value("seed", o.seed);
+    o.personas = a.value("persona", std::vector<std::string>{});  // --persona: part of the plan
     o.conversation.checkpoints = a.value("checkpoints", o.conversation.checkpoints);
     o.conversation.recovery_turns = a.value("recovery_turns", o.conversation.recovery_turns);
     o.shard_index = a.value("shard_index", 1);
@@ -119,7 +121,7 @@ Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
 }
 
 Result<json> write_run_file(const RunOptions& options, const std::string& run_id, const std::string& agent,
-                            const json& user_model, const json& judge, const std::vector<ScenarioEntry>& scenarios) {
+                            const json& user_model, const json& judge, const LoadedCases& cases) {
   std::time_t now = std::time(nullptr);
   char started_at[32];
   std::strftime(started_at, sizeof started_at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
@@ -135,7 +137,15 @@ Result<json> write_run_file(const RunOptions& options, const std::string& run_id
                    {"checkpoints", options.conversation.checkpoints},
                    {"recovery_turns", options.conversation.recovery_turns},
                    {"scenarios", json::array()}};
-  for (const auto& s : scenarios) run_info["scenarios"].push_back(s.id);
+  // The planned cases by key (a scenario id, or id@persona where several personas play it), and
+  // the pairs --persona selected that could not be played.
+  for (const auto& s : cases.cases) run_info["scenarios"].push_back(s.key);
+  if (!cases.skipped.empty()) {
+    run_info["skipped"] = json::array();
+    for (const auto& s : cases.skipped) {
+      run_info["skipped"].push_back({{"scenario", s.scenario}, {"persona", s.persona}, {"why", s.why}});
+    }
+  }
   run_info["args"] = run_args_json(options);
   if (options.shard_count > 1) run_info["shard"] = fmt::format("{}/{}", options.shard_index, options.shard_count);
   if (options.price) {
@@ -144,6 +154,13 @@ Result<json> write_run_file(const RunOptions& options, const std::string& run_id
   auto wrote = report::write_file_atomic((fs::path(options.out_dir) / "run.json").string(), run_info.dump(2) + "\n");
   if (!wrote.ok()) return wrote.error();
   return run_info;
+}
+
+std::string record_case_key(const json& record, const std::set<std::string>& planned) {
+  std::string id = record.value("scenario", std::string());
+  if (planned.count(id)) return id;
+  const json& persona = record.value("persona", json());
+  return persona.is_string() ? id + "@" + persona.get<std::string>() : id;
 }
 
 }  // namespace spar::run

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ class FolderLock {
 // Writes OUT/run.json: how this run was made (its id, agent, models, plan and arguments), so
 // `spar report` can recompute it the same way and `--resume` can finish it. Returns what it wrote.
 Result<json> write_run_file(const RunOptions& options, const std::string& run_id, const std::string& agent,
-                            const json& user_model, const json& judge, const std::vector<ScenarioEntry>& scenarios);
+                            const json& user_model, const json& judge, const LoadedCases& cases);
+
+// A record's case key among a run's planned keys (run.json "scenarios"): its scenario id, or
+// "id@persona" when the run played that scenario with several personas.
+std::string record_case_key(const json& record, const std::set<std::string>& planned);
 
 }  // namespace spar::run

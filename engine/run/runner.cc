@@ -1,5 +1,6 @@
 #include "run/runner.h"
 
+#include <fnmatch.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "base/near.h"
 #include "base/plural.h"
 #include "agent/cassette.h"
 #include "base/seed.h"
@@ -42,19 +44,94 @@ Result<std::vector<std::string>> discover_scenarios(const std::vector<std::strin
   return discover_lua_files(paths, Discovery{});
 }
 
-Result<std::vector<ScenarioEntry>> load_scenarios(const std::vector<std::string>& files,
-                                                  const persona::Options& options) {
-  std::vector<ScenarioEntry> out;
+namespace {
+
+// The persona names of a personas folder: its *.lua files (not _*.lua libraries), relative and
+// without ".lua", sorted.
+std::vector<std::string> persona_library(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (dir.empty() || !fs::is_directory(dir, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->path().extension() != ".lua" || persona::is_library_file(it->path().string())) continue;
+    out.push_back(fs::relative(it->path(), dir, ec).replace_extension().generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool is_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+}  // namespace
+
+Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const persona::Options& options,
+                                   const std::vector<std::string>& personas) {
+  LoadedCases out;
   std::map<std::string, std::string> seen;
+  std::set<std::string> matched;              // --persona patterns that matched some persona
+  std::set<std::string> known;                // every persona name looked at, for "did you mean"
   for (const auto& f : files) {
     auto session = persona::Session::open(f, options);
-    if (!session.ok()) return session.error();
-    const std::string& id = (*session)->info().id;
-    if (auto it = seen.find(id); it != seen.end()) {
-      return make_error(ErrorKind::input, fmt::format("{}: scenario id '{}' is already used by {}", f, id, it->second));
+    // With --persona the scenario's own persona does not play: its needs do not matter.
+    if (!session.ok() && (personas.empty() || !persona::is_missing_need(session.error()))) return session.error();
+    std::string id, dir = options.personas_dir.empty() ? persona::find_personas_dir(f) : options.personas_dir;
+    std::vector<std::string> cast;
+    if (session.ok()) {
+      id = (*session)->info().id;
+      cast = (*session)->info().personas;
+      if (cast.empty()) cast.push_back((*session)->info().persona);  // an inline persona
     }
-    seen[id] = f;
-    out.push_back({f, id});
+    if (!personas.empty()) {
+      cast.clear();
+      for (const auto& name : persona_library(dir)) {
+        known.insert(name);
+        for (const auto& pattern : personas) {
+          if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) {
+            matched.insert(pattern);
+            cast.push_back(name);
+            break;
+          }
+        }
+      }
+    }
+    std::vector<ScenarioEntry> cases;
+    for (const auto& name : cast) {
+      persona::Options played = options;
+      played.persona = name;
+      auto pair = persona::Session::open(f, played);
+      if (!pair.ok()) {
+        if (personas.empty() || !persona::is_missing_need(pair.error())) return pair.error();
+        out.skipped.push_back({id.empty() ? f : id, name, pair.error().message});
+        continue;
+      }
+      id = (*pair)->info().id;
+      cases.push_back({f, id, (*pair)->info().persona, ""});
+    }
+    if (!cases.empty()) {
+      if (auto it = seen.find(id); it != seen.end()) {
+        return make_error(ErrorKind::input, fmt::format("{}: scenario id '{}' is already used by {}", f, id, it->second));
+      }
+      seen[id] = f;
+    }
+    for (auto& c : cases) {
+      c.key = cases.size() > 1 ? c.id + "@" + c.persona : c.id;
+      out.cases.push_back(std::move(c));
+    }
+  }
+  for (const auto& pattern : personas) {
+    if (matched.count(pattern)) continue;
+    std::string hint;
+    if (!is_glob(pattern)) {
+      auto near = near_names(pattern, std::vector<std::string>(known.begin(), known.end()));
+      if (!near.empty()) hint = fmt::format(" (did you mean {}?)", fmt::join(near, ", "));
+    }
+    return make_error(ErrorKind::input, fmt::format("--persona {}: no persona {} in the persona folder{}{}", pattern,
+                                           is_glob(pattern) ? "matches" : "has that name",
+                                           known.empty() ? " (none found above the scenarios)" : "", hint));
+  }
+  if (!personas.empty() && out.cases.empty()) {
+    std::string why = out.skipped.empty() ? "" : ": " + out.skipped.front().why;
+    return make_error(ErrorKind::input, fmt::format("--persona {}: no scenario can be played by it{}", fmt::join(personas, ","), why));
   }
   return out;
 }
@@ -180,7 +257,10 @@ std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEnt
   for (int trial = 1; trial <= trials; ++trial) {
     for (const auto& s : scenarios) {
       if (p++ % static_cast<size_t>(shard_count) != static_cast<size_t>(shard_index - 1)) continue;
-      plans.push_back({s.path, s.id, trial, conversation_seed(seed, s.id, trial)});
+      conversation::Plan plan{s.path, s.id, trial, conversation_seed(seed, s.key, trial)};
+      plan.persona = s.persona;
+      plan.key = s.key;
+      plans.push_back(std::move(plan));
     }
   }
   return plans;
@@ -190,8 +270,16 @@ std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEnt
 Result<RunOutcome> run(const RunOptions& options) {
   auto files = discover_scenarios(options.paths);
   if (!files.ok()) return files.error();
-  auto scenarios = load_scenarios(*files, options.conversation.persona);
-  if (!scenarios.ok()) return scenarios.error();
+  auto loaded = load_scenarios(*files, options.conversation.persona, options.personas);
+  if (!loaded.ok()) return loaded.error();
+  const std::vector<ScenarioEntry>* scenarios = &loaded->cases;
+  std::set<std::string> planned;
+  for (const auto& c : loaded->cases) planned.insert(c.key);
+  // --persona's pairs that cannot be played: never silent.
+  for (const auto& s : loaded->skipped) {
+    fmt::print(stderr, "not played: {} with persona {}: {}\n", report::printable(s.scenario), report::printable(s.persona),
+               report::printable(s.why));
+  }
   std::error_code ec;
   std::string run_id = new_run_id();
 
@@ -250,7 +338,7 @@ Result<RunOutcome> run(const RunOptions& options) {
     }
     // The resumed run keeps its id (a run.json from before run ids gets a new one).
     if (before.ok() && !before->run_id.empty()) run_id = before->run_id;
-    auto pairs = recorded_pairs(results_path, options.retry_errors);
+    auto pairs = recorded_pairs(results_path, options.retry_errors, planned);
     if (!pairs.ok()) return pairs.error();
     done = std::move(pairs).value();
   }
@@ -260,7 +348,7 @@ Result<RunOutcome> run(const RunOptions& options) {
   // run.json: how this run was made, so `spar report` can recompute it the same way.
   auto run_file = write_run_file(options, run_id, (*factory)->describe(),
                                  user_factory ? json(user_factory->describe()) : json(nullptr),
-                                 judge_factory ? json(judge_factory->describe()) : json(nullptr), *scenarios);
+                                 judge_factory ? json(judge_factory->describe()) : json(nullptr), *loaded);
   if (!run_file.ok()) return run_file.error();
   const json& run_info = *run_file;
 
@@ -270,17 +358,25 @@ Result<RunOutcome> run(const RunOptions& options) {
   size_t index = 0;
   for (auto& plan : plan_conversations(*scenarios, options.trials, options.seed, options.shard_index,
                                        options.shard_count)) {
-    if (done.count({plan.scenario_id, plan.trial})) continue;
+    if (done.count({plan.key, plan.trial})) continue;
     plan.run_id = run_id;
     plan.agent_spec = agent::redact_agent_spec(options.agent);
     assigned[index++ % static_cast<size_t>(jobs)].push_back(std::move(plan));
   }
   const int total = static_cast<int>(index);
-  spdlog::info("running {} ({} x {}{}{}) against {}", count_of(total, "conversation"),
-               count_of(scenarios->size(), "scenario"), count_of(options.trials, "trial"), options.shard_count > 1 ? fmt::format(", shard {}/{}", options.shard_index, options.shard_count) : "",
+  std::set<std::string> ids, cast;
+  for (const auto& c : *scenarios) {
+    ids.insert(c.id);
+    cast.insert(c.persona);
+  }
+  std::string what = ids.size() == scenarios->size()
+                         ? count_of(ids.size(), "scenario")
+                         : fmt::format("{}: {} by {}", count_of(scenarios->size(), "case"), count_of(ids.size(), "scenario"),
+                                       count_of(cast.size(), "persona"));
+  spdlog::info("running {} ({} x {}{}{}) against {}", count_of(total, "conversation"), what, count_of(options.trials, "trial"), options.shard_count > 1 ? fmt::format(", shard {}/{}", options.shard_index, options.shard_count) : "",
                done.empty() ? "" : fmt::format(", {} already recorded", done.size()), (*factory)->describe());
   RunOutcome outcome;
-  Progress progress(total, options.quiet);
+  Progress progress(total, options.quiet, planned);
   auto on_record = [&](const json& record) { progress.finished(record, outcome); };
 
   // --concurrency is split exactly: worker i keeps C/jobs (+1 for the first C%jobs) in flight.

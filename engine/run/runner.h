@@ -44,21 +44,42 @@ struct RunOptions {
   int shard_index = 1;             // --shard i/n: this run plays the pairs p (0-based, plan order)
   int shard_count = 1;             //   with p % n == i - 1
   std::string history = "runs/history.db";  // --history; empty: do not record
+  std::vector<std::string> personas;  // --persona NAME|GLOB,...: the personas to play instead of each scenario's own
 };
 
+// One case of a run: a scenario played by one persona. `key` names it in records' summaries, seeds
+// and progress: the scenario id when the run plays the scenario with one persona, else "id@persona".
 struct ScenarioEntry {
   std::string path;
   std::string id;
+  std::string persona;  // the persona played ("" for an unnamed inline persona)
+  std::string key;
+};
+
+// A (scenario, persona) pair --persona selected that cannot be played: the scenario's facts lack
+// what the persona needs.
+struct SkippedPair {
+  std::string scenario;
+  std::string persona;
+  std::string why;
+};
+
+struct LoadedCases {
+  std::vector<ScenarioEntry> cases;  // in file order, each scenario's personas in the order listed (or sorted, for --persona)
+  std::vector<SkippedPair> skipped;
 };
 
 // Finds scenario files: each path is a .lua file or a folder searched recursively, in sorted
 // order. Files under a folder named "personas" are skipped. Errors are kind "input".
 Result<std::vector<std::string>> discover_scenarios(const std::vector<std::string>& paths);
 
-// Loads every scenario once in the sandbox (so a broken script stops the run before it starts)
-// and returns their ids. Duplicate ids are an input error.
-Result<std::vector<ScenarioEntry>> load_scenarios(const std::vector<std::string>& files,
-                                                  const persona::Options& options);
+// Loads every (scenario, persona) pair once in the sandbox (so a broken script stops the run before
+// it starts) and returns the cases: each scenario with each persona it lists, or, when `personas`
+// (--persona: names or globs, matched against the persona files of the folder each scenario's
+// personas resolve in) is given, with each matching persona whose needs its facts meet. Duplicate
+// ids, a --persona name or glob that matches no persona, and nothing playable are input errors.
+Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const persona::Options& options,
+                                   const std::vector<std::string>& personas = {});
 
 struct RunOutcome {
   int conversations = 0;
@@ -67,7 +88,7 @@ struct RunOutcome {
   json summary;
 };
 
-// One conversation to play: a scenario and a trial, with its seed.
+// One conversation to play: a case and a trial, with its seed (from the case's key).
 std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEntry>& scenarios, int trials,
                                                    uint64_t seed, int shard_index, int shard_count);
 

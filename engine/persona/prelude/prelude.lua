@@ -1227,19 +1227,33 @@ local function check_fields(t, allowed, what)
   end
 end
 
-local PERSONA_FIELDS = { name = true, summary = true, run = true }
+local PERSONA_FIELDS = { name = true, summary = true, run = true, needs = true }
 
--- persona{name=, summary=, run=function(u, facts) ... end}
+-- A dotted facts path as `needs` names it: "story.request", "zip".
+local function is_facts_path(v)
+  return type(v) == "string" and string.match(v, "^[%a_][%w_%-]*$") ~= nil
+    or type(v) == "string" and string.match(v, "^[%a_][%w_%-]*%.[%a_][%w_%-%.]*[%w_%-]$") ~= nil
+end
+
+-- persona{name=, summary=, needs={"story.request", ...}, run=function(u, facts) ... end}
 function S.persona(t)
   if type(t) ~= "table" then fail("persona: expected a table") end
   check_fields(t, PERSONA_FIELDS, "persona")
   if type(t.run) ~= "function" then fail("persona: no run() function") end
   if t.name ~= nil and type(t.name) ~= "string" then fail("persona: name must be a string") end
+  if t.needs ~= nil then
+    if type(t.needs) ~= "table" then fail("persona: needs must be a list of facts paths like \"story.request\"") end
+    for i, v in pairs(t.needs) do
+      if math.type(i) ~= "integer" or not is_facts_path(v) then
+        fail("persona: needs[" .. tostring(i) .. "] must be a facts path like \"story.request\"")
+      end
+    end
+  end
   t.__kind = "persona"
   return t
 end
 
-local SCENARIO_FIELDS = { id = true, persona = true, system = true, facts = true, state = true,
+local SCENARIO_FIELDS = { id = true, persona = true, personas = true, persona_facts = true, system = true, facts = true, state = true,
                           tools = true, policies = true, goal = true, progress = true,
                           intents = true, fields = true, max_turns = true, checkpoints = true, judge = true,
                           summary = true, max_steps = true, tool_calls_per_message = true,
@@ -1251,9 +1265,35 @@ local TOOL_FIELDS = { description = true, parameters = true, run = true }
 function S.scenario(t)
   if type(t) ~= "table" then fail("scenario: expected a table") end
   check_fields(t, SCENARIO_FIELDS, "scenario")
-  if t.persona == nil then fail("scenario: missing field 'persona'") end
-  if type(t.persona) ~= "string" and type(t.persona) ~= "table" then
+  if t.persona ~= nil and t.personas ~= nil then
+    fail("scenario: give persona (one) or personas (a list), not both")
+  end
+  if t.persona == nil and t.personas == nil then fail("scenario: missing field 'persona' (or 'personas')") end
+  if t.persona ~= nil and type(t.persona) ~= "string" and type(t.persona) ~= "table" then
     fail("scenario: persona must be a name or a persona{} table")
+  end
+  local listed = {}  -- the persona names the scenario is played with
+  if type(t.persona) == "string" then listed[t.persona] = true end
+  if t.personas ~= nil then
+    local bad = "scenario: personas must be a list of persona names, like { \"waffler\", \"self-corrector\" }"
+    if type(t.personas) ~= "table" or #t.personas == 0 then fail(bad) end
+    for i, v in pairs(t.personas) do
+      if math.type(i) ~= "integer" or i > #t.personas or type(v) ~= "string" or v == "" then fail(bad) end
+      if listed[v] then fail("scenario: personas lists '" .. v .. "' twice") end
+      listed[v] = true
+    end
+  end
+  if t.persona_facts ~= nil then
+    if type(t.persona_facts) ~= "table" then
+      fail("scenario: persona_facts must map persona names to facts tables, like { waffler = { story = { ... } } }")
+    end
+    for k, v in S.spairs(t.persona_facts) do
+      if type(k) ~= "string" or not listed[k] then
+        fail("scenario: persona_facts names '" .. tostring(k) .. "', which the scenario does not list in "
+             .. (t.personas and "personas" or "persona") .. did_you_mean(k, listed))
+      end
+      if type(v) ~= "table" then fail("scenario: persona_facts['" .. k .. "'] must be a table of facts") end
+    end
   end
   if t.system ~= nil and type(t.system) ~= "string" then fail("scenario: system must be a string") end
   if t.goal ~= nil and type(t.goal) ~= "function" then fail("scenario: goal must be a function(state)") end
@@ -1443,6 +1483,32 @@ internal.freeze = function(v)
   })
   READONLY[proxy] = true
   return proxy
+end
+
+-- The facts persona `name` plays with: a copy of `facts` with persona_facts[name] merged over it,
+-- tables key by key (recursively); any other value, a list included, replaces.
+local function merge_over(base, over)
+  if type(base) ~= "table" or type(over) ~= "table" or #over > 0 or #base > 0 then return internal.deep_copy(over) end
+  local out = internal.deep_copy(base)
+  for k, v in next, over do out[k] = merge_over(out[k], v) end
+  return out
+end
+internal.persona_facts = function(scenario, name)
+  local over = type(scenario.persona_facts) == "table" and scenario.persona_facts[name]
+  if over == nil then return internal.deep_copy(scenario.facts) end
+  return merge_over(scenario.facts, over)
+end
+
+-- The first of persona.needs that `facts` lacks, or nil.
+internal.missing_need = function(persona, facts)
+  for _, path in ipairs(type(persona.needs) == "table" and persona.needs or {}) do
+    local v = facts
+    for part in string.gmatch(path, "[^%.]+") do
+      v = type(v) == "table" and v[part] or nil
+    end
+    if v == nil then return path end
+  end
+  return nil
 end
 
 -- internal.deep_copy is set from C (persona/loader.cc, lua_deep_copy) once the prelude has run.
