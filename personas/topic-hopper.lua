@@ -26,7 +26,7 @@ return persona {
   name = "topic-hopper",
   summary = "keeps wandering off to unrelated questions and coming back to the task",
   needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.answers",
-            "story.expect", "story.fix", "story.digressions", "story.next", "story.questions",
+            "story.expect", "story.fix", "story.digressions", "story.questions",
             "story.late" },
   run = function(u, facts)
     local s = facts.story
