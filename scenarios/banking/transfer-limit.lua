@@ -95,11 +95,13 @@ FACTS:
         intent = "freeze", alt_intent = "transfer",
         alt_request = "Actually, hang on, I need the card for groceries. Could you move 900.00 from my checking to my savings instead, so I don't spend it?",
         wrong_id = "27182818",
+        answers = { amount = "900.00, please." },
       },
     },
     ["topic-hopper"] = {
       story = {
         request = "Hello, I'd like to move 900.00 from my checking account to my savings.",
+        answers = { amount = "900.00, please." },
         digressions = {
           { topic = "insurance", text = "Oh, while I have you: does my account come with travel insurance?",
             back = "Sorry, I get sidetracked. Back to my savings." },
