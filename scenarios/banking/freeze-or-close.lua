@@ -8,8 +8,9 @@
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the date of birth at turn 24.
 -- The other personas of the domain freeze the same card (persona_facts): the contradicter and
--- the interrupter first give 4471 (another customer's card) as their card and, when the agent
--- reads it back, insist on / correct to 4417; the topic-hopper wanders off three times.
+-- the interrupter first ask to close it and, when the agent reads the closing back, insist they
+-- never said close / correct it to a freeze (the agent's "frozen" after the write recovers the
+-- event; closing the card fails the goal); the topic-hopper wanders off three times.
 local bank = include("_bank.lua")
 local function card_tool(state, args, apply)
   local card = state.cards[args.card_last4]
@@ -85,10 +86,9 @@ FACTS:
   persona_facts = {
     contradicter = {
       story = {
-        request = "Hi, my debit card ending 4471 has gone missing. Can you freeze it for now?",
-        answers = { card = "The card ends in 4471.", digits = "The last four digits are 4471." },
-        contradiction = { field = "card", earlier = "4471", now = "4417",
-                          text = "I never said 4471. My card ends in 4417, it always has." },
+        request = "Hello, my debit card has gone missing and I want it closed.",
+        contradiction = { field = "action", earlier = "close", now = "frozen",
+                          text = "I never said close it. I want it frozen until it turns up: please just freeze it." },
         late_contradiction = { first = "I last used it at the supermarket on Saturday, just so you know.",
                                field = "where last used", earlier = "supermarket", now = "petrol station",
                                text = "I never said the supermarket. The last place I used it was the petrol station on Sunday." },
@@ -119,10 +119,9 @@ FACTS:
     },
     interrupter = {
       story = {
-        request = "Hi, I can't find my debit card anywhere. Could you freeze it for now?",
-        answers = { card = "The card ends in 4471.", digits = "The last four digits are 4471." },
-        correction = { field = "card", from = "4471", to = "4417",
-                       text = "Sorry, no, 4471 is my husband's card. Mine ends in 4417." },
+        request = "Hi, my debit card has gone missing. Can you close it, please?",
+        correction = { field = "action", from = "close", to = "frozen",
+                       text = "Hold on, don't close it, it might turn up at home. I'd rather have it frozen: can you freeze it instead?" },
         questions = {
           "Will my direct debits still go through while it's frozen?",
           "Can I unfreeze it myself if I find it?",
@@ -230,8 +229,7 @@ FACTS:
     require_confirmation("enable_alerts"),
   },
   intents = { close = "close_card", freeze = "freeze_card", alerts = "enable_alerts" },
-  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" },
-             card = { "freeze_card.card_last4", "close_card.card_last4" } },
+  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" } },
   goal = function(state)
     return state.cards["4417"].status == "frozen" and state.cards["4471"].status == "active"
       and state.cards["9902"].status == "active"

@@ -10,10 +10,10 @@
 -- 15, of the date of birth at turn 24.
 -- The other personas of the domain (persona_facts) block the same card but ask for one thing at
 -- a time: their late request (turns 18-22) is the replacement itself, ordered by express and
--- changed to standard at the go-ahead, so their new card comes by post. The contradicter and
--- the interrupter first give 7741 (another customer's card) and insist on / correct to 4417
--- when the agent reads it back; the waffler first asks to lock the card for now, corrects its
--- customer number and then has it blocked (the card must never be frozen).
+-- changed to standard at the go-ahead, so their new card comes by post. All three first ask
+-- to lock the card for now: the waffler corrects its customer number and changes its mind,
+-- the contradicter insists it never said freeze and the interrupter corrects it at the
+-- go-ahead; the card must be blocked, never frozen.
 local bank = include("_bank.lua")
 local function own_card(state, args)
   local card = state.cards[args.card_last4]
@@ -111,13 +111,13 @@ FACTS:
   persona_facts = {
     contradicter = {
       story = {
-        request = "Hi, I lost my debit card yesterday, the one ending 7741. I need it blocked.",
-        answers = { digits = "The last four digits are 7741." },
-        contradiction = { field = "card", earlier = "7741", now = "4417",
-                          text = "I never said 7741. My card ends in 4417, it always has." },
-        late_contradiction = { first = "I think I dropped it on the tram, just so you know.",
-                               field = "where it was lost", earlier = "tram", now = "gym",
-                               text = "I never said the tram. I lost it at the gym, I haven't been on a tram all week." },
+        request = "Hi, I can't find my debit card anywhere. Could you lock it for now?",
+        contradiction = { field = "action", earlier = "freeze", now = "blocked",
+                          text = "I never said freeze it. I lost it on the train, it's gone: I want it blocked." },
+        late_contradiction = { first = "I last had it at the gym on Saturday, just so you know.",
+                               field = "where it was last seen", earlier = "gym", now = "train",
+                               text = "I never said the gym. The last time I had it was on the train home." },
+        fix = "No, I want the card ending 4417 blocked.",
         questions = {
           "Can a blocked card be unblocked if I find it after all?",
           "Does my account come with travel insurance?",
@@ -142,12 +142,13 @@ FACTS:
     },
     interrupter = {
       story = {
-        answers = { digits = "The last four digits are 7741." },
-        correction = { field = "card", from = "7741", to = "4417",
-                       text = "Sorry, no, 7741 is my wife's card. Mine ends in 4417." },
+        request = "Hi, I can't find my debit card. Could you lock it for now, please?",
+        correction = { field = "action", from = "freeze", to = "blocked",
+                       text = "Hold on, I've just remembered: I had it on the train and it's gone. Not a freeze, I want it blocked." },
+        fix = "No, I want the card ending 4417 blocked.",
         questions = {
-          "Can a blocked card be unblocked if I find it after all?",
           "Does my account come with travel insurance?",
+          "Can a blocked card be unblocked if I find it after all?",
           "What time are branches open on Saturdays?",
           "is the mobile app down today? It was slow this morning.",
         },
@@ -255,7 +256,7 @@ FACTS:
   },
   intents = { block = "block_card", replace = "replace_card", redirect = "redirect_delivery", freeze = "freeze_card" },
   fields = { ["customer number"] = { "customer_number" }, branch = { "redirect_delivery.branch" },
-             card = { "block_card.card_last4" }, delivery = { "replace_card.delivery" } },
+             delivery = { "replace_card.delivery" } },
   -- The topic-hopper has the new card sent to the Riverside branch; the others' late request is
   -- the replacement, so their card comes by post.
   goal = function(state, run)
