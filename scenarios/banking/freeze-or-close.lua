@@ -7,10 +7,10 @@
 -- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the date of birth at turn 24.
--- The other personas of the domain freeze the same card (persona_facts): the contradicter and
--- the interrupter first ask to close it and, when the agent reads the closing back, insist they
--- never said close / correct it to a freeze (the agent's "frozen" after the write recovers the
--- event; closing the card fails the goal); the topic-hopper wanders off three times.
+-- The other personas of the domain freeze the same card (persona_facts): the contradicter first
+-- asks to close it and, when the agent reads the closing back, insists it never said close (the
+-- agent's "frozen" after the write recovers the event; closing the card fails the goal); the
+-- interrupter asks for the alerts first and the freeze late; the topic-hopper wanders off.
 local bank = include("_bank.lua")
 local function card_tool(state, args, apply)
   local card = state.cards[args.card_last4]
@@ -117,16 +117,34 @@ FACTS:
         },
       },
     },
+    -- The interrupter's story runs the other way round: the alerts first (push corrected to
+    -- SMS at the go-ahead), the card late, given as 4471 (another customer's) and corrected
+    -- when the agent reads it back.
     interrupter = {
       story = {
-        request = "Hi, my debit card has gone missing. Can you close it, please?",
-        correction = { field = "action", from = "close", to = "frozen",
-                       text = "Hold on, don't close it, it might turn up at home. I'd rather have it frozen: can you freeze it instead?" },
+        request = "Hi, could you turn on payment alerts for me? By push notification, please.",
+        tool = "enable_alerts",
+        correction = { field = "channel", from = "push", to = "sms",
+                       text = "Sorry, my phone blocks app notifications, so not push. By SMS." },
+        expect = { "10234567", "sms" },
+        fix = "No: payment alerts by SMS, please.",
         questions = {
-          "Will my direct debits still go through while it's frozen?",
-          "Can I unfreeze it myself if I find it?",
-          "Is freezing the card free of charge?",
-          "will contactless work while it's frozen?",
+          "Are payment alerts free?",
+          "How soon does an alert arrive after a payment?",
+          "Does my account come with travel insurance?",
+          "what time are branches open on Saturdays?",
+        },
+        late = {
+          request = "One more thing: I can't find my debit card anywhere. Could you freeze it for now? It's the one ending 4471.",
+          tool = "freeze_card",
+          correction = { field = "card", from = "4471", to = "4417",
+                         text = "Sorry, 4471 is my husband's card. Mine ends in 4417." },
+          question = { text = "Sorry, one question first: will my direct debits still go through while it's frozen?",
+                       expect = { "declined" } },
+          -- The late loop ends once the write's reply names every expect value ("frozen" is
+          -- not "freeze"), so the card alone; the goal fails any other action on it.
+          expect = { "4417" },
+          fix = "No: freeze the card ending 4417, please.",
         },
       },
     },
@@ -229,7 +247,8 @@ FACTS:
     require_confirmation("enable_alerts"),
   },
   intents = { close = "close_card", freeze = "freeze_card", alerts = "enable_alerts" },
-  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" } },
+  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" },
+             card = { "freeze_card.card_last4" } },
   goal = function(state)
     return state.cards["4417"].status == "frozen" and state.cards["4471"].status == "active"
       and state.cards["9902"].status == "active"
