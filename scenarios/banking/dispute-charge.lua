@@ -84,13 +84,13 @@ FACTS:
         intent = "block", alt_intent = "dispute",
         alt_request = "Actually, hang on. I remember now: I ordered headphones from them and they never came. Can you dispute it instead?",
         wrong_id = "50505050",
-        answers = { reason = "They never arrived, so not received.", card = "The card ends in 5521." },
+        answers = { reason = "They never arrived: item not received.", card = "The card ends in 5521." },
       },
     },
     ["topic-hopper"] = {
       story = {
         request = "Hello, there's a payment of 249.99 to Bright Electronics on my card for headphones that never arrived. I'd like to dispute it.",
-        answers = { reason = "They never arrived, so not received." },
+        answers = { reason = "They never arrived: item not received." },
         digressions = {
           { topic = "branch hours", text = "Oh, while I have you: what time are branches open on Saturdays?",
             back = "Sorry, I get sidetracked. Back to my dispute." },
@@ -111,7 +111,7 @@ FACTS:
         request = "Hello, there's a 249.99 charge from Bright Electronics on my card that I'd like to dispute.",
         answers = { reason = "It was charged twice, I think." },
         correction = { field = "reason", from = "charged twice", to = "not received",
-                       text = "Hold on, I just checked: it was only taken once. The headphones never arrived, so not received." },
+                       text = "Hold on, I just checked: it was only taken once. The headphones never arrived: item not received." },
       },
     },
   },
