@@ -130,13 +130,7 @@ FACTS:
     verify_identity = bank.verify_identity,
     list_transactions = {
       description = "List the recent card transactions of a customer.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = bank.CUSTOMER,
-        },
-        required = { "customer_number" },
-      },
+      parameters = bank.BY_CUSTOMER,
       run = function(state, args)
         local c = state.customers[args.customer_number]
         if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end

@@ -131,13 +131,7 @@ FACTS:
     verify_identity = bank.verify_identity,
     get_balances = {
       description = "Look up the balances of a customer's accounts.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = bank.CUSTOMER,
-        },
-        required = { "customer_number" },
-      },
+      parameters = bank.BY_CUSTOMER,
       run = function(state, args)
         local c = state.customers[args.customer_number]
         if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
@@ -173,13 +167,7 @@ FACTS:
     -- The waffler's first request (freezing its debit card), which it drops for the transfer.
     freeze_card = {
       description = "Freeze the customer's debit card temporarily; it can be unfrozen later.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = bank.CUSTOMER,
-        },
-        required = { "customer_number" },
-      },
+      parameters = bank.BY_CUSTOMER,
       run = function(state, args)
         local c = state.customers[args.customer_number]
         if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
