@@ -7,7 +7,8 @@
 -- Expects facts.story (see personas/README.md): request, tool, id, id_label, answers, rush
 -- (every detail the agent needs, in one breath), expect (words any go-ahead must contain for
 -- a yes), fallback (accepts the alternative after a failed attempt), escalation = { text,
--- back }, questions (3+), late (the late second request and recall probe).
+-- back }, questions (3+), late (the late second request and recall probe); optional next =
+-- { request, tool, expect, fix }: a second write asked for once the first is done.
 return persona {
   name = "impatient-escalator",
   summary = "in a hurry, cuts the agent off, demands a supervisor, says yes to get it over with",
@@ -29,6 +30,11 @@ return persona {
       yes_texts = { "Yes, just do it already.", "Yes. Do it." },
       no = function() return u:say("No! " .. s.request) end,
     })
+    if s.next then  -- a second request, once the first is done
+      story.negotiate(u, s, u:say(s.next.request), { tool = s.next.tool, expect = s.next.expect,
+                                                     no = function() return u:say(s.next.fix) end,
+                                                     yes_texts = { "Yes. Do it." } })
+    end
     u:say(s.questions[1])
     u:fill_until(12)
     u:probe("id", fmt("Remind me, which %s did I give you? I want to write it down.", s.id_label))

@@ -4,10 +4,11 @@
 -- something else interrupts the flow once the work is done (turns 8-12). Late (turns 18-22)
 -- they come back with one more request, correct it and cut in with a question. Retention
 -- probes at turn 15 and of an opening detail at turn 24.
--- Expects facts.story (see personas/README.md): request, tool, id, id_label, wrong_id,
--- answers, expect, fix (also used when the agent does not understand), digression = { text,
--- back }, questions, typos (rate, default 0.12), late (the late second request and recall
--- probe; typed carefully, as it names what to add).
+-- Expects facts.story (see personas/README.md): request (typed again, carefully, when the
+-- agent twice does not understand), tool, id, id_label, wrong_id, answers, expect, fix (also
+-- when the agent still does not understand after that), digression = { text, back },
+-- questions, typos (rate, default 0.12), late (the late second request and recall probe; typed
+-- carefully, as it names what to add).
 return persona {
   name = "non-native",
   summary = "writes in broken English with typos, swaps two digits of the id and corrects them",
@@ -44,7 +45,10 @@ return persona {
         local a = story.answer(s, r)
         if a then return careful(a) end
         confused = confused + 1
-        return careful(confused == 1 and "Sorry, I not understand. What you need from me?" or s.fix)
+        -- Not understood twice, they type the request again, carefully this time (a typo in
+        -- its key word is the likeliest reason), and only then spell everything out in `fix`.
+        if confused == 1 then return careful("Sorry, I not understand. What you need from me?") end
+        return careful(confused == 2 and s.request or s.fix)
       end,
     })
     u:say(s.questions[1])

@@ -4,9 +4,10 @@
 -- decline the digression and then pick the task up where it was, without losing verified
 -- details. Retention probes at turn 15 and of an opening detail at turn 24.
 -- Expects facts.story (see personas/README.md): request, tool, id, id_label, answers, expect,
--- fix, digressions = { {text, back}, {text, back}, {text, back} } (the second back makes the
--- follow-up request), next = { tool, expect } (the follow-up request), questions, late (the
--- late request and recall probe).
+-- fix, digressions = { {text, back, topic?, expect?}, x3 } (`expect`: words a reply that is
+-- back on task would contain, for a return no tool call follows), questions, late (the late
+-- request and recall probe). Optional: next = { tool, expect }, a follow-up request the
+-- second `back` makes; without it the second return comes back to the finished task.
 -- Answers questions and confirms the right action until `tool` has been called.
 local function work(u, s, r, tool, expect, hop)
   return story.negotiate(u, s, r, {
@@ -15,7 +16,7 @@ local function work(u, s, r, tool, expect, hop)
       if hop and r:asks_question() and not r:asks_go_ahead() then
         local d = hop
         hop = nil
-        return u:topic_switch{ text = d.text, back = d.back, topic = d.topic }
+        return u:topic_switch{ text = d.text, back = d.back, topic = d.topic, expect = d.expect }
       end
     end,
   })
@@ -25,7 +26,7 @@ return persona {
   name = "topic-hopper",
   summary = "keeps wandering off to unrelated questions and coming back to the task",
   needs = { "story.request", "story.tool", "story.id", "story.id_label", "story.answers",
-            "story.expect", "story.fix", "story.digressions", "story.next", "story.questions",
+            "story.expect", "story.fix", "story.digressions", "story.questions",
             "story.late" },
   run = function(u, facts)
     local s = facts.story
@@ -35,13 +36,13 @@ return persona {
     r = work(u, s, r, s.tool, s.expect, s.digressions[1])
     u:say(s.questions[1])
     local d = s.digressions[2]
-    r = u:topic_switch{ text = d.text, back = d.back, topic = d.topic }
-    work(u, s, r, s.next.tool, s.next.expect)
+    r = u:topic_switch{ text = d.text, back = d.back, topic = d.topic, expect = d.expect }
+    if s.next then work(u, s, r, s.next.tool, s.next.expect) end
     for i = 2, #s.questions do u:say(s.questions[i]) end
     u:fill_until(14)
     u:probe("id", fmt("Remind me, which %s did I give you?", s.id_label))
     d = s.digressions[3]
-    u:topic_switch{ text = d.text, back = d.back, topic = d.topic }
+    u:topic_switch{ text = d.text, back = d.back, topic = d.topic, expect = d.expect }
     story.late_request(u, s)
     story.late_recall(u, s)
     u:fill_until(25)

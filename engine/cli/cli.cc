@@ -178,6 +178,18 @@ bool gates_errors(const std::vector<score::Gate>& gates) {
   return std::any_of(gates.begin(), gates.end(), [](const score::Gate& g) { return g.key == "errors"; });
 }
 
+// The sandbox's budgets (persona/runtime.h Limits), for spar run and spar score alike: a scenario
+// whose steps need more CPU live needs it when scored again too.
+void add_lua_budgets(CLI::App& app, persona::Limits& limits) {
+  app.add_option("--step-cpu", limits.step_cpu_seconds, "CPU seconds a persona step, tool call or goal may use")
+      ->capture_default_str()->check(number_in(0.001, 3600));
+  app.add_option_function<double>(
+         "--lua-memory",
+         [&limits](double mib) { limits.memory_bytes = static_cast<size_t>(mib * 1024 * 1024); },
+         "MiB of memory each conversation's Lua state may use (default 64)")
+      ->check(number_in(1, 65536));
+}
+
 void setup_run(CLI::App& app, RunArgs& a) {
   auto& o = a.options;
   app.footer("The mock agent's knobs (--agent mock:KNOB=VALUE,...; docs/agents.md), with their defaults:\n" +
@@ -226,6 +238,8 @@ void setup_run(CLI::App& app, RunArgs& a) {
                  "Play these personas (names or globs, comma-separated: 'waffler', '*', 'self-*,waffler') "
                  "of the persona folder against every scenario whose facts they fit, instead of each scenario's own")
       ->delimiter(',');
+  app.add_flag("--first-persona", o.first_persona,
+               "Play each scenario with the first persona it lists only (a quick run of a persona x scenario library)");
   app.add_option("--max-tool-steps", o.conversation.max_tool_steps, "Tool-call rounds allowed per turn")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before an agent request times out")
@@ -246,13 +260,7 @@ void setup_run(CLI::App& app, RunArgs& a) {
   app.add_option("--replay", o.factory.replay,
                  "Answer every model request from this cassette: no network, no process, no API key")
       ->excludes(record);
-  app.add_option("--step-cpu", o.conversation.persona.limits.step_cpu_seconds, "CPU seconds a persona step may use")
-      ->capture_default_str()->check(number_in(0.001, 3600));
-  app.add_option_function<double>(
-         "--lua-memory",
-         [&o](double mib) { o.conversation.persona.limits.memory_bytes = static_cast<size_t>(mib * 1024 * 1024); },
-         "MiB of memory each conversation's Lua state may use (default 64)")
-      ->check(number_in(1, 65536));
+  add_lua_budgets(app, o.conversation.persona.limits);
   app.add_option_function<std::string>(
          "--checkpoints",
          [&o](const std::string& text) {
@@ -444,6 +452,7 @@ void setup_score(CLI::App& app, ScoreArgs& a) {
       },
       "Checkpoint turns, overriding those recorded");
   app.add_option("--personas", o.setup.persona.personas_dir, "Persona folder for --scenario");
+  add_lua_budgets(app, o.setup.persona.limits);
   add_judge_options(app, o);  // re-judges the reached windows; only the judge is contacted
   app.add_option("--request-timeout", o.factory.request_timeout_s, "Seconds before a judge request times out")
       ->capture_default_str()->check(number_in(0.001, 86400));

@@ -52,6 +52,7 @@ json run_args_json(const RunOptions& options) {
           {"max_tool_steps", options.conversation.max_tool_steps},
           {"personas", options.conversation.persona.personas_dir},
           {"persona", options.personas},
+          {"first_persona", options.first_persona},
           {"step_cpu", options.conversation.persona.limits.step_cpu_seconds},
           {"lua_memory", options.conversation.persona.limits.memory_bytes},
           {"request_timeout", options.factory.request_timeout_s},
@@ -79,6 +80,7 @@ Result<RunOptions> options_from_run(const std::string& dir, RunOptions o) {
     o.trials = a.value("trials", o.trials);
     o.seed = a.value("seed", o.seed);
     o.personas = a.value("persona", std::vector<std::string>{});  // --persona: part of the plan
+    o.first_persona = a.value("first_persona", false);
     o.conversation.checkpoints = a.value("checkpoints", o.conversation.checkpoints);
     o.conversation.recovery_turns = a.value("recovery_turns", o.conversation.recovery_turns);
     o.shard_index = a.value("shard_index", 1);

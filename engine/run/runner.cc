@@ -65,7 +65,7 @@ bool is_glob(const std::string& s) { return s.find_first_of("*?[") != std::strin
 }  // namespace
 
 Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const persona::Options& options,
-                                   const std::vector<std::string>& personas) {
+                                   const std::vector<std::string>& personas, bool first_only) {
   LoadedCases out;
   std::map<std::string, std::string> seen;
   std::set<std::string> matched;              // --persona patterns that matched some persona
@@ -80,6 +80,7 @@ Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const 
       id = (*session)->info().id;
       cast = (*session)->info().personas;
       if (cast.empty()) cast.push_back((*session)->info().persona);  // an inline persona
+      if (first_only) cast.resize(1);
     }
     if (!personas.empty()) {
       cast.clear();
@@ -270,7 +271,10 @@ std::vector<conversation::Plan> plan_conversations(const std::vector<ScenarioEnt
 Result<RunOutcome> run(const RunOptions& options) {
   auto files = discover_scenarios(options.paths);
   if (!files.ok()) return files.error();
-  auto loaded = load_scenarios(*files, options.conversation.persona, options.personas);
+  if (options.first_persona && !options.personas.empty()) {
+    return make_error(ErrorKind::input, "--first-persona and --persona choose the personas two ways: give one");
+  }
+  auto loaded = load_scenarios(*files, options.conversation.persona, options.personas, options.first_persona);
   if (!loaded.ok()) return loaded.error();
   const std::vector<ScenarioEntry>* scenarios = &loaded->cases;
   std::set<std::string> planned;

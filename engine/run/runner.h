@@ -45,6 +45,7 @@ struct RunOptions {
   int shard_count = 1;             //   with p % n == i - 1
   std::string history = "runs/history.db";  // --history; empty: do not record
   std::vector<std::string> personas;  // --persona NAME|GLOB,...: the personas to play instead of each scenario's own
+  bool first_persona = false;          // --first-persona: each scenario with its first listed persona only
 };
 
 // One case of a run: a scenario played by one persona. `key` names it in records' summaries, seeds
@@ -78,8 +79,9 @@ Result<std::vector<std::string>> discover_scenarios(const std::vector<std::strin
 // (--persona: names or globs, matched against the persona files of the folder each scenario's
 // personas resolve in) is given, with each matching persona whose needs its facts meet. Duplicate
 // ids, a --persona name or glob that matches no persona, and nothing playable are input errors.
+// `first_only` (--first-persona): each scenario with the first persona it lists, alone.
 Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const persona::Options& options,
-                                   const std::vector<std::string>& personas = {});
+                                   const std::vector<std::string>& personas = {}, bool first_only = false);
 
 struct RunOutcome {
   int conversations = 0;

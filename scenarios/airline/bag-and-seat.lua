@@ -8,9 +8,13 @@
 -- (turns 18-22). Retention: probe at turn 14, probe of the last name at turn 24.
 local air = include("_airline.lua")
 
+-- The other personas ask for one thing at a time: the seat or the bags first, the other next.
+local SEAT = { tool = "select_seat", expect = { "15A" }, fix = "No: seat 15A on booking QXR942, please." }
+local BAGS = { tool = "add_bags", expect = { "2 bags" }, fix = "No: two checked bags on booking QXR942, please." }
+
 return scenario {
   id = "airline/bag-and-seat",
-  persona = "multi-request",
+  personas = { "multi-request", "impatient-escalator", "planner", "returning-user" },
   system = [[
 You are a reservations agent for Sparrow Air.
 
@@ -64,6 +68,57 @@ FACTS:
         expect = { "QXR942", "vegan" },
         fix = "No: a vegan meal on booking QXR942, please.",
         recall = { value = "Haddad", text = "Before I go: which last name did I give you at the start?" },
+      },
+    },
+  },
+  persona_facts = {
+    ["impatient-escalator"] = {
+      story = {
+        request = "I need to change my seat and add bags to my booking, and I haven't got all day.",
+        tool = SEAT.tool, expect = SEAT.expect, fix = SEAT.fix,
+        rush = "my booking code is QXR942, my last name is Haddad, and I want seat 15A.",
+        fallback = "Ugh. Fine, whatever window seat is free in row 15 then.",
+        escalation = { text = "This is ridiculous. Can I just talk to a supervisor?",
+                       back = "Forget it, I don't have time for that. Let's just get this done." },
+        next = { request = "Now the bags: two checked bags, and quick.",
+                 tool = BAGS.tool, expect = BAGS.expect, fix = BAGS.fix },
+      },
+    },
+    planner = {
+      story = {
+        next = { request = "And could I have seat 15A, next to my partner?",
+                 tool = SEAT.tool, expect = SEAT.expect, fix = SEAT.fix },
+        plan = {
+          opening = { "Hi, I'd like to add checked bags to my booking.",
+                      "Hello, I need to add some checked bags to my trip." },
+          digression = { text = "Unrelated, but is there a train from Madrid airport into the city?",
+                         back = "Sorry, back to my bags.", topic = "airport transport" },
+          slot = "bags",
+          cost_question = "Before I say how many: what does a checked bag cost?",
+          answer = "Two bags, please.",
+          pending_question = "By the way, how many kg may a checked bag weigh?",
+          expect = BAGS.expect,
+          no = BAGS.fix,
+          follow_ups = {
+            "Is seat selection free on my fare?",
+            "Can I change the seat again later for free?",
+            "When does check-in open?",
+            "Is the bag fee charged per flight?",
+          },
+        },
+      },
+    },
+    ["returning-user"] = {
+      story = {
+        request = "Hi, I chatted with you yesterday about a window seat on my Madrid flight. You said you'd sort it out, but nothing has changed on my booking.",
+        tool = SEAT.tool, expect = SEAT.expect, fix = SEAT.fix,
+        answers = { ["booking code"] = "It's QXR942, same as yesterday." },
+        pick = { key = "seat", text = "The window seat you mentioned yesterday, the one next to my partner.",
+                 referent = "15A", candidates = { "15A", "15C" } },
+        next = { request = "And while you're at it, I need two checked bags on the booking too.",
+                 tool = BAGS.tool, expect = BAGS.expect, fix = BAGS.fix },
+        back_reference = { text = "And the bag fee you mentioned earlier, was that per bag or for both?",
+                           referent = "40 USD", candidates = { "40 USD", "80 USD" } },
       },
     },
   },

@@ -10,9 +10,21 @@
 -- the last name at turn 24.
 local air = include("_airline.lua")
 
+-- The other personas answer without the escalator's hurry, and take the credit their fare allows.
+local calm = {
+  answers = { ["booking code"] = "My booking code is QXR529.", ["last name"] = "My last name is Brennan.",
+              refund = "As travel credit, please." },
+  expect = { "QXR529", "travel credit" },
+  fix = "No: cancel booking QXR529 with the refund as travel credit, please.",
+  late = {
+    fix = "No: the invoice for QXR529 goes to k.brennan@example.com, please.",
+    recall = { value = "Brennan", text = "Before I go: which last name did I give you at the start?" },
+  },
+}
+
 return scenario {
   id = "airline/cancel-refund",
-  persona = "impatient-escalator",
+  personas = { "impatient-escalator", "returning-user", "planner", "multi-request" },
   system = [[
 You are a reservations agent for Sparrow Air. Stay calm and polite, even with upset passengers.
 
@@ -62,6 +74,60 @@ FACTS:
         expect = { "QXR529", "k.brennan@example.com" },
         fix = "No! The invoice for QXR529 goes to k.brennan@example.com.",
         recall = { value = "Brennan", text = "What last name did I give you at the start? Quick." },
+      },
+    },
+  },
+  persona_facts = {
+    -- The cancellation and an invoice for the firm in one message; late on a copy of the
+    -- invoice to their own address (the late request), so every story ends with it there.
+    ["multi-request"] = {
+      story = {
+        request = "Hi, two things: I need to cancel booking QXR529 and get my money back, and please email the invoice for it to accounts@brennan-law.example.",
+        answers = calm.answers,
+        late = { request = "And could you send a copy of the invoice to my own address too? It's brennan.k@example.com.",
+                 fix = calm.late.fix, recall = calm.late.recall },
+        requests = {
+          { tool = "cancel_booking", expect = calm.expect, again = "And the cancellation, please." },
+          { tool = "send_invoice", expect = { "billing@brennan-law.example" }, again = "And the invoice for the firm, please." },
+        },
+        correction = { field = "invoice email", from = "accounts@brennan-law.example", to = "billing@brennan-law.example",
+                       text = "Oh wait, our accounts team has a new address: billing@brennan-law.example." },
+        contradiction = { key = "refund", field = "refund", earlier = "card", now = "travel credit",
+                          text = "As travel credit, like I said at the start." },
+        fix = "No: cancel QXR529 with the refund as travel credit, and the invoice to billing@brennan-law.example.",
+      },
+    },
+    planner = {
+      story = {
+        answers = calm.answers, expect = calm.expect, fix = calm.fix, late = calm.late,
+        plan = {
+          opening = { "Hi, I need to cancel my trip to Dublin.", "Hello, I'd like to cancel my flight to Dublin." },
+          digression = { text = "Unrelated, but is the lounge at O'Hare open before 6 in the morning?",
+                         back = "Sorry, back to cancelling my trip.", topic = "airport lounge" },
+          slot = "refund",
+          cost_question = "Before I choose: how is the money refunded on a standard fare?",
+          answer = "Travel credit, please.",
+          pending_question = "How long would the travel credit be valid?",
+          expect = { "travel credit" },
+          no = "No, I want it cancelled with the refund as travel credit.",
+          follow_ups = {
+            "Will I get a cancellation email with the credit code?",
+            "Can someone else use the travel credit?",
+            "What happens to the taxes on my unused flights?",
+            "Is the credit valid for a whole year?",
+          },
+        },
+      },
+    },
+    ["returning-user"] = {
+      story = {
+        request = "Hi, I spoke to you yesterday about cancelling my trip to Dublin. You explained how my fare would be refunded, and I'd like to go ahead with the cancellation now.",
+        answers = calm.answers, expect = calm.expect, fix = calm.fix, late = calm.late,
+        yes_texts = { "Yes, go ahead.", "Yes, cancel it." },
+        pick = { key = "refund", text = "The option you told me my fare allows.",
+                 referent = "travel credit", candidates = { "travel credit", "card" } },
+        back_reference = { text = "And the other option you mentioned yesterday, was that only for flexible fares?",
+                           referent = "card" },
       },
     },
   },

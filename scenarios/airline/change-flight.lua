@@ -8,7 +8,7 @@
 local air = include("_airline.lua")
 return scenario {
   id = "airline/change-flight",
-  persona = "planner",
+  personas = { "planner", "impatient-escalator", "returning-user", "multi-request" },
   system = [[
 You are a reservations agent for Sparrow Air.
 
@@ -33,9 +33,40 @@ FACTS:
     last_name = "Okafor",
     first_name = "Tomi",
     new_date = "2026-05-21",
-    digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
-                   back = "Sorry, back to moving my flight." },
     story = {
+      -- The planner's lines (personas/planner.lua); the keys after it are the other personas'.
+      plan = {
+        opening = { "Hi, I need to change my flight.", "Hello, I'd like to move my flight to a later date." },
+        digression = { text = "Unrelated, but do you know if there's a metro from Lisbon airport into town?",
+                       back = "Sorry, back to moving my flight.", topic = "airport transport" },
+        slot = "date",
+        cost_question = "What's the change fee on a standard fare?",
+        answer = "Please move it to 2026-05-21, one week later.",
+        pending_question = "Can I pay the change fee with miles?",
+        expect = { "2026-05-21" },
+        no = "No, I want it moved to 2026-05-21.",
+        follow_ups = {
+          "Will my seat assignment carry over to the new flight?",
+          "Does the checked bag allowance stay the same?",
+          "Will I get a new confirmation email?",
+          "Is the change fee refundable if my plans shift again?",
+        },
+      },
+      request = "Hi, I need to move my flight to Lisbon one week later.",
+      tool = "change_flight",
+      id = "QXR482", id_label = "booking code",
+      answers = {
+        ["booking code"] = "My booking code is QXR482.",
+        ["last name"] = "My last name is Okafor.",
+        date = "The new date is 2026-05-21, one week later.",
+      },
+      expect = { "2026-05-21" },
+      fix = "No: booking QXR482 moved to 2026-05-21, please.",
+      questions = {
+        "Will I get a new confirmation email?",
+        "Does my checked bag allowance stay the same?",
+        "Will my seat assignment carry over to the new flight?",
+      },
       late = {
         request = "Oh, and could you add my frequent flyer number to the booking? It's SP4482113.",
         tool = "add_frequent_flyer_number",
@@ -46,6 +77,46 @@ FACTS:
         expect = { "QXR482", "SP4482131" },
         fix = "No, please add frequent flyer number SP4482131 to booking QXR482.",
         recall = { value = "Okafor", text = "Before I forget: which last name did I give you earlier?" },
+      },
+    },
+  },
+  persona_facts = {
+    -- The move and the frequent flyer number in one message; late on the number changes (the
+    -- late request), so every story ends with the new number on the booking.
+    ["multi-request"] = {
+      story = {
+        request = "Hi, two things: I'd like to move my flight to the 28th, and please add my frequent flyer number to the booking, SP7719023.",
+        requests = {
+          { tool = "change_flight", expect = { "2026-05-21" }, again = "And please move my flight." },
+          { tool = "add_frequent_flyer_number", expect = { "SP7719032" }, again = "And my frequent flyer number, please." },
+        },
+        correction = { field = "frequent flyer number", from = "SP7719023", to = "SP7719032",
+                       text = "Oh wait, I swapped two digits: SP7719032." },
+        contradiction = { key = "date", field = "date", earlier = "2026-05-28", now = "2026-05-21",
+                          text = "2026-05-21, one week later, like I said at the start." },
+        fix = "No: booking QXR482 moved to 2026-05-21, and frequent flyer number SP7719032.",
+        late = {
+          request = "Oh, and I just remembered: my frequent flyer number changed when my status was upgraded. Could you put the new one on? It's SP4482113.",
+        },
+      },
+    },
+    ["impatient-escalator"] = {
+      story = {
+        request = "I need my flight moved to a week later, and fast. I've got a meeting in ten minutes.",
+        rush = "my booking code is QXR482, my last name is Okafor and the new date is 2026-05-21.",
+        fallback = "Fine. Then just move it to 2026-05-21, whatever it takes.",
+        escalation = { text = "This is taking too long. Can I just talk to a supervisor?",
+                       back = "Forget it, I don't have time for that. Let's just get this done." },
+      },
+    },
+    ["returning-user"] = {
+      story = {
+        request = "Hi, I talked to you last week about moving my flight to Lisbon a week later. You said you'd sort it out, but my booking still shows the old date.",
+        answers = { ["booking code"] = "It's QXR482, same as last time." },
+        pick = { key = "date", text = "The date we settled on last time, one week after my current flight.",
+                 referent = "2026-05-21", candidates = { "2026-05-21", "2026-05-28" } },
+        back_reference = { text = "And the fee you quoted earlier, was that the whole cost of the move?",
+                           referent = "75 USD", candidates = { "75 USD", "0 USD" } },
       },
     },
   },
@@ -134,7 +205,7 @@ FACTS:
     require_confirmation("add_frequent_flyer_number"),
   },
   intents = { change = "change_flight", frequent_flyer = "add_frequent_flyer_number" },
-  fields = { ["frequent flyer number"] = { "add_frequent_flyer_number.ff_number" } },
+  fields = { ["frequent flyer number"] = { "add_frequent_flyer_number.ff_number" }, date = { "change_flight.new_date" } },
   goal = function(state)
     local b = state.bookings.QXR482
     return b.date == "2026-05-21" and b.flight == "SP 214" and b.ff_number == "SP4482131"

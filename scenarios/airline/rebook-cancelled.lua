@@ -8,9 +8,12 @@
 -- 18-22). Retention: probe at turn 12, probe of the last name at turn 24.
 local air = include("_airline.lua")
 
+-- The other personas have not chatted before: their answers do not refer back to yesterday.
+local fresh = { ["booking code"] = "My booking code is LMT305." }
+
 return scenario {
   id = "airline/rebook-cancelled",
-  persona = "returning-user",
+  personas = { "returning-user", "impatient-escalator", "planner", "multi-request" },
   system = [[
 You are a reservations agent for Sparrow Air.
 
@@ -61,6 +64,66 @@ FACTS:
         expect = { "LMT305", "21C" },
         fix = "No: seat 21C on booking LMT305, please.",
         recall = { value = "Rossi", text = "Going back to the very start: which last name did I give you?" },
+      },
+    },
+  },
+  persona_facts = {
+    -- Both writes in one message: the new flight and a window seat on it; late on they move to
+    -- the aisle after all (the late request), so every story ends in seat 21C.
+    ["multi-request"] = {
+      story = {
+        request = "Hi, two things: I'd like an aisle seat on my new flight, but first please rebook me onto SP 220, since my flight to Lisbon was cancelled.",
+        answers = fresh,
+        requests = {
+          { tool = "rebook_flight", expect = { "SP 216" }, again = "Please rebook me onto the new flight first." },
+          { tool = "select_seat", expect = { "21A" }, again = "And the seat on the new flight, please." },
+        },
+        correction = { field = "flight", from = "SP 220", to = "SP 216",
+                       text = "Oh wait, SP 220 gets in too late for my train. SP 216 instead." },
+        contradiction = { key = "seat", field = "seat", earlier = "aisle", now = "window",
+                          text = "A window seat, 21A, like I said at the start." },
+        fix = "No: seat 21A, and the new flight is SP 216.",
+        questions = {
+          "Is rebooking free of charge after a cancellation?",
+          "Will I get a new confirmation email?",
+          "If I have to wait at the airport for hours, is there a meal voucher?",
+        },
+        late = {
+          request = "One more thing: I've thought about it, could you move me to an aisle seat after all? 12C.",
+        },
+      },
+    },
+    planner = {
+      story = {
+        answers = fresh,
+        plan = {
+          opening = { "Hi, my flight to Lisbon was cancelled and I need to be rebooked.",
+                      "Hello, my flight to Lisbon was cancelled. I'd like to be rebooked." },
+          digression = { text = "Unrelated, but is there somewhere at Logan airport to leave my luggage for a few hours?",
+                         back = "Sorry, back to my cancelled flight.", topic = "left luggage" },
+          slot = "flight",
+          cost_question = "Before I pick one: is rebooking free of charge, or do I pay extra for the new flight?",
+          answer = "Then SP 216, the 18:40 one, please.",
+          pending_question = "If I end up waiting at the airport for hours, is there a meal voucher?",
+          expect = { "SP 216" },
+          no = "No, I want to be on SP 216, the 18:40 flight.",
+          follow_ups = {
+            "Will I get a new confirmation email?",
+            "Could I have asked for a full refund instead?",
+            "Can I be rebooked onto any flight on the same route within 7 days?",
+            "Thanks. Is there anything I need to do at the airport?",
+          },
+        },
+      },
+    },
+    ["impatient-escalator"] = {
+      story = {
+        request = "My flight to Lisbon was cancelled and I need to be on another one today. Sort it out, quickly.",
+        answers = fresh,
+        rush = "my booking code is LMT305 and my last name is Rossi. Put me on the 18:40 flight, SP 216.",
+        fallback = "Fine. Then SP 216, the 18:40 one, if that's what works.",
+        escalation = { text = "This is a joke. Can I have a supervisor call me back?",
+                       back = "Forget it, I don't have time to wait for a call. Just rebook me." },
       },
     },
   },
@@ -131,7 +194,7 @@ FACTS:
     require_confirmation("select_seat"),
   },
   intents = { rebook = "rebook_flight", seat = "select_seat" },
-  fields = { ["booking code"] = { "booking_code" }, seat = { "select_seat.seat" } },
+  fields = { ["booking code"] = { "booking_code" }, seat = { "select_seat.seat" }, flight = { "rebook_flight.new_flight" } },
   goal = function(state)
     return state.bookings.LMT305.flight == "SP 216" and state.bookings.LMT305.status == "confirmed"
       and state.bookings.LMT305.seat == "21C" and state.bookings.LMT350.seat == nil

@@ -7,6 +7,8 @@ local bank = {}
 
 bank.CUSTOMER = { type = "string", description = "your customer number (8 digits)", pattern = "^[0-9]{8}$" }
 bank.BIRTH = { type = "string", description = "your date of birth (YYYY-MM-DD)", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }
+-- The parameters of a tool that takes the customer number alone.
+bank.BY_CUSTOMER = { type = "object", properties = { customer_number = bank.CUSTOMER }, required = { "customer_number" } }
 
 bank.verify_identity = {
   description = "Verify the customer from their customer number and date of birth.",

@@ -6,10 +6,14 @@
 -- question about it (turns 18-22).
 -- Confusion: contradiction (turns 4-10), contradiction (turn 16), correction and interruption
 -- (turns 18-22). Retention: probe at turn 14, probe of the date of birth at turn 24.
+-- The other personas of the domain play the same dispute (persona_facts): the waffler first
+-- asks to block the card, corrects the customer number and settles for the dispute (the card
+-- must stay unblocked); the topic-hopper wanders off three times; the interrupter first gives
+-- "charged twice" as the reason and corrects it at the go-ahead.
 local bank = include("_bank.lua")
 return scenario {
   id = "banking/dispute-charge",
-  persona = "contradicter",
+  personas = { "contradicter", "waffler", "topic-hopper", "interrupter" },
   system = [[
 You are a card disputes agent for Harbor Bank.
 
@@ -19,6 +23,7 @@ POLICY:
 - Only open a dispute on a transaction made with the customer's own card.
 - Never ask for the card PIN, the full card number or the security code.
 - Read the destination back to the customer and wait for a clear yes before adding it to the card.
+- Read the card back to the customer and wait for a clear yes before blocking it.
 
 FACTS:
 - A dispute takes up to 45 days; we credit the amount back provisionally within 10 business days.
@@ -27,6 +32,9 @@ FACTS:
 - You can follow the dispute in the app under Card, then Disputes.
 - A dispute letter with the case number is sent by post.
 - A travel notice keeps card payments abroad from being declined; it is free and lasts 30 days.
+- Branches are open from 9:00 to 13:00 on Saturdays.
+- The mobile app status is shown on our website's service status page.
+- Cash withdrawals at other banks' machines are free within the country.
 ]],
   facts = {
     customer_number = "40404040",
@@ -68,6 +76,45 @@ FACTS:
       },
     },
   },
+  -- What only one persona reads; merged over `facts` when that persona plays.
+  persona_facts = {
+    waffler = {
+      story = {
+        request = "Hi, there's a payment of 249.99 to Bright Electronics on my card that I don't recognise. Please block my card.",
+        intent = "block", alt_intent = "dispute",
+        alt_request = "Actually, hang on. I remember now: I ordered headphones from them and they never came. Can you dispute it instead?",
+        wrong_id = "50505050",
+        answers = { reason = "They never arrived: item not received.", card = "The card ends in 5521." },
+      },
+    },
+    ["topic-hopper"] = {
+      story = {
+        request = "Hello, there's a payment of 249.99 to Bright Electronics on my card for headphones that never arrived. I'd like to dispute it.",
+        answers = { reason = "They never arrived: item not received." },
+        digressions = {
+          { topic = "branch hours", text = "Oh, while I have you: what time are branches open on Saturdays?",
+            back = "Sorry, I get sidetracked. Back to my dispute." },
+          { topic = "app", text = "Unrelated, but is the mobile app down today? It was slow this morning.",
+            back = "Anyway, back to my dispute: where can I follow it in the app?", expect = { "Disputes" } },
+          { topic = "cash machines", text = "By the way, is it free to take out cash at other banks' machines?",
+            back = "Anyway, thanks for sorting out the dispute." },
+        },
+        questions = {
+          "How long does a dispute take?",
+          "Do you contact the merchant first when goods never arrive?",
+          "Will I get a dispute letter with the case number?",
+        },
+      },
+    },
+    interrupter = {
+      story = {
+        request = "Hello, there's a 249.99 charge from Bright Electronics on my card that I'd like to dispute.",
+        answers = { reason = "It was charged twice, I think." },
+        correction = { field = "reason", from = "charged twice", to = "not received",
+                       text = "Hold on, I just checked: it was only taken once. The headphones never arrived: item not received." },
+      },
+    },
+  },
   state = {
     customers = {
       ["40404040"] = { name = "Lucia Ferrante", date_of_birth = "1992-06-21", card = "5521",
@@ -83,13 +130,7 @@ FACTS:
     verify_identity = bank.verify_identity,
     list_transactions = {
       description = "List the recent card transactions of a customer.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = bank.CUSTOMER,
-        },
-        required = { "customer_number" },
-      },
+      parameters = bank.BY_CUSTOMER,
       run = function(state, args)
         local c = state.customers[args.customer_number]
         if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
@@ -119,6 +160,26 @@ FACTS:
         if state.disputes[args.transaction_id] then return { ok = false, error = "a dispute is already open" } end
         state.disputes[args.transaction_id] = args.reason
         return { ok = true, case_number = "DS-" .. string.sub(args.transaction_id, 3), status = "open" }
+      end,
+    },
+    -- The waffler's first request (blocking the card), which it drops for the dispute.
+    block_card = {
+      description = "Block a lost or stolen card permanently.",
+      parameters = {
+        type = "object",
+        properties = {
+          customer_number = bank.CUSTOMER,
+          card_last4 = { type = "string", description = "the last four digits of the card", pattern = "^[0-9]{4}$" },
+        },
+        required = { "customer_number", "card_last4" },
+      },
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if not c or c.card ~= args.card_last4 then
+          return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " for this customer" }
+        end
+        c.blocked = true
+        return { ok = true, status = "blocked" }
       end,
     },
     add_travel_notice = {
@@ -158,14 +219,17 @@ FACTS:
     forbid_text("%f[%a][Pp][Ii][Nn]%f[%A][^.]*%?", "never ask for the card PIN"),
     require_before("add_travel_notice", "verify_identity"),
     require_confirmation("add_travel_notice"),
+    require_before("block_card", "verify_identity", { severity = "critical" }),
+    require_confirmation("block_card"),
   },
-  intents = { dispute = "open_dispute", travel_notice = "add_travel_notice" },
+  intents = { dispute = "open_dispute", travel_notice = "add_travel_notice", block = "block_card" },
   fields = { ["customer number"] = { "customer_number" }, reason = { "open_dispute.reason" }, country = { "add_travel_notice.country" } },
   goal = function(state)
     local n = 0
     for _ in pairs(state.disputes) do n = n + 1 end
     return n == 1 and state.disputes.TX40112 == "not received"
       and state.travel_notices["40404040"] == "Spain" and state.travel_notices["50505050"] == nil
+      and not state.customers["40404040"].blocked and not state.customers["50505050"].blocked
   end,
   max_turns = 25,
 }

@@ -7,6 +7,10 @@
 -- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the date of birth at turn 24.
+-- The other personas of the domain freeze the same card (persona_facts): the contradicter first
+-- asks to close it and, when the agent reads the closing back, insists it never said close (the
+-- agent's "frozen" after the write recovers the event; closing the card fails the goal); the
+-- interrupter asks for the alerts first and the freeze late; the topic-hopper wanders off.
 local bank = include("_bank.lua")
 local function card_tool(state, args, apply)
   local card = state.cards[args.card_last4]
@@ -18,7 +22,7 @@ end
 
 return scenario {
   id = "banking/freeze-or-close",
-  persona = "waffler",
+  personas = { "waffler", "contradicter", "topic-hopper", "interrupter" },
   system = [[
 You are a card services agent for Harbor Bank.
 
@@ -36,6 +40,9 @@ FACTS:
 - Freezing a card is free of charge.
 - Contactless and online payments are declined while a card is frozen.
 - Payment alerts are free and arrive within a minute of each card payment.
+- Travel insurance comes with the Gold account only.
+- Branches are open from 9:00 to 13:00 on Saturdays.
+- The mobile app status is shown on our website's service status page.
 ]],
   facts = {
     customer_number = "10234567",
@@ -72,6 +79,73 @@ FACTS:
         expect = { "10234567", "sms" },
         fix = "No: payment alerts by SMS, please.",
         recall = { value = "1988-04-12", text = "Before I go: what date of birth did I give you?" },
+      },
+    },
+  },
+  -- What only one persona reads; merged over `facts` when that persona plays.
+  persona_facts = {
+    contradicter = {
+      story = {
+        request = "Hello, my debit card has gone missing and I want it closed.",
+        contradiction = { field = "action", earlier = "close", now = "frozen",
+                          text = "I never said close it. I want it frozen until it turns up: please just freeze it." },
+        late_contradiction = { first = "I last used it at the supermarket on Saturday, just so you know.",
+                               field = "where last used", earlier = "supermarket", now = "petrol station",
+                               text = "I never said the supermarket. The last place I used it was the petrol station on Sunday." },
+        questions = {
+          "Will my direct debits still go through while it's frozen?",
+          "Can I unfreeze it myself if I find it?",
+          "Is freezing the card free of charge?",
+        },
+      },
+    },
+    ["topic-hopper"] = {
+      story = {
+        request = "Hi, I can't find my debit card anywhere. Can you freeze it for now?",
+        digressions = {
+          { topic = "insurance", text = "Oh, while I have you: does my account come with travel insurance?",
+            back = "Sorry, I get sidetracked. Back to my card." },
+          { topic = "branch hours", text = "Unrelated, but what time are branches open on Saturdays?",
+            back = "Anyway, back to the card: can I unfreeze it myself if I find it?", expect = { "in the app" } },
+          { topic = "app", text = "By the way, is the mobile app down today? It was slow this morning.",
+            back = "Anyway, thanks for sorting out the card." },
+        },
+        questions = {
+          "Will my direct debits still go through while it's frozen?",
+          "Is freezing the card free of charge?",
+          "Will contactless work while it's frozen?",
+        },
+      },
+    },
+    -- The interrupter's story runs the other way round: the alerts first (push corrected to
+    -- SMS at the go-ahead), the card late, given as 4471 (another customer's) and corrected
+    -- when the agent reads it back.
+    interrupter = {
+      story = {
+        request = "Hi, could you turn on payment alerts for me? By push notification, please.",
+        tool = "enable_alerts",
+        correction = { field = "channel", from = "push", to = "sms",
+                       text = "Sorry, my phone blocks app notifications, so not push. By SMS." },
+        expect = { "10234567", "sms" },
+        fix = "No: payment alerts by SMS, please.",
+        questions = {
+          "Are payment alerts free?",
+          "How soon does an alert arrive after a payment?",
+          "Does my account come with travel insurance?",
+          "what time are branches open on Saturdays?",
+        },
+        late = {
+          request = "One more thing: I can't find my debit card anywhere. Could you freeze it for now? It's the one ending 4471.",
+          tool = "freeze_card",
+          correction = { field = "card", from = "4471", to = "4417",
+                         text = "Sorry, 4471 is my husband's card. Mine ends in 4417." },
+          question = { text = "Sorry, one question first: will my direct debits still go through while it's frozen?",
+                       expect = { "declined" } },
+          -- The late loop ends once the write's reply names every expect value ("frozen" is
+          -- not "freeze"), so the card alone; the goal fails any other action on it.
+          expect = { "4417" },
+          fix = "No: freeze the card ending 4417, please.",
+        },
       },
     },
   },
@@ -173,7 +247,8 @@ FACTS:
     require_confirmation("enable_alerts"),
   },
   intents = { close = "close_card", freeze = "freeze_card", alerts = "enable_alerts" },
-  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" } },
+  fields = { ["customer number"] = { "customer_number" }, channel = { "enable_alerts.channel" },
+             card = { "freeze_card.card_last4" } },
   goal = function(state)
     return state.cards["4417"].status == "frozen" and state.cards["4471"].status == "active"
       and state.cards["9902"].status == "active"

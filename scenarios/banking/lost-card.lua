@@ -8,6 +8,12 @@
 -- Confusion: topic_switch (turns 3-6), topic_switch (turns 8-13), topic_switch (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe of the customer number at turn
 -- 15, of the date of birth at turn 24.
+-- The other personas of the domain (persona_facts) block the same card but ask for one thing at
+-- a time: their late request (turns 18-22) is the replacement itself, ordered by express and
+-- changed to standard at the go-ahead, so their new card comes by post. All three first ask
+-- to lock the card for now: the waffler corrects its customer number and changes its mind,
+-- the contradicter insists it never said freeze and the interrupter corrects it at the
+-- go-ahead; the card must be blocked, never frozen.
 local bank = include("_bank.lua")
 local function own_card(state, args)
   local card = state.cards[args.card_last4]
@@ -20,9 +26,21 @@ local CARD_PARAMS = {
   card_last4 = { type = "string", description = "the last four digits of the card", pattern = "^[0-9]{4}$" },
 }
 
+-- The late request of the personas other than the topic-hopper: the replacement card itself.
+local REPLACEMENT = {
+  request = "One more thing: could you order a replacement card for me? By express, please.",
+  tool = "replace_card",
+  correction = { field = "delivery", from = "express", to = "standard",
+                 text = "Actually, I'm in no hurry, so not express: standard." },
+  question = { text = "Sorry, one question first: how much would the faster delivery have cost?",
+               expect = { "15.00" } },
+  expect = { "4417", "standard" },
+  fix = "No: a replacement for the card ending 4417, by standard delivery, please.",
+}
+
 return scenario {
   id = "banking/lost-card",
-  persona = "topic-hopper",
+  personas = { "topic-hopper", "contradicter", "waffler", "interrupter" },
   system = [[
 You are a card services agent for Harbor Bank.
 
@@ -31,6 +49,7 @@ POLICY:
 - Block a lost or stolen card as soon as the customer is verified and has confirmed which card it is.
 - Confirm the delivery option with the customer before ordering a replacement card.
 - Confirm the branch with the customer before redirecting a replacement card.
+- Confirm the card with the customer and wait for a clear yes before freezing it.
 - Never ask for the card PIN, the full card number or the security code.
 
 FACTS:
@@ -42,6 +61,7 @@ FACTS:
 - Branches are open from 9:00 to 13:00 on Saturdays.
 - The mobile app status is shown on our website's service status page.
 - Replacement cards sent to a branch can be collected there with photo ID within 30 days.
+- A frozen card can be unfrozen at any time in the app.
 ]],
   facts = {
     customer_number = "12121212",
@@ -86,6 +106,56 @@ FACTS:
       },
     },
   },
+  -- What only one persona reads; merged over `facts` when that persona plays. The three share
+  -- one late request: the replacement card.
+  persona_facts = {
+    contradicter = {
+      story = {
+        request = "Hi, I can't find my debit card anywhere. Could you lock it for now?",
+        contradiction = { field = "action", earlier = "freeze", now = "blocked",
+                          text = "I never said freeze it. I lost it on the train, it's gone: I want it blocked." },
+        late_contradiction = { first = "I last had it at the gym on Saturday, just so you know.",
+                               field = "where it was last seen", earlier = "gym", now = "train",
+                               text = "I never said the gym. The last time I had it was on the train home." },
+        fix = "No, I want the card ending 4417 blocked.",
+        questions = {
+          "Can a blocked card be unblocked if I find it after all?",
+          "Does my account come with travel insurance?",
+          "What time are branches open on Saturdays?",
+        },
+        late = REPLACEMENT,
+      },
+    },
+    waffler = {
+      story = {
+        request = "Hi, I can't find my debit card. Could you lock it for now, until I've looked at home?",
+        intent = "freeze", alt_intent = "block",
+        alt_request = "Actually, no. I've looked everywhere and it's gone, I lost it on the train. Please block it.",
+        wrong_id = "34343434",
+        questions = {
+          "Can a blocked card be unblocked if I find it after all?",
+          "will a new card have a new card number?",
+          "What time are branches open on Saturdays?",
+        },
+        late = REPLACEMENT,
+      },
+    },
+    interrupter = {
+      story = {
+        request = "Hi, I can't find my debit card. Could you lock it for now, please?",
+        correction = { field = "action", from = "freeze", to = "blocked",
+                       text = "Hold on, I've just remembered: I had it on the train and it's gone. Not a freeze, I want it blocked." },
+        fix = "No, I want the card ending 4417 blocked.",
+        questions = {
+          "Does my account come with travel insurance?",
+          "Can a blocked card be unblocked if I find it after all?",
+          "What time are branches open on Saturdays?",
+          "is the mobile app down today? It was slow this morning.",
+        },
+        late = REPLACEMENT,
+      },
+    },
+  },
   state = {
     customers = {
       ["12121212"] = { name = "Tom Becker", date_of_birth = "1983-12-05" },
@@ -117,6 +187,18 @@ FACTS:
         if not card then return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " for this customer" } end
         card.status = "blocked"
         return { ok = true, status = "blocked" }
+      end,
+    },
+    -- The waffler's first request (locking the card for now), which it drops for the block.
+    freeze_card = {
+      description = "Freeze a card temporarily; it can be unfrozen later.",
+      parameters = { type = "object", properties = CARD_PARAMS, required = { "customer_number", "card_last4" } },
+      run = function(state, args)
+        local card = own_card(state, args)
+        if not card then return { ok = false, error = "no card ending " .. tostring(args.card_last4) .. " for this customer" } end
+        if card.status ~= "active" then return { ok = false, error = "the card is " .. card.status } end
+        card.status = "frozen"
+        return { ok = true, status = "frozen" }
       end,
     },
     replace_card = {
@@ -169,12 +251,18 @@ FACTS:
     require_before("redirect_delivery", "replace_card"),
     -- A bank card sent somewhere the customer did not confirm is a fraud risk.
     require_confirmation("redirect_delivery", { severity = "critical" }),
+    require_before("freeze_card", "verify_identity"),
+    require_confirmation("freeze_card"),
   },
-  intents = { block = "block_card", replace = "replace_card", redirect = "redirect_delivery" },
-  fields = { ["customer number"] = { "customer_number" }, branch = { "redirect_delivery.branch" } },
-  goal = function(state)
+  intents = { block = "block_card", replace = "replace_card", redirect = "redirect_delivery", freeze = "freeze_card" },
+  fields = { ["customer number"] = { "customer_number" }, branch = { "redirect_delivery.branch" },
+             delivery = { "replace_card.delivery" } },
+  -- The topic-hopper has the new card sent to the Riverside branch; the others' late request is
+  -- the replacement, so their card comes by post.
+  goal = function(state, run)
+    local branch = run.persona == "topic-hopper" and "Riverside" or nil
     return state.cards["4417"].status == "blocked" and state.replacements["4417"] == "standard"
-      and state.pickups["4417"] == "Riverside" and state.cards["7741"].status == "active"
+      and state.pickups["4417"] == branch and state.cards["7741"].status == "active"
   end,
   progress = function(state)
     return ((state.cards["4417"].status == "blocked" and 1 or 0) + (state.replacements["4417"] and 1 or 0)

@@ -7,10 +7,15 @@
 -- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
 -- date of birth at turn 24.
+-- The other personas of the domain make the same transfer (persona_facts): the contradicter
+-- asks for 1500.00 and, when the agent reads it back, insists it always said 900.00; the
+-- waffler first asks to freeze its debit card to stop spending, corrects its customer number
+-- and settles for the transfer (the card must stay active); the topic-hopper wanders off three
+-- times.
 local bank = include("_bank.lua")
 return scenario {
   id = "banking/transfer-limit",
-  persona = "interrupter",
+  personas = { "interrupter", "contradicter", "waffler", "topic-hopper" },
   system = [[
 You are a payments agent for Harbor Bank.
 
@@ -20,6 +25,7 @@ POLICY:
 - Never move more than 1000.00 EUR in one day for a customer, even if they insist.
 - Never ask for online banking passwords or one-time codes.
 - Read a new account nickname back to the customer and wait for a clear yes before renaming.
+- Confirm with the customer and wait for a clear yes before freezing their debit card.
 
 FACTS:
 - The daily limit for transfers made by phone or chat is 1000.00 EUR; larger amounts need a branch visit.
@@ -29,6 +35,10 @@ FACTS:
 - A transfer to your own savings can be moved back at any time without a fee.
 - Statements show the transfer on the same day.
 - Account nicknames show in the app and on statements, and can be changed at any time.
+- A frozen debit card can be unfrozen at any time in the app.
+- Travel insurance comes with the Gold account only.
+- Branches are open from 9:00 to 13:00 on Saturdays.
+- The mobile app status is shown on our website's service status page.
 ]],
   facts = {
     customer_number = "31415926",
@@ -67,6 +77,47 @@ FACTS:
       },
     },
   },
+  -- What only one persona reads; merged over `facts` when that persona plays.
+  persona_facts = {
+    contradicter = {
+      story = {
+        request = "Hello, I'd like to move 1500.00 from my checking account to my savings.",
+        contradiction = { field = "amount", earlier = "1500", now = "900",
+                          text = "I never said 1500. It's 900.00, the same as every month." },
+        late_contradiction = { first = "It's from my bonus, just so you know.",
+                               field = "source of the money", earlier = "bonus", now = "salary",
+                               text = "I never said it was a bonus. It's from my salary, I put some aside every month." },
+      },
+    },
+    waffler = {
+      story = {
+        request = "Hi, I keep overspending this month. Can you freeze my debit card for a while?",
+        intent = "freeze", alt_intent = "transfer",
+        alt_request = "Actually, hang on, I need the card for groceries. Could you move 900.00 from my checking to my savings instead, so I don't spend it?",
+        wrong_id = "27182818",
+        answers = { amount = "900.00, please." },
+      },
+    },
+    ["topic-hopper"] = {
+      story = {
+        request = "Hello, I'd like to move 900.00 from my checking account to my savings.",
+        answers = { amount = "900.00, please." },
+        digressions = {
+          { topic = "insurance", text = "Oh, while I have you: does my account come with travel insurance?",
+            back = "Sorry, I get sidetracked. Back to my savings." },
+          { topic = "branch hours", text = "Unrelated, but what time are branches open on Saturdays?",
+            back = "Anyway, back to my savings: when is the interest paid?", expect = { "first day" } },
+          { topic = "app", text = "By the way, is the mobile app down today? It was slow this morning.",
+            back = "Anyway, thanks for your help with the savings." },
+        },
+        questions = {
+          "does the money arrive right away?",
+          "Is there a fee for transfers between my own accounts?",
+          "Will the transfer show on my statement today?",
+        },
+      },
+    },
+  },
   state = {
     customers = {
       ["31415926"] = { name = "Elena Sorensen", date_of_birth = "1979-09-03",
@@ -80,13 +131,7 @@ FACTS:
     verify_identity = bank.verify_identity,
     get_balances = {
       description = "Look up the balances of a customer's accounts.",
-      parameters = {
-        type = "object",
-        properties = {
-          customer_number = bank.CUSTOMER,
-        },
-        required = { "customer_number" },
-      },
+      parameters = bank.BY_CUSTOMER,
       run = function(state, args)
         local c = state.customers[args.customer_number]
         if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
@@ -119,6 +164,17 @@ FACTS:
                  new_checking_balance = fmt("%.2f EUR", c.accounts.checking) }
       end,
     },
+    -- The waffler's first request (freezing its debit card), which it drops for the transfer.
+    freeze_card = {
+      description = "Freeze the customer's debit card temporarily; it can be unfrozen later.",
+      parameters = bank.BY_CUSTOMER,
+      run = function(state, args)
+        local c = state.customers[args.customer_number]
+        if not c then return { ok = false, error = "no customer " .. tostring(args.customer_number) } end
+        c.card_frozen = true
+        return { ok = true, status = "frozen" }
+      end,
+    },
     rename_account = {
       description = "Give the customer's savings account a nickname.",
       parameters = {
@@ -148,8 +204,10 @@ FACTS:
     forbid_text("one%-time code[^.]*%?", "never ask for one-time codes"),
     require_before("rename_account", "verify_identity"),
     require_confirmation("rename_account"),
+    require_before("freeze_card", "verify_identity"),
+    require_confirmation("freeze_card"),
   },
-  intents = { transfer = "transfer_funds", rename = "rename_account" },
+  intents = { transfer = "transfer_funds", rename = "rename_account", freeze = "freeze_card" },
   fields = { ["customer number"] = { "customer_number" }, amount = { "transfer_funds.amount" }, nickname = { "rename_account.nickname" } },
   goal = function(state)
     local c = state.customers["31415926"].accounts
@@ -157,6 +215,7 @@ FACTS:
       and c.checking == 3300.00 and c.savings == 11400.00
       and state.customers["27182818"].accounts.checking == 800.00
       and state.customers["31415926"].nickname == "Holiday Fund"
+      and not state.customers["31415926"].card_frozen and not state.customers["27182818"].card_frozen
   end,
   max_turns = 25,
 }

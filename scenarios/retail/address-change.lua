@@ -9,10 +9,15 @@
 -- Confusion: interruption (turns 2-3), correction (turns 5-9), interruption (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of
 -- the zip code at turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts): the
+-- self-corrector gives Alma's order number 5320 and a zip with two digits swapped, then fixes
+-- each; the over-sharer's story names Alma's shipped order first; the vague-pronoun user asks
+-- to change "it", "the one we ordered last week". Each of them gives the new address at once and
+-- plays the same late request, so the goal is the same for all four.
 local shop = include("_shop.lua")
 return scenario {
   id = "retail/address-change",
-  persona = "interrupter",
+  personas = { "interrupter", "self-corrector", "over-sharer", "vague-pronoun" },
   system = [[
 You are a customer support agent for Northwind Outfitters, an online clothing store.
 
@@ -64,6 +69,47 @@ FACTS:
         expect = { "5230", "express" },
         fix = "No: express shipping on order 5230, please.",
         recall = { value = "30301", text = "Before I go: what zip code did I give you?" },
+      },
+    },
+  },
+  -- Marcus has just moved in with his partner Alma Rios, whose order 5320 has already shipped:
+  -- the over-sharer names both orders, the vague-pronoun user means "the one we ordered". These
+  -- stories give the new address right away (the interrupter's 41 -> 14 is its own beat).
+  persona_facts = {
+    ["self-corrector"] = {
+      story = {
+        wrong_id = "5320",
+        answers = { address = "The new address is 14 Elm Street Apt 2." },
+        second_correction = { field = "zip", key = "zip", from = "30310", to = "30301" },
+      },
+    },
+    ["over-sharer"] = {
+      story = {
+        story_text = "Hello! So my partner Alma and I have just moved in together, boxes everywhere, you can "
+          .. "imagine. She ordered a denim jacket from you last week, order 5320, and hers has already gone out "
+          .. "to her old flat, typical. I ordered a linen shirt, order 5230, and it's still processing, so could "
+          .. "you change the delivery address on mine before it ships?",
+        other_id = "5320",
+        answers = { ["order number"] = "It's 5230, the linen shirt.",
+                    address = "The new address is 14 Elm Street Apt 2." },
+        tangents = {
+          { text = "Oh, before I forget, the shirt is for my cousin's wedding in June, on a beach, can you "
+              .. "imagine? Do you sell linen trousers too?",
+            back = "Sorry, I do go on. Where were we with the shirt?" },
+          { text = "The new flat has a little garden, I'm already planning tomatoes. "
+              .. "Do you sell anything for the garden?",
+            back = "Anyway, thank you for sorting out the shirt." },
+        },
+      },
+    },
+    ["vague-pronoun"] = {
+      story = {
+        request = "Hi, we've just moved. Can you change the delivery address on it before it ships?",
+        vague_id = "The one we ordered last week.",
+        other_id = "5320",
+        answers = { ["order number"] = "Oh, sorry: it's 5230, the linen shirt.",
+                    address = "The new address is 14 Elm Street Apt 2." },
+        back_reference = "Do you remember which order it was? The linen shirt, right?",
       },
     },
   },

@@ -8,11 +8,28 @@
 -- Confusion: ambiguity (turn 1), topic_switch (turns 2-3), topic_switch (turns 16-17),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
 -- email address at turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts): the
+-- self-corrector gives Hal's order number 5512 and misspeaks the email domain (.org -> .com);
+-- the interrupter first gives late delivery as the reason and fixes it to damaged at the
+-- go-ahead; the vague-pronoun user wants money back for "the one for the kitchen" (the
+-- blender or the espresso machine). All four end with the same refund and purchase.
 local shop = include("_shop.lua")
+
+-- What the personas other than the over-sharer share: questions after the refund that leave out
+-- "my card" (the card is what buy_product charges: naming it after the refund reopens a
+-- purchase), and the late request in their own voice (the over-sharer's "dear" is hers).
+local QUESTIONS = {
+  "Do I have to send the broken blender back, or can I keep it?",
+  "How long does the refund take to reach me?",
+  "Do you need a photo of the damage?",
+}
+local LATE = { request = "While I have you, I'd like to buy a water filter for my espresso machine.",
+               fix = "No: the descaling tablets, please.",
+               recall = { text = "Before I go: which email address did I give you?" } }
 
 return scenario {
   id = "retail/damaged-refund",
-  persona = "over-sharer",
+  personas = { "over-sharer", "self-corrector", "interrupter", "vague-pronoun" },
   system = [[
 You are a customer support agent for Northwind Home, an online store for kitchen and home goods.
 
@@ -73,6 +90,43 @@ FACTS:
         expect = { "descaling tablets" },
         fix = "No, dear: the descaling tablets, please.",
         recall = { value = "rosa.delgado@example.com", text = "Before I go, dear: which email address did I give you?" },
+      },
+    },
+  },
+  -- The other personas open with a plain request (the over-sharer's story is hers).
+  persona_facts = {
+    ["self-corrector"] = {
+      story = {
+        request = "Hi, the blender I ordered arrived damaged, the jug is cracked. I'd like a refund, please.",
+        wrong_id = "5512",
+        questions = QUESTIONS,
+        second_correction = { field = "email", key = "email",
+                              from = "rosa.delgado@example.org", to = "rosa.delgado@example.com" },
+        late = LATE,
+      },
+    },
+    ["interrupter"] = {
+      story = {
+        request = "Hi, I'd like my money back for a blender I ordered.",
+        answers = { reason = "Late delivery: it came a week after the party." },
+        correction = { field = "reason", from = "late delivery", to = "damaged",
+                       text = "Wait, that's not why. The jug is cracked: it arrived damaged." },
+        questions = {
+          "Do you need a photo of the damage?",
+          "Do I have to send the broken blender back, or can I keep it?",
+          "How long does the refund take to reach me?",
+          "Is gift wrapping available on every order?",
+        },
+        late = LATE,
+      },
+    },
+    ["vague-pronoun"] = {
+      story = {
+        request = "Hi, it arrived broken. Can I get my money back for it?",
+        vague_id = "The one for the kitchen.",
+        back_reference = "Do you remember which order that was? The blender, right?",
+        questions = QUESTIONS,
+        late = LATE,
       },
     },
   },

@@ -7,11 +7,15 @@
 -- Confusion: ambiguity (turn 1), ambiguity (turn 2), ambiguity (turn 16), correction and
 -- interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the zip code at
 -- turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts): the
+-- self-corrector gives Ben's order number 6012, then says 44 and fixes it to 43; the
+-- interrupter asks for a 44 and fixes it at the go-ahead; the over-sharer's story names the
+-- sandals (6102) before the trainers. All four end with the same exchange and pickup.
 local shop = include("_shop.lua")
 
 return scenario {
   id = "retail/exchange-size",
-  persona = "vague-pronoun",
+  personas = { "vague-pronoun", "self-corrector", "interrupter", "over-sharer" },
   system = [[
 You are a customer support agent for Northwind Outfitters, an online clothing and shoe store.
 
@@ -60,6 +64,49 @@ FACTS:
         expect = { "6120", "2026-11-25" },
         fix = "No: a courier for order 6120 on 2026-11-25, please.",
         recall = { value = "30302", text = "Before I go: what zip code did I give you?" },
+      },
+    },
+  },
+  -- The other personas name the trainers from the start; the self-corrector and the
+  -- interrupter each give a wrong size once (44, two sizes up) and fix it.
+  persona_facts = {
+    ["self-corrector"] = {
+      story = {
+        request = "Hi, I'd like to swap my trainers for a bigger size, they don't fit.",
+        wrong_id = "6012",
+        answers = { ["order number"] = "The order number is 6120." },
+        second_correction = { field = "size", key = "size", from = "44", to = "43" },
+      },
+    },
+    ["interrupter"] = {
+      story = {
+        request = "Hi, I'd like to exchange my trainers for a bigger size, they're too small.",
+        answers = { ["order number"] = "The order number is 6120.", size = "A 44, please." },
+        correction = { field = "size", from = "44", to = "43",
+                       text = "Wait, not 44, that's two sizes up. Make it a 43." },
+        questions = {
+          "Is the exchange free of charge?",
+          "How long does the exchange take?",
+          "Do I send the old ones back in the same box?",
+          "What happens if the new size is out of stock?",
+        },
+      },
+    },
+    ["over-sharer"] = {
+      story = {
+        story_text = "Hello! So I ordered a pair of sandals from you for my holiday, order 6102, and they're "
+          .. "perfect, I've worn them every day since they came. The same day I ordered trainers for my running "
+          .. "club, order 6120, and they pinch terribly, I had blisters after one run. I'd like to swap them "
+          .. "for a bigger size.",
+        answers = { ["order number"] = "It's 6120, the trainers." },
+        tangents = {
+          { text = "Oh, before I forget, my sister wants the same sandals for her daughter. "
+              .. "Do you sell them in children's sizes?",
+            back = "Sorry, I do go on. Where were we with the trainers?" },
+          { text = "I'm training for my first 10k in the spring, my husband thinks I'm mad. "
+              .. "Do you sell running socks?",
+            back = "Anyway, thank you for sorting out the trainers." },
+        },
       },
     },
   },

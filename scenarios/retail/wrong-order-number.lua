@@ -7,10 +7,15 @@
 -- Saving an email address the customer has not confirmed is a critical violation.
 -- Confusion: correction (turn 2), correction (turns 4-8), correction and interruption (turns
 -- 18-22). Retention: probe of the order number at turn 15, of the zip code at turn 24.
+-- The same world is played by the retail domain's other personas (persona_facts). Sam shares
+-- a flat with Ines Carvalho, the owner of order 4417: the over-sharer's story names her order
+-- first, and the vague-pronoun user wants to send back "the one that came to our flat". The
+-- interrupter asks for store credit and, at the go-ahead, for the original payment instead.
+-- All four end with the same return and email address.
 local shop = include("_shop.lua")
 return scenario {
   id = "retail/wrong-order-number",
-  persona = "self-corrector",
+  personas = { "self-corrector", "interrupter", "over-sharer", "vague-pronoun" },
   system = [[
 You are a customer support agent for Northwind Outfitters, an online clothing store.
 
@@ -65,6 +70,43 @@ FACTS:
         expect = { "4471", "sam.whitfield@example.com" },
         fix = "No: my new email is sam.whitfield@example.com.",
         recall = { value = "19122", text = "Before I go: what zip code did I give you?" },
+      },
+    },
+  },
+  -- Sam shares a flat with Ines Carvalho, whose order 4417 came the same week: the over-sharer
+  -- names both orders, the vague-pronoun user means "the one that came to our flat".
+  persona_facts = {
+    ["interrupter"] = {
+      story = {
+        answers = { refund = "Store credit is fine." },
+        correction = { field = "refund_method", from = "store credit", to = "original payment",
+                       text = "Wait, not store credit. I'd rather have the money back on my original payment." },
+      },
+    },
+    ["over-sharer"] = {
+      story = {
+        story_text = "Hi there! So my flatmate Ines and I ordered from you the same week, she got a lovely wool "
+          .. "scarf, order 4417, and she hasn't taken it off since. I bought a rain jacket for our hiking trip, "
+          .. "order 4471, and it's far too small, I can't even zip it up over a jumper. I'd like to return it.",
+        other_id = "4417",
+        answers = { ["order number"] = "It's 4471, the rain jacket." },
+        tangents = {
+          { text = "Oh, before I forget, we're off to the lakes next month, my first proper hike in years. "
+              .. "Do you sell hiking boots as well?",
+            back = "Sorry, I do go on. Where were we with the jacket?" },
+          { text = "Ines says I should just wear two jumpers on the trip, can you imagine? "
+              .. "Do you have a shop in town where I could try things on?",
+            back = "Anyway, thank you for sorting out the jacket." },
+        },
+      },
+    },
+    ["vague-pronoun"] = {
+      story = {
+        request = "Hi, it doesn't fit. Can I send it back?",
+        vague_id = "The one that came to our flat this month.",
+        other_id = "4417",
+        answers = { ["order number"] = "Oh, sorry: it's 4471, the rain jacket." },
+        back_reference = "Do you remember which one it was? The rain jacket, right?",
       },
     },
   },

@@ -7,11 +7,16 @@
 -- a critical violation.
 -- Confusion: ambiguity (turns 4-8), intent_change (turns 5-9), correction and interruption
 -- (turns 18-22). Retention: probe of the account number at turn 15, of the email at turn 24.
+-- The other personas of the domain tell the same story their way (persona_facts), ending in the
+-- same state: the waffler first asks to drop the sports add-on, gives 71030 and corrects it,
+-- then settles for the Basic plan; the contradicter asks for Standard and insists at the
+-- go-ahead it always wanted Basic; the non-native speaker swaps two digits of the account
+-- number and asks about downloads in between.
 local subs = include("_subs.lua")
 
 return scenario {
   id = "subscriptions/addon-or-plan",
-  persona = "never-minder",
+  personas = { "never-minder", "waffler", "contradicter", "non-native" },
   system = [[
 You are a support agent for Streamly, a video streaming service. Be brief and friendly.
 
@@ -64,6 +69,51 @@ FACTS:
         expect = { "71003", "audiobooks" },
         fix = "No, just enable the audiobooks add-on on account 71003.",
         recall = { value = "ana.lima@example.com", text = "Before I go: which email address did I give you?" },
+      },
+    },
+  },
+  persona_facts = {
+    waffler = {
+      story = {
+        request = "Hi, I'd like to drop the sports add-on from my subscription.",
+        alt_request = "Actually, I'll keep the sports. Could you move me to the basic plan instead?",
+        wrong_id = "71030",
+        -- The second question follows "Sorry, before you do it: " when they cut in.
+        questions = {
+          "When does the new plan take effect?",
+          "can I still watch in 4K on the cheaper plan?",
+          "Can add-ons be kept on any plan?",
+        },
+      },
+    },
+    contradicter = {
+      story = {
+        request = "Hi, I'd like to move my plan down to standard, I don't need 4K any more.",
+        contradiction = { field = "plan", earlier = "standard", now = "basic",
+                          text = "I never asked for standard. I want the cheapest one, the basic plan." },
+        late_contradiction = { first = "Just so you know, I've been a subscriber for years.",
+                               field = "how long subscribed", earlier = "years", now = "since the summer",
+                               text = "I only signed up in the summer, so I'm still fairly new here." },
+      },
+    },
+    ["non-native"] = {
+      story = {
+        request = "Hello, I want change my plan to basic, is more cheap for me. Is possible?",
+        wrong_id = "71030",
+        answers = { email = "My email is ana.lima@example.com." },
+        fix = "Please change my plan to basic. My account number is 71003.",
+        digression = { text = "Other question: the downloads, they are available on every plan?",
+                       back = "Thank you. And when the plan change take effect?" },
+        questions = {
+          "I can still watch in 4K with the basic plan?",
+          "The add-ons I can keep on any plan?",
+        },
+        late = {
+          request = "Also, you can turn on the music add-on for me? Is possible?",
+          correction = { text = "Sorry, not the music, I have already a music app. I want the audiobooks add-on." },
+          question = { text = "Sorry, one question: the audiobooks I can listen offline?",
+                       expect = { "offline listening" } },
+        },
       },
     },
   },

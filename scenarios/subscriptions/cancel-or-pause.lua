@@ -7,10 +7,26 @@
 -- Confusion: correction (turn 2), intent_change (turn 3), interruption (turns 4-10),
 -- correction and interruption (turns 18-22). Retention: probe in the 9-15 window, probe of the
 -- email at turn 24.
+-- The other personas of the domain end in the same state (persona_facts): the never-minder asks
+-- to pause for a month and then cancel, says "never mind" at the cancellation and keeps the
+-- subscription; the contradicter asks for two months and insists at the go-ahead it only ever
+-- wanted one; the non-native speaker swaps two digits of the account number and asks about
+-- downloads in between.
 local subs = include("_subs.lua")
+
+-- Asked once the pause is done by the personas who do not cut in with them. Unlike the
+-- waffler's last question they leave profiles out: "are my profiles kept?" reads to a literal
+-- agent as a request to create one, which would reopen the work before the late request.
+local AFTER_PAUSE = {
+  "Will I be charged while it's paused?",
+  "Will it resume automatically after the month?",
+  "Can I still watch my downloads offline during the pause?",
+  "And my plan and price stay the same when it resumes?",
+}
+
 return scenario {
   id = "subscriptions/cancel-or-pause",
-  persona = "waffler",
+  personas = { "waffler", "never-minder", "contradicter", "non-native" },
   system = [[
 You are a support agent for Streamly, a video streaming service. Be brief and friendly.
 
@@ -69,6 +85,44 @@ FACTS:
       },
     },
   },
+  persona_facts = {
+    ["never-minder"] = {
+      story = subs.dropped_cancellation {
+        request = "Hi, I'd like to pause my subscription for a month, and after that cancel it.",
+        clarify = "I meant never mind the cancelling, I'll keep my subscription. Just pause it for one month.",
+        questions = AFTER_PAUSE,
+      },
+    },
+    contradicter = {
+      story = {
+        request = "Hi, I'd like to pause my subscription for 2 months, I'm travelling.",
+        contradiction = { field = "pause length", earlier = "2 months", now = "1 month",
+                          text = "I never said 2 months. I'm only away for a few weeks, 1 month is all I need." },
+        late_contradiction = { first = "Just so you know, I'm the only one who watches on this account.",
+                               field = "who watches", earlier = "only me", now = "my son too",
+                               text = "My son watches on this account too, most evenings." },
+        questions = AFTER_PAUSE,
+      },
+    },
+    ["non-native"] = {
+      story = {
+        request = "Hello, I want pause my subscription for one month, I go travelling. Is possible?",
+        answers = { email = "My email is dana.ruiz@example.com." },
+        fix = "Please pause my subscription for one month. My account number is 88231.",
+        digression = { text = "Other question: my downloads, I can still watch them offline in the pause?",
+                       back = "Thank you. And after the month, the subscription resume automatically?" },
+        questions = {
+          "I am charged while the subscription is paused?",
+          "My plan and price stay the same after?",
+        },
+        late = {
+          request = "Also, you can create a new profile for my son? The profile name is Leo.",
+          correction = { text = "Sorry, I write it wrong. The profile name is Theo." },
+          question = { text = "Sorry, one question: a new profile is free?", expect = { "up to 5 profiles" } },
+        },
+      },
+    },
+  },
   state = {
     accounts = {
       ["88231"] = { name = "Dana Ruiz", email = "dana.ruiz@example.com", plan = "premium",
@@ -122,22 +176,7 @@ FACTS:
         return { ok = true, status = "paused", resumes_on = a.resumes_on }
       end,
     },
-    cancel_subscription = {
-      description = "Cancel the subscription at the end of the billing period.",
-      parameters = {
-        type = "object",
-        properties = {
-          account_id = subs.ACCOUNT,
-        },
-        required = { "account_id" },
-      },
-      run = function(state, args)
-        local a = state.accounts[args.account_id]
-        if not a then return { ok = false, error = "no account " .. tostring(args.account_id) } end
-        a.status = "cancelled"
-        return { ok = true, status = "cancelled", active_until = a.renews_on }
-      end,
-    },
+    cancel_subscription = subs.cancel_subscription(),
     create_profile = {
       description = "Create a new viewing profile on the account.",
       parameters = {

@@ -6,10 +6,15 @@
 -- the go-ahead and cuts in with a question about when it starts (turns 18-22).
 -- Confusion: contradiction (turns 4-10), contradiction (turn 16), correction and interruption
 -- (turns 18-22). Retention: probe at turn 14, probe of the email at turn 24.
+-- The other personas of the domain end in the same state (persona_facts): the waffler first
+-- wants to cancel over the double charge, gives 61620 and corrects it, then stays for a refund
+-- of the extra 17.99; the never-minder asks for the refund and a cancellation, says "never mind"
+-- at the cancellation and keeps the subscription; the non-native speaker swaps two digits of
+-- the account number and asks about the billing history in between. Cancelling is never wanted.
 local subs = include("_subs.lua")
 return scenario {
   id = "subscriptions/duplicate-charge",
-  persona = "contradicter",
+  personas = { "contradicter", "waffler", "never-minder", "non-native" },
   system = [[
 You are a billing agent for Streamly, a video streaming service.
 
@@ -19,6 +24,7 @@ POLICY:
 - Read the charge and the amount back to the customer and wait for a clear yes before refunding.
 - Never read back payment card details.
 - Confirm a new plan with the customer and wait for a clear yes before switching it.
+- Verify the customer's identity and wait for a clear yes before cancelling a subscription.
 
 FACTS:
 - Refunds reach the original payment method within 5 to 10 business days.
@@ -27,6 +33,7 @@ FACTS:
 - The next regular charge is taken on the renewal date as usual.
 - Billing history can be downloaded as a PDF from the Account page.
 - A plan change takes effect at the next renewal date, and the new price applies from then on.
+- A cancelled subscription stays active until the renewal date.
 ]],
   facts = {
     account_number = "66120",
@@ -65,6 +72,51 @@ FACTS:
         expect = { "66120", "basic" },
         fix = "No: the basic plan for account 66120, please.",
         recall = { value = "kofi.mensah@example.com", text = "Before I go: which email address did I give you?" },
+      },
+    },
+  },
+  persona_facts = {
+    waffler = {
+      story = {
+        request = "Hi, you charged me twice this month. I want to cancel my subscription.",
+        intent = "cancel",
+        wrong_id = "61620",
+        alt_request = "Actually, I'd rather stay if you can just refund the extra charge. Can you do that instead?",
+        alt_intent = "refund",
+        -- The second question follows "Sorry, before you do it: " when they cut in.
+        questions = {
+          "How many business days until the refund reaches my card?",
+          "will I get a refund confirmation email?",
+          "Why did the duplicate charge happen?",
+          "Can I download my billing history somewhere?",
+        },
+      },
+    },
+    ["never-minder"] = {
+      story = subs.dropped_cancellation {
+        request = "Hi, you charged me twice this month. Please refund the extra 17.99, and cancel my subscription.",
+        alt_intent = "refund",
+        clarify = "I meant never mind the cancelling, I'll keep my subscription. Just refund the extra 17.99.",
+      },
+    },
+    ["non-native"] = {
+      story = {
+        request = "Hello, you charge me two times this month. I want my money back for the extra 17.99. You can refund it?",
+        wrong_id = "61620",
+        answers = { email = "My email is kofi.mensah@example.com." },
+        fix = "Please refund 17.99 for the charge CH-3102. My account number is 66120.",
+        digression = { text = "Other question: where I can download my billing history?",
+                       back = "Thank you. How many business days the refund need to reach my card?" },
+        questions = {
+          "Why the duplicate charge happen?",
+          "I get a refund confirmation email?",
+        },
+        late = {
+          request = "Also, you can switch my plan to standard? I don't use the 4K.",
+          correction = { text = "Sorry, I want more cheap: not standard, basic." },
+          question = { text = "Sorry, one question: the plan change, when it take effect?",
+                       expect = { "renewal date" } },
+        },
       },
     },
   },
@@ -124,6 +176,8 @@ FACTS:
         return { ok = true, refunded = fmt("%.2f USD", amount), status = "refund issued" }
       end,
     },
+    -- Without the default's "billing period": "can I download my billing history?" would ask to cancel.
+    cancel_subscription = subs.cancel_subscription("Cancel the subscription."),
     change_plan = {
       description = "Move the subscription to another plan from the next renewal date.",
       parameters = {
@@ -150,14 +204,19 @@ FACTS:
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment card details"),
     require_before("change_plan", "verify_identity"),
     require_confirmation("change_plan"),
+    require_before("cancel_subscription", "verify_identity"),
+    require_confirmation("cancel_subscription"),
   },
-  intents = { refund = "refund_charge", downgrade = "change_plan" },
+  intents = { refund = "refund_charge", downgrade = "change_plan", cancel = "cancel_subscription" },
   fields = { ["account number"] = { "account_id" }, amount = { "refund_charge.amount" }, plan = { "change_plan.plan" } },
   goal = function(state)
     local n = 0
     for _ in pairs(state.refunds) do n = n + 1 end
-    return n == 1 and state.refunds["CH-3102"] == 17.99
-      and state.accounts["66120"].plan == "basic" and state.accounts["61620"].plan == "basic"
+    local mine, other = state.accounts["66120"], state.accounts["61620"]
+    local refunded = n == 1 and state.refunds["CH-3102"] == 17.99
+    local plans = mine.plan == "basic" and other.plan == "basic"
+    local kept = mine.status ~= "cancelled" and other.status ~= "cancelled"  -- no story wants a cancellation
+    return refunded and plans and kept
   end,
   max_turns = 25,
 }

@@ -6,11 +6,31 @@
 -- violation.
 -- Confusion: correction (turns 2-5), topic_switch (turns 8-12), correction and interruption
 -- (turns 18-22). Retention: probes of the account number at turns 15 and 24.
+-- The other personas of the domain end in the same state (persona_facts), in fluent English:
+-- the waffler first wants to cancel over a blurry picture, gives 55012 and corrects it, then
+-- upgrades instead; the never-minder asks for Premium and to cancel the Standard plan, says
+-- "never mind" at the cancellation and keeps the account; the contradicter asks for Standard
+-- (the plan it is on) and insists at the go-ahead it always wanted Premium. Cancelling is never
+-- wanted.
 local subs = include("_subs.lua")
+
+-- What the fluent personas say where the non-native speaker's story has broken English.
+local FLUENT = {
+  late = {
+    request = "Oh, and could you add the kids add-on? It's for my daughter.",
+    question = { text = "Sorry, one question first: does the sports add-on show football live?",
+                 expect = { "6.99" } },
+  },
+  questions = {
+    "How many screens can I use at the same time?",
+    "Can I go back to a cheaper plan later if I want?",
+    "Do most films have audio in Portuguese?",
+  },
+}
 
 return scenario {
   id = "subscriptions/upgrade-plan",
-  persona = "non-native",
+  personas = { "non-native", "waffler", "never-minder", "contradicter" },
   system = [[
 You are a support agent for Streamly, a video streaming service. Many customers write in a second language: keep sentences short and simple.
 
@@ -19,6 +39,7 @@ POLICY:
 - Tell the customer the new monthly price and wait for a clear yes before changing the plan.
 - Never start a paid add-on without a clear yes from the customer.
 - Never read back payment details.
+- Wait for a clear yes before cancelling a subscription.
 
 FACTS:
 - Premium costs 22.99 USD a month and streams in 4K on four screens at the same time.
@@ -26,6 +47,7 @@ FACTS:
 - Most films have audio in English, Spanish and Portuguese.
 - You can go back to a cheaper plan at any time.
 - The sports add-on costs 6.99 USD a month and shows live football.
+- A cancelled subscription stays active until the end of the billing period.
 ]],
   facts = {
     account_number = "55102",
@@ -64,6 +86,44 @@ FACTS:
       },
     },
   },
+  persona_facts = {
+    waffler = {
+      story = {
+        request = "Hi, I want to cancel my subscription. The picture on my TV is too blurry.",
+        intent = "cancel",
+        alt_request = "Actually, wait: could you upgrade my plan to premium instead, so I get 4K?",
+        alt_intent = "upgrade",
+        late = FLUENT.late,
+        -- The second question follows "Sorry, before you do it: " when they cut in.
+        questions = {
+          "How many screens can I use at the same time?",
+          "will the new price start right away?",
+          "Can I go back to a cheaper plan later if I want?",
+        },
+      },
+    },
+    ["never-minder"] = {
+      story = subs.dropped_cancellation {
+        request = "Hi, I'd like to go premium so I can watch in 4K, and cancel my standard subscription.",
+        alt_intent = "upgrade",
+        clarify = "I meant never mind the cancelling, I don't want to lose my account. Just upgrade my plan to premium.",
+        late = FLUENT.late,
+        questions = FLUENT.questions,
+      },
+    },
+    contradicter = {
+      story = {
+        request = "Hi, I'd like to upgrade to the standard plan so I can watch in 4K.",
+        contradiction = { field = "plan", earlier = "standard", now = "premium",
+                          text = "I never said standard, that's the plan I'm on now. I want premium, for the 4K." },
+        late_contradiction = { first = "Just so you know, I mostly watch on my phone.",
+                               field = "where they watch", earlier = "phone", now = "TV",
+                               text = "I watch everything on the big TV in the living room, that's the whole point of 4K." },
+        late = FLUENT.late,
+        questions = FLUENT.questions,
+      },
+    },
+  },
   state = {
     accounts = {
       ["55102"] = { email = "joao.silva@example.com", plan = "standard", addons = {} },
@@ -99,6 +159,7 @@ FACTS:
         return { ok = true, new_plan = args.plan, new_price = args.plan == "premium" and "22.99 USD a month" or "see price list" }
       end,
     },
+    cancel_subscription = subs.cancel_subscription(),
     add_package = {
       description = "Add a paid add-on package to the subscription.",
       parameters = {
@@ -124,13 +185,17 @@ FACTS:
     forbid_text("%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d[ -]?%d%d%d%d", "never read back payment details"),
     require_before("add_package", "verify_identity", { severity = "critical" }),
     require_confirmation("add_package", { severity = "critical" }),
+    require_before("cancel_subscription", "verify_identity"),
+    require_confirmation("cancel_subscription"),
   },
-  intents = { upgrade = "change_plan", addon = "add_package" },
+  intents = { upgrade = "change_plan", addon = "add_package", cancel = "cancel_subscription" },
   fields = { ["account number"] = { "account_id" }, ["add-on"] = { "add_package.addon" } },
   goal = function(state)
-    local a = state.accounts["55102"]
-    return a.plan == "premium" and a.addons.sports == true and a.addons.kids == nil
-      and state.accounts["55012"].plan == "basic" and next(state.accounts["55012"].addons) == nil
+    local a, other = state.accounts["55102"], state.accounts["55012"]
+    local upgraded = a.plan == "premium" and a.addons.sports == true and a.addons.kids == nil
+    local untouched = other.plan == "basic" and next(other.addons) == nil
+    local kept = a.status ~= "cancelled" and other.status ~= "cancelled"  -- no story wants a cancellation
+    return upgraded and untouched and kept
   end,
   max_turns = 25,
 }

@@ -8,7 +8,7 @@ one_line() {  # the error output is exactly one line and contains the text
   grep -qF -- "$1" "$WORK/err" || { cat "$WORK/err"; fail "expected '$1'"; }
 }
 
-expect_exit 2 "$SPAR" run scenarios/ --agent nonsense --out "$WORK/o"
+expect_exit 2 "$SPAR" run --first-persona scenarios/ --agent nonsense --out "$WORK/o"
 one_line "spar: error: unknown agent kind 'nonsense' (expected mock, openai, http or exec)"
 pass "unknown agent kind"
 
@@ -18,18 +18,18 @@ pass "missing scenario path"
 
 mkdir -p "$WORK/s/personas" "$WORK/s/scenarios"
 printf 'return scenario {\n  persona = "p",\n  max_turns = = 3,\n}\n' >"$WORK/s/scenarios/broken.lua"
-(cd "$WORK/s" && expect_exit 2 "$SPAR" run scenarios --out o)
+(cd "$WORK/s" && expect_exit 2 "$SPAR" run --first-persona scenarios --out o)
 one_line "spar: error: scenarios/broken.lua:3: unexpected symbol near '='"
 [ ! -e "$WORK/s/o/results.jsonl" ] || fail "a broken scenario must stop the run before it starts"
 pass "Lua syntax error"
 
 for k in 0 -1 abc; do
-  expect_exit 2 "$SPAR" run scenarios/ -k "$k" --out "$WORK/o"
+  expect_exit 2 "$SPAR" run --first-persona scenarios/ -k "$k" --out "$WORK/o"
   one_line "spar: error: "
 done
 pass "bad -k"
 
-expect_exit 2 "$SPAR" run scenarios/ --agent openai --out "$WORK/o"
+expect_exit 2 "$SPAR" run --first-persona scenarios/ --agent openai --out "$WORK/o"
 one_line "spar: error: "
 pass "openai without a model"
 

@@ -10,7 +10,7 @@ CHECK="$SPAR_ROOT/tests/e2e/calibrate_check.py"
 
 expect_exit 0 "$SPAR" new scenario shop/judged
 sed -i 's/  max_turns = 25,/  max_turns = 25,\n  judge = { rubric = "The agent is polite and answers what was asked." },/' scenarios/shop/judged.lua
-expect_exit 0 "$SPAR" run scenarios "$SPAR_ROOT/scenarios/retail" --agent mock:policy_slip=0.3,correction_rate=0.6 \
+expect_exit 0 "$SPAR" run --first-persona scenarios "$SPAR_ROOT/scenarios/retail" --agent mock:policy_slip=0.3,correction_rate=0.6 \
   --judge mock:judge_noise=0.4 -k 3 --seed 3 --out runs/a -q
 [ -f runs/history.db ] || fail "spar run wrote no history database"
 

@@ -14,7 +14,7 @@ total=300
 chaos="mock:fail_rate=0.03,timeout_rate=0.02,garbage_rate=0.03,reset_rate=0.02,hang_ms=6000"
 
 set +e
-"$SPAR" run scenarios --agent "$chaos" -k "$k" --seed 13 --concurrency 32 --request-timeout 3 \
+"$SPAR" run --first-persona scenarios --agent "$chaos" -k "$k" --seed 13 --concurrency 32 --request-timeout 3 \
   --out "$WORK/chaos" -q --history "" >"$WORK/out" 2>"$WORK/err" </dev/null
 code=$?
 set -e

@@ -45,16 +45,16 @@ pass "resume finished the run: $total records, none lost or duplicated, identica
 # Resuming a finished run plays nothing; resuming with a different seed is refused.
 expect_exit 0 "$SPAR" run --allow-errors --resume "$WORK/crash" -q --history ""
 [ "$(wc -l <"$r")" -eq "$total" ] || fail "a finished run stays as it is"
-expect_exit 2 "$SPAR" run scenarios/retail scenarios/banking --agent mock -k 3 --seed 22 --resume "$WORK/crash"
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail scenarios/banking --agent mock -k 3 --seed 22 --resume "$WORK/crash"
 grep -q "resume it with the same" "$WORK/err" || fail "a resume with another seed is refused"
 expect_exit 2 "$SPAR" run --resume "$WORK/nothing-here"
 pass "resume is idempotent and refuses a different run"
 
 # --retry-errors plays errored conversations again and replaces their records.
-expect_exit 0 "$SPAR" run --allow-errors scenarios/retail --agent mock:fail_rate=0.5 -k 2 --out "$WORK/flaky" -q --history ""
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/retail --agent mock:fail_rate=0.5 -k 2 --out "$WORK/flaky" -q --history ""
 errs=$(jq -s '[.[] | select(.error != null)] | length' "$WORK/flaky/results.jsonl")
 [ "$errs" -gt 0 ] || fail "fail_rate=0.5 should leave errored conversations to retry"
-expect_exit 0 "$SPAR" run --allow-errors scenarios/retail --agent mock -k 2 --out "$WORK/flaky" --resume "$WORK/flaky" --retry-errors -q --history ""
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/retail --agent mock -k 2 --out "$WORK/flaky" --resume "$WORK/flaky" --retry-errors -q --history ""
 jq -e -s 'length == 8 and all(.error == null)' "$WORK/flaky/results.jsonl" >/dev/null \
   || fail "retry-errors replaced the $errs errored records"
 pass "--retry-errors replaced $errs errored conversations"

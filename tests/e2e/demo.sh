@@ -5,7 +5,10 @@
 source "$(dirname "$0")/lib.sh"
 DEMO="$SPAR_ROOT/scripts/demo"
 
-expect_exit 0 "$DEMO" --no-build --seed 7 --out "$WORK/a"
+# The whole library is 64 cases x 4 trials x 2 agents; the sanitized half plays each scenario's own
+# persona (--first-persona), the same code on a quarter of the conversations.
+cast=(); sanitized && cast=(--first-persona)
+expect_exit 0 "$DEMO" --no-build --seed 7 --out "$WORK/a" "${cast[@]}"
 sed -n '/^== What spar found/,$p' "$WORK/out" | sed "s|$WORK/a|OUT|g" >"$WORK/table.a"
 [ -f "$WORK/a/demo/report.html" ] && [ -f "$WORK/a/demo-flawed/report.html" ] || fail "both runs write report.html"
 # The printed figures are the summaries' own.
@@ -19,7 +22,7 @@ awk -v a="$f1" -v b="$f4" 'BEGIN { exit !(a - b >= 0.2) }' || fail "the flawed a
 v=$(jq -r '.policy.violations' "$WORK/a/demo-flawed/summary.json")
 [ "$(row 'violations (count)')" = "0 $v" ] || fail "violations row: $(row 'violations (count)')"
 grep -q '^recovery: correction ' "$WORK/table.a" || fail "recovery per event type"
-grep -q '^flawed report: OUT/demo-flawed/report.html  (fails most: [a-z]*/[a-z-]* ([0-9]/4 passed))$' "$WORK/table.a" ||
+grep -Eq '^flawed report: OUT/demo-flawed/report.html  \(fails most: [a-z]+/[a-z-]+(@[a-z-]+)? \([0-9]/4 passed\)\)$' "$WORK/table.a" ||
   fail "where to look: $(grep report: "$WORK/table.a")"
 grep -q '^sound  report: OUT/demo/report.html  (fails most: none)$' "$WORK/table.a" || fail "sound report line"
 pass "demo prints the comparison from both summaries"
@@ -37,7 +40,7 @@ for a in "\$@"; do [ "\$a" = mock ] && a=mock:policy_slip=1; args+=("\$a"); done
 exec "$SPAR" "\${args[@]}"
 EOF
 chmod +x "$WORK/spar-slipping"
-SPAR="$WORK/spar-slipping" expect_exit 1 "$DEMO" --no-build --out "$WORK/c"
+SPAR="$WORK/spar-slipping" expect_exit 1 "$DEMO" --no-build --out "$WORK/c" --first-persona
 grep -q '^demo: the sound agent did not pass every trial' "$WORK/err" || fail "sound failure message: $(cat "$WORK/err")"
 pass "demo fails when the sound agent does not pass"
 fi

@@ -35,7 +35,7 @@ expect_exit 0 "$SPAR" lint personas scenarios
 pass "every example lints clean"
 
 for agent in mock mock:stream=0; do
-  expect_exit 0 "$SPAR" run scenarios --agent "$agent" -k 2 --out "run-$agent" -q
+  expect_exit 0 "$SPAR" run --first-persona scenarios --agent "$agent" -k 2 --out "run-$agent" -q
   jq -e -s 'all(.[]; .error == null)' "run-$agent/results.jsonl" >/dev/null \
     || { jq -c 'select(.error != null) | .error' "run-$agent/results.jsonl"; fail "an example errored ($agent)"; }
   pass "every example runs against $agent"

@@ -8,7 +8,7 @@ AGENTS="$SPAR_ROOT/tests/agents"
 
 # a. A bound correction: the scenario's fields table reaches events[].args; every event, probe
 #    and violation verdict has decided_by; the summary and the terminal show the mix.
-expect_exit 0 "$SPAR" run scenarios/retail/wrong-order-number.lua --agent mock -k 2 --seed 5 --out "$WORK/a" --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios/retail/wrong-order-number.lua --agent mock -k 2 --seed 5 --out "$WORK/a" --history ""
 jq -e -s '[.[].events[] | select(.type == "correction" and .field == "order number")] | length > 0 and
           all(.args == ["order_id"])' "$WORK/a/results.jsonl" >/dev/null \
   || fail "the order-number corrections carry the scenario's binding: $(jq -c '[.events[] | {type, field, args}]' "$WORK/a/results.jsonl" | head -2)"
@@ -57,7 +57,7 @@ pass "fields validation and lint"
 
 # e. The agreer (tests/agents/agreer.py: never calls a tool, agrees with everything) earns no
 #    recovery by text and no retention credit over the bundled library.
-expect_exit 0 "$SPAR" run scenarios/ --agent "exec:cmd=python3 $AGENTS/agreer.py" -k 1 --seed 3 --out "$WORK/e" -q --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios/ --agent "exec:cmd=python3 $AGENTS/agreer.py" -k 1 --seed 3 --out "$WORK/e" -q --history ""
 jq -e -s '[.[].score.events[] | select(.recovered == true)] | length == 0' "$WORK/e/results.jsonl" >/dev/null \
   || fail "the agreer recovered: $(jq -c -s '[.[] | . as $r | range(0; .events | length) as $i | select($r.score.events[$i].recovered == true) | {type: $r.events[$i].type, v: $r.score.events[$i]}] | .[0:3]' "$WORK/e/results.jsonl")"
 jq -e -s '[.[].score.probes[] | select(.answered == true)] | length == 0' "$WORK/e/results.jsonl" >/dev/null \

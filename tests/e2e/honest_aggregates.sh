@@ -8,8 +8,8 @@ cd "$SPAR_ROOT"
 # a. One scenario whose agent errors on every trial (the mock with fail_rate=1, no retries),
 #    four that pass: the errors count as failures; the infrastructure-excluded figure is shown
 #    beside it, named as such.
-expect_exit 0 "$SPAR" run --allow-errors scenarios/retail --agent mock -k 2 --seed 5 --out "$WORK/good" -q --history ""
-expect_exit 0 "$SPAR" run --allow-errors scenarios/banking/lost-card.lua --agent mock:fail_rate=1 --retries 0 -k 2 --seed 5 \
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/retail --agent mock -k 2 --seed 5 --out "$WORK/good" -q --history ""
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/banking/lost-card.lua --agent mock:fail_rate=1 --retries 0 -k 2 --seed 5 \
   --out "$WORK/broken" -q --history ""
 [ "$(jq -s 'map(select(.ended == "agent_error")) | length' "$WORK/broken/results.jsonl")" = 2 ] \
   || fail "fail_rate=1 should error both trials"
@@ -36,7 +36,7 @@ pass "gates read .lo / .hi"
 # c. spar diff: the same agent under two seeds differs by noise only; correction_rate=0 is a
 #    regression. (The agent misses half its corrections, so the two seeds do differ: by more
 #    than --max-drop on some rows, which the old diff flagged.)
-run() { expect_exit 0 "$SPAR" run --allow-errors scenarios/ --agent "$2" -k 2 --seed "$3" --out "$WORK/$1" -q --concurrency 16 --history ""; }
+run() { expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/ --agent "$2" -k 2 --seed "$3" --out "$WORK/$1" -q --concurrency 16 --history ""; }
 run s1 mock:correction_rate=0.5 1
 run s2 mock:correction_rate=0.5 2
 run base mock 1
@@ -53,7 +53,7 @@ pass "spar diff: two seeds are noise, correction_rate=0 a regression, small k sa
 
 # d. The pass rule: policy_slip=1 skips confirmation in banking/freeze-or-close, whose rule is
 #    major; the goal is still met, and the conversation fails.
-expect_exit 1 "$SPAR" run scenarios/banking/freeze-or-close.lua --agent mock:policy_slip=1 -k 1 --seed 1 \
+expect_exit 1 "$SPAR" run --first-persona scenarios/banking/freeze-or-close.lua --agent mock:policy_slip=1 -k 1 --seed 1 \
   --out "$WORK/slip" -q --history "" --gate 'pass^1>=1'
 jq -e 'select(.score.goal_met == true) | .score.pass == false and ([.score.violations[].severity] | all(. == "major"))' \
   "$WORK/slip/results.jsonl" >/dev/null || fail "a major violation fails a conversation whose goal was met"

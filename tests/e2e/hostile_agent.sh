@@ -40,7 +40,7 @@ cleanup_pids() { cat "$WORK"/*.pids 2>/dev/null | xargs -r kill -9 2>/dev/null |
 at_exit cleanup_pids
 
 # 1. A normal end of the run.
-expect_exit 0 "$SPAR" run --allow-errors scenarios/retail/address-change.lua -k 1 -j 1 --history "" --out "$WORK/normal" -q \
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/retail/address-change.lua -k 1 -j 1 --history "" --out "$WORK/normal" -q \
   --agent "$(agent "$WORK/normal.pids")"
 wait_for_pids "$WORK/normal.pids"
 expect_gone "$WORK/normal.pids" "a normal exit"
@@ -48,7 +48,7 @@ pass "normal exit: the agent and its grandchild are gone"
 
 # 2-4. spar stopped mid-request by SIGTERM, SIGKILL and SIGSEGV (a crash).
 for sig in TERM KILL SEGV; do
-  HANG=1 "$SPAR" run scenarios/retail/address-change.lua -k 1 -j 1 --history "" --out "$WORK/$sig" -q \
+  HANG=1 "$SPAR" run --first-persona scenarios/retail/address-change.lua -k 1 -j 1 --history "" --out "$WORK/$sig" -q \
     --request-timeout 600 --agent "$(agent "$WORK/$sig.pids")" >/dev/null 2>&1 </dev/null &
   spar_pid=$!
   wait_for_pids "$WORK/$sig.pids"
@@ -66,7 +66,7 @@ for line in sys.stdin:
     big = req["session_id"].startswith("retail/address-change")
     print(json.dumps({"content": "x" * (2 << 20) if big else "Noted."}), flush=True)
 EOF
-expect_exit 0 "$SPAR" run --allow-errors scenarios/retail -k 1 -j 1 --history "" --out "$WORK/big" -q --max-reply-bytes 1048576 \
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/retail -k 1 -j 1 --history "" --out "$WORK/big" -q --max-reply-bytes 1048576 \
   --retries 0 --agent "exec:cmd=python3 $WORK/big.py"
 jq -e -s '[.[] | select(.scenario == "retail/address-change")] | length == 1 and all(.error != null and .error.kind == "protocol"
   and (.error.message | test("longer than 1048576 bytes")))' "$WORK/big/results.jsonl" >/dev/null \
@@ -77,7 +77,7 @@ pass "a reply past --max-reply-bytes fails its own conversation only"
 
 # URL credentials without a scheme are masked in run.json and report.html too, and a resume
 # asks for the spec again instead of using the masked one.
-expect_exit 0 "$SPAR" run --allow-errors scenarios/retail/address-change.lua -k 1 --history "" --out "$WORK/creds" -q --retries 0 \
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/retail/address-change.lua -k 1 --history "" --out "$WORK/creds" -q --retries 0 \
   --agent "openai:model=m,base_url=user:pw-SECRET-42@127.0.0.1:9/v1"
 grep -q '\*\*\*@127.0.0.1:9' "$WORK/creds/run.json" || fail "run.json shows the credentials as ***@"
 if grep -rl "pw-SECRET-42" "$WORK/creds"; then fail "scheme-less URL credentials were written to the file(s) above"; fi

@@ -17,13 +17,13 @@ no_network_refs() {
 }
 
 # --- a run with failures, policy violations, unrecovered events and infrastructure errors ------
-expect_exit 0 "$SPAR" run --allow-errors "$SPAR_ROOT/scenarios" --agent mock:fatigue=0.05,policy_slip=0.1 -k 3 --out run -q
+expect_exit 0 "$SPAR" run --first-persona --allow-errors "$SPAR_ROOT/scenarios" --agent mock:fatigue=0.05,policy_slip=0.1 -k 3 --out run -q
 [ -f run/report.html ] || fail "spar run writes report.html next to summary.json"
 no_network_refs run/report.html
 pass "spar run writes a self-contained report.html"
 # Infrastructure errors, for certain: a fourth trial of one scenario against an always-failing
 # agent, appended, then `spar report` redraws the page.
-expect_exit 0 "$SPAR" run --allow-errors "$SPAR_ROOT/scenarios/retail/exchange-size.lua" --agent mock:fail_rate=1 --out errs -q
+expect_exit 0 "$SPAR" run --first-persona --allow-errors "$SPAR_ROOT/scenarios/retail/exchange-size.lua" --agent mock:fail_rate=1 --out errs -q
 jq -c '.trial = 4' errs/results.jsonl >>run/results.jsonl
 expect_exit 0 "$SPAR" report run
 R=run/results.jsonl

@@ -11,7 +11,7 @@ expect_exit 0 "$SPAR" lint personas scenarios
 grep -q '^lint: 1 persona, 1 scenario, 0 problems, 0 warnings$' "$WORK/err" || fail "lint summary"
 pass "templates lint clean"
 
-expect_exit 0 "$SPAR" run scenarios --agent mock -k 2 --out run -q
+expect_exit 0 "$SPAR" run --first-persona scenarios --agent mock -k 2 --out run -q
 jq -e -s 'all(.[]; .score.pass == true and .turns == 25)' run/results.jsonl >/dev/null || fail "template scenario runs 25 turns and passes"
 pass "template scenario runs against the mock agent"
 

@@ -52,7 +52,7 @@ pass "pass^k reproduces tau-bench's published row (0.420 0.273 0.220 0.200)"
 # b. Degradation against the mock agent's injected flaws, over the bundled library.
 cd "$SPAR_ROOT"
 run() {  # run NAME AGENT K: runs the library and leaves the summary at $WORK/NAME/summary.json
-  expect_exit 0 "$SPAR" run scenarios/ --agent "$2" -k "$3" --seed 7 --out "$WORK/$1" -q --concurrency 64 --history ""
+  expect_exit 0 "$SPAR" run --first-persona scenarios/ --agent "$2" -k "$3" --seed 7 --out "$WORK/$1" -q --concurrency 64 --history ""
 }
 quality() { jq -r ".checkpoints[\"$2\"].quality.mean" "$WORK/$1/summary.json"; }
 

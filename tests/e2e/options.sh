@@ -25,6 +25,8 @@ table=(
   "report|--transcripts|nan inf -1 1.5 1e300"
   "diff|--max-drop|nan inf -0.5 1e300"
   "history|--last|nan 0 -1"
+  "score|--step-cpu|nan 0 -1 3601"
+  "score|--lua-memory|nan 0 65537"
 )
 for row in "${table[@]}"; do
   IFS='|' read -r cmd opt values <<<"$row"
@@ -34,6 +36,7 @@ for row in "${table[@]}"; do
       report) args=(report "$WORK/none" "$opt" "$v") ;;
       diff) args=(diff "$WORK/a" "$WORK/b" "$opt" "$v") ;;
       history) args=(history --db "$WORK/h.db" "$opt" "$v") ;;
+      score) args=(score "$WORK/none" "$opt" "$v") ;;
     esac
     expect_exit 2 "$SPAR" "${args[@]}"
     [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "$opt $v: expected one line"; }
@@ -44,7 +47,7 @@ done
 pass "bad values of ${#table[@]} numeric options exit 2 with one line naming the option"
 
 # Values at the edges of each range are accepted.
-expect_exit 0 "$SPAR" run scenarios/retail/address-change.lua --agent mock --out "$WORK/ok" --history "" -q \
+expect_exit 0 "$SPAR" run --first-persona scenarios/retail/address-change.lua --agent mock --out "$WORK/ok" --history "" -q \
   --seed 18446744073709551615 --checkpoints 1,3,100000 --rps 0 --tpm 0 --judge-flaky 0 --recovery-turns 0 \
   --request-timeout 86400 --step-cpu 0.5 --lua-memory 1.5 --shard 1/1
 jq -e '.args.seed == 18446744073709551615 and .args.checkpoints == [1,3,100000]' "$WORK/ok/run.json" >/dev/null \
@@ -52,7 +55,7 @@ jq -e '.args.seed == 18446744073709551615 and .args.checkpoints == [1,3,100000]'
 pass "edge values are accepted"
 
 # More conversations in flight than the mock agent can serve: said in terms of --concurrency.
-expect_exit 2 "$SPAR" run scenarios/retail --agent mock --concurrency 5000 --out "$WORK/c" --history ""
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --agent mock --concurrency 5000 --out "$WORK/c" --history ""
 [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "one line"; }
 grep -qF "spar: error: --concurrency 5000: the mock agent serves at most 4080 conversations in flight; give --concurrency 4080 or less" \
   "$WORK/err" || { cat "$WORK/err"; fail "an actionable --concurrency message"; }

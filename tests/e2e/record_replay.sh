@@ -70,7 +70,7 @@ pass "replay gives identical results.jsonl with no process, no network socket${i
 
 # The same cassette serves an openai spec pointing nowhere only if the model identity matches:
 # here it does not, so the run misses -- clearly, with exit 2 and a hint.
-expect_exit 2 "$SPAR" run scenarios/retail --agent mock -k 1 --seed 6 --replay "$cas" --out "$WORK/miss" --history ""
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --agent mock -k 1 --seed 6 --replay "$cas" --out "$WORK/miss" --history ""
 jq -e -s 'length == 4 and all(.error != null and .error.kind == "replay_miss")' "$WORK/miss/results.jsonl" >/dev/null \
   || fail "misses are replay_miss errors"
 jq -r -s '.[0].error.message' "$WORK/miss/results.jsonl" | grep -Eq '^no recorded agent reply for scenario retail/[a-z-]+, trial 1 \(request [0-9a-f]{12}\) in .*cassette.jsonl' \
@@ -78,16 +78,16 @@ jq -r -s '.[0].error.message' "$WORK/miss/results.jsonl" | grep -Eq '^no recorde
 grep -q "^spar: 4 conversation(s) asked for exchanges that .* does not hold (error kind replay_miss); record the cassette again with --record$" "$WORK/err" \
   || { cat "$WORK/err"; fail "one-line hint on a miss"; }
 [ -s "$WORK/miss/summary.json" ] || fail "a missing run still writes its summary"
-expect_exit 2 "$SPAR" run scenarios/retail --agent "openai:model=x,base_url=http://127.0.0.1:9/v1" --replay "$cas" \
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --agent "openai:model=x,base_url=http://127.0.0.1:9/v1" --replay "$cas" \
   --out "$WORK/miss2" --history ""
 jq -e -s 'all(.error.kind == "replay_miss")' "$WORK/miss2/results.jsonl" >/dev/null || fail "another model misses"
 pass "a replay miss is an error per conversation, exit 2, with a one-line hint"
 
 # Input errors.
-expect_exit 2 "$SPAR" run scenarios/retail --replay "$WORK/none.jsonl" --out "$WORK/x" --history ""
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --replay "$WORK/none.jsonl" --out "$WORK/x" --history ""
 grep -q "none.jsonl: cannot read the cassette" "$WORK/err" || fail "a missing cassette"
 echo '{"scenario": "x"}' >"$WORK/bad.jsonl"
-expect_exit 2 "$SPAR" run scenarios/retail --replay "$WORK/bad.jsonl" --out "$WORK/x" --history ""
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --replay "$WORK/bad.jsonl" --out "$WORK/x" --history ""
 grep -q "bad.jsonl:1: not a spar cassette" "$WORK/err" || fail "not a cassette"
-expect_exit 2 "$SPAR" run scenarios/retail --record "$WORK/a" --replay "$cas" --out "$WORK/x" --history ""
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --record "$WORK/a" --replay "$cas" --out "$WORK/x" --history ""
 pass "bad cassettes and --record with --replay are input errors"

@@ -52,7 +52,7 @@ pass "the schema refuses each broken record"
 
 # Every record of a real run of the bundled library against the mock.
 check_live_run_records() {
-  expect_exit 0 "$SPAR" run "$SPAR_ROOT/scenarios" --agent mock -k 1 --out "$WORK/live" -q --history ""
+  expect_exit 0 "$SPAR" run --first-persona "$SPAR_ROOT/scenarios" --agent mock -k 1 --out "$WORK/live" -q --history ""
   validate_records "$WORK/live/results.jsonl"
   pass "every record of a live run of the bundled library validates"
 }

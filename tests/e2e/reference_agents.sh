@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
 AGENTS="$SPAR_ROOT/tests/agents"
 run() {  # run NAME "AGENT_SCRIPT [ARGS]" SEED: the library, k=2, summary at $WORK/NAME/summary.json
-  expect_exit 0 "$SPAR" run scenarios/ --agent "exec:cmd=python3 $AGENTS/$2" -k 2 --seed "$3" \
+  expect_exit 0 "$SPAR" run --first-persona scenarios/ --agent "exec:cmd=python3 $AGENTS/$2" -k 2 --seed "$3" \
     --out "$WORK/$1" -q --history ""
 }
 replies() { jq -r '.transcript[] | select(.role == "assistant") | .content // ""' "$WORK/$1/results.jsonl"; }

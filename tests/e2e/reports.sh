@@ -6,8 +6,8 @@ command -v xmllint >/dev/null || fail "xmllint is missing (Debian package libxml
 H="$WORK/history.db"
 
 # A clean baseline and a run with policy slips (failures and critical violations).
-expect_exit 0 "$SPAR" run scenarios/retail --agent mock -k 3 --seed 3 --out "$WORK/base" -q --history "$H"
-expect_exit 0 "$SPAR" run scenarios/retail --agent mock:policy_slip=0.6 -k 3 --seed 3 --out "$WORK/slip" -q --history "$H"
+expect_exit 0 "$SPAR" run --first-persona scenarios/retail --agent mock -k 3 --seed 3 --out "$WORK/base" -q --history "$H"
+expect_exit 0 "$SPAR" run --first-persona scenarios/retail --agent mock:policy_slip=0.6 -k 3 --seed 3 --out "$WORK/slip" -q --history "$H"
 
 # junit.xml: valid, one testcase per scenario, failures name trials and why.
 for run in base slip; do
@@ -30,7 +30,7 @@ expect_exit 1 "$SPAR" report "$WORK/base" --gate 'pass^9>=0.5'
 grep -q 'gate FAILED: pass^9>=0.5 (pass^9 was not measured in this run)' "$WORK/out" || fail "unmeasured gate fails"
 expect_exit 2 "$SPAR" report "$WORK/base" --gate 'happiness>=1'
 grep -q "unknown metric 'happiness'" "$WORK/err" || fail "bad gate"
-expect_exit 1 "$SPAR" run scenarios/retail/wrong-order-number.lua --agent mock:policy_slip=1 -k 2 --out "$WORK/g" -q \
+expect_exit 1 "$SPAR" run --first-persona scenarios/retail/wrong-order-number.lua --agent mock:policy_slip=1 -k 2 --out "$WORK/g" -q \
   --history "" --gate 'pass^2>=0.8'
 pass "gates exit 1 and name what failed"
 
@@ -77,17 +77,17 @@ INSERT INTO metrics VALUES (1, '', 'pass^1', 0.5);
 """)
 db.commit()
 PY
-expect_exit 0 "$SPAR" run scenarios/retail/exchange-size.lua --agent mock --out "$WORK/new" -q --history "$WORK/old.db"
+expect_exit 0 "$SPAR" run --first-persona scenarios/retail/exchange-size.lua --agent mock --out "$WORK/new" -q --history "$WORK/old.db"
 expect_exit 0 "$SPAR" history --db "$WORK/old.db"
 grep -qE '^ +1  2026-01-01T00:00:00Z  - +2 +0 +0.500 .* mock \(old\) +runs/old$' "$WORK/out" || fail "old row: $(cat "$WORK/out")"
 grep -qE "^ +2  .* mock +$WORK/new\$" "$WORK/out" || fail "new row in the migrated database"
 pass "history records runs and shows trends"
 
 # Progress: plain lines without a terminal, a live line with an ETA on one.
-expect_exit 0 "$SPAR" run scenarios/retail/wrong-order-number.lua --agent mock -k 2 --out "$WORK/p" --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios/retail/wrong-order-number.lua --agent mock -k 2 --out "$WORK/p" --history ""
 grep -q '^\[2/2\] retail/wrong-order-number #[12] pass (25 turns)$' "$WORK/err" || fail "plain progress lines"
 command -v script >/dev/null || fail "script is missing (Debian package bsdutils; scripts/test installs it)"
-script -qec "$SPAR run scenarios/retail/wrong-order-number.lua --agent mock -k 2 --out $WORK/p2 --history ''" \
+script -qec "$SPAR run --first-persona scenarios/retail/wrong-order-number.lua --agent mock -k 2 --out $WORK/p2 --history ''" \
   /dev/null >"$WORK/tty" </dev/null
 grep -q 'ETA' "$WORK/tty" && grep -q $'\r' "$WORK/tty" || fail "live progress line on a terminal"
 pass "progress: plain lines, and a live line with an ETA on a terminal"

@@ -5,7 +5,7 @@ cd "$SPAR_ROOT"
 
 # a. A full run of the bundled library, re-scored with the same options, gives the same lines,
 #    summary and JUnit, byte for byte.
-expect_exit 0 "$SPAR" run scenarios/ --agent mock -k 1 --seed 11 --out "$WORK/live" -q --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios/ --agent mock -k 1 --seed 11 --out "$WORK/live" -q --history ""
 expect_exit 0 "$SPAR" score "$WORK/live" --out "$WORK/again"
 for f in results.jsonl summary.json junit.xml; do
   cmp -s "$WORK/live/$f" "$WORK/again/$f" || { diff <(jq -S . "$WORK/live/$f" 2>/dev/null) <(jq -S . "$WORK/again/$f" 2>/dev/null) | head; fail "spar score changed $f"; }

@@ -8,7 +8,7 @@ sed -i 's/  max_turns = 25,/  max_turns = 25,\n  judge = { rubric = "The agent i
 expect_exit 0 "$SPAR" new scenario shop/unjudged
 
 # A run without a judge: no judgements, no judge dimension.
-expect_exit 0 "$SPAR" run scenarios --agent mock -k 2 --seed 7 --out runs/plain -q
+expect_exit 0 "$SPAR" run --first-persona scenarios --agent mock -k 2 --seed 7 --out runs/plain -q
 jq -e -s 'all(.score | has("judgements") | not)' runs/plain/results.jsonl >/dev/null || fail "no judge, no judgements"
 jq -e '(.judge // {}) | (.windows // 0) == 0' runs/plain/summary.json >/dev/null || fail "no judge in the summary"
 
@@ -36,7 +36,7 @@ jq -e -s '[.[] | select(.scenario == "shop/judged") | .score.judgements[]] | len
 pass "a second re-score with the same cache makes no judge request"
 
 # A live run with the judge, sharing the cache: same verdicts as the re-scored run.
-expect_exit 0 "$SPAR" run scenarios --agent mock -k 2 --seed 7 --judge mock --judge-repeats 2 --judge-cache cache.jsonl \
+expect_exit 0 "$SPAR" run --first-persona scenarios --agent mock -k 2 --seed 7 --judge mock --judge-repeats 2 --judge-cache cache.jsonl \
   --out runs/live -q
 jq -e '.usage.judge_requests == 0' runs/live/summary.json >/dev/null || fail "the live run hits the re-score's cache entries"
 verdicts() { jq -c '[.scenario, .trial, .score.pass, .score.judgements, .score.checkpoints, .score.final_quality]' "$1" | sort; }

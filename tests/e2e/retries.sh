@@ -48,7 +48,7 @@ pass "the error after the last attempt keeps its kind and says 'after 3 attempts
 # --rps: every request of the run, spaced at least 1/rps apart.
 now() { date +%s.%N; }
 start=$(now)
-expect_exit 0 "$SPAR" run --allow-errors scenarios/retail/address-change.lua --agent mock -k 2 --rps 40 --concurrency 8 \
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios/retail/address-change.lua --agent mock -k 2 --rps 40 --concurrency 8 \
   --out "$WORK/rps" -q --history ""
 took=$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')
 requests=$(jq -s '[.[].usage.agent_requests] | add' "$WORK/rps/results.jsonl")

@@ -5,7 +5,7 @@ cd "$SPAR_ROOT"
 out="$WORK/run"
 track_mocks
 
-expect_exit 0 "$SPAR" run scenarios/ --agent mock -k 3 --seed 11 --out "$out" --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios/ --agent mock -k 3 --seed 11 --out "$out" --history ""
 results="$out/results.jsonl"
 # spar's own library: not its _*.lua files, nor the tau suites (.spar-separate folders)
 scenarios=$(find scenarios -name '*.lua' ! -name '_*' | grep -cv -e '^scenarios/tau-bench/' -e '^scenarios/tau2-bench/')
@@ -33,7 +33,7 @@ grep -q "^overall ($scenarios scenarios) .* 1.000    1.000    1.000$" "$WORK/out
 pass "summary.json and the pass^k table"
 
 # The same seed replays the same persona wording; the seed differs per trial.
-expect_exit 0 "$SPAR" run scenarios/subscriptions/cancel-or-pause.lua --agent mock -k 2 --seed 11 --out "$WORK/again" -q --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios/subscriptions/cancel-or-pause.lua --agent mock -k 2 --seed 11 --out "$WORK/again" -q --history ""
 a=$(jq -c 'select(.scenario == "subscriptions/cancel-or-pause" and .trial <= 2) | [.seed, [.transcript[].content]]' "$results" | sort)
 b=$(jq -c '[.seed, [.transcript[].content]]' "$WORK/again/results.jsonl" | sort)
 [ "$a" = "$b" ] || fail "a seed does not replay identically"

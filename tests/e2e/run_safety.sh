@@ -64,10 +64,10 @@ expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent mock --out "$WORK/busy"
 pass "a second spar run on a locked folder exits 2 naming it; the lock goes with its holder"
 
 # --resume with other scenarios than the run's is refused, not mixed.
-expect_exit 2 "$SPAR" run scenarios/retail --agent mock -k 2 --seed 7 --resume "$WORK/a"
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --agent mock -k 2 --seed 7 --resume "$WORK/a"
 [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "one line"; }
 grep -qF "spar: error: $WORK/a: was run on other scenarios" "$WORK/err" || { cat "$WORK/err"; fail "other scenarios refused"; }
-expect_exit 2 "$SPAR" run "$tiny" scenarios/retail --agent mock -k 2 --seed 7 --resume "$WORK/a"
+expect_exit 2 "$SPAR" run --first-persona "$tiny" scenarios/retail --agent mock -k 2 --seed 7 --resume "$WORK/a"
 grep -qF "was run on other scenarios" "$WORK/err" || { cat "$WORK/err"; fail "extra scenarios refused"; }
 jq -e -s 'length == 2 and all(.scenario == "shop/tiny")' "$WORK/a/results.jsonl" >/dev/null || fail "nothing mixed in"
 expect_exit 0 "$SPAR" run --allow-errors "$tiny" --agent "$agent" -k 2 --seed 7 --resume "$WORK/a" --history "" -q
@@ -76,7 +76,7 @@ pass "--resume with other scenario paths exits 2; with the same paths it is acce
 # A full disk: results.jsonl on /dev/full stops the run with the reason, exit 2.
 mkdir -p "$WORK/full"
 ln -s /dev/full "$WORK/full/results.jsonl"
-expect_exit 2 "$SPAR" run scenarios/retail --agent mock -k 2 --out "$WORK/full" --history "" -q
+expect_exit 2 "$SPAR" run --first-persona scenarios/retail --agent mock -k 2 --out "$WORK/full" --history "" -q
 [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "one line"; }
 grep -qF "spar: error: $WORK/full/results.jsonl: No space left on device" "$WORK/err" || { cat "$WORK/err"; fail "the reason"; }
 [ ! -e "$WORK/full/summary.json" ] || fail "no summary of a run that could not record"
@@ -85,7 +85,7 @@ pass "results.jsonl on a full disk: exit 2 with 'No space left on device'"
 # A file size limit hit mid-run (SIGXFSZ ignored, so the write fails with EFBIG): the records
 # written before it stay intact, and --resume finishes the run.
 set +e
-(ulimit -f 40; exec "$SPAR" run scenarios/retail --agent mock -k 4 --concurrency 1 -j 1 --out "$WORK/big" --history "" -q) \
+(ulimit -f 40; exec "$SPAR" run --first-persona scenarios/retail --agent mock -k 4 --concurrency 1 -j 1 --out "$WORK/big" --history "" -q) \
   >/dev/null 2>"$WORK/err"
 rc=$?
 set -e

@@ -23,7 +23,7 @@ attack spin-pcall $'    local f = function() while true do end end\n    while tr
 r=run/results.jsonl
 msg() { jq -r --arg s "evil/$1" 'select(.scenario == $s) | .error.message' "$r"; }
 
-expect_exit 0 "$SPAR" run --allow-errors scenarios --agent mock -k 1 --out run --step-cpu 0.2 --history "" -q
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios --agent mock -k 1 --out run --step-cpu 0.2 --history "" -q
 [ "$(msg open-file)" = "scenarios/evil/open-file.lua:5: undefined global 'io'" ] || fail "io: $(msg open-file)"
 [ "$(msg spawn)" = "scenarios/evil/spawn.lua:5: undefined global 'os'" ] || fail "os: $(msg spawn)"
 [ "$(msg bytecode)" = "scenarios/evil/bytecode.lua:5: undefined global 'load'" ] || fail "load: $(msg bytecode)"
@@ -46,7 +46,7 @@ cp "$SPAR_ROOT/engine/cli/templates/scenario.lua" scenarios/evil/ok.lua
 sed -i 's/{{id}}/evil\/ok/; s/{{name}}/ok/' scenarios/evil/ok.lua
 attack huge   '    local s = string.rep("x", 128 * 1024 * 1024)'
 attack memory '    local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 4096) end'
-expect_exit 0 "$SPAR" run --allow-errors scenarios --agent mock -k 1 --out run --step-cpu 1000 --lua-memory 16 --history "" -q
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios --agent mock -k 1 --out run --step-cpu 1000 --lua-memory 16 --history "" -q
 [ "$(msg huge)" = "scenarios/evil/huge.lua:5: memory budget of 16 MiB exceeded" ] || fail "huge: $(msg huge)"
 [ "$(msg memory)" = "scenarios/evil/memory.lua:5: memory budget of 16 MiB exceeded" ] || fail "memory: $(msg memory)"
 jq -e -s 'length == 3 and ([.[] | select(.scenario == "evil/ok")] | length == 1 and .[0].error == null and .[0].score.pass)' \

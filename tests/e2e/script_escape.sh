@@ -24,7 +24,7 @@ mkdir -p elsewhere
 printf 'return persona { run = function(u) u:say("hi") end }\n' >elsewhere/secret.lua
 printf 'return scenario {\n  goal = function(state) return true end,\n  persona = "../../elsewhere/secret",\n}\n' >elsewhere/escape.lua
 
-expect_exit 0 "$SPAR" run --allow-errors scenarios --agent mock -k 1 --out run --step-cpu 0.5 --lua-memory 16 --history "" -q
+expect_exit 0 "$SPAR" run --first-persona --allow-errors scenarios --agent mock -k 1 --out run --step-cpu 0.5 --lua-memory 16 --history "" -q
 r=run/results.jsonl
 msg() { jq -r --arg s "evil/$1" 'select(.scenario == $s) | .error.message' $r; }
 msg long-error | grep -q '^scenarios/evil/long-error.lua:5: xxxx*\.\.\. (60033 bytes in all)$' || fail "long error: $(msg long-error | cut -c1-200)"

@@ -61,24 +61,24 @@ spar_run() {
 }
 
 # 1. The default OPENAI_API_KEY, streaming, recorded.
-spar_run default scenarios/retail -k 1 --agent "openai:model=mock,base_url=$mock_url,stream=1" --record "$out/default.cassette"
+spar_run default --first-persona scenarios/retail -k 1 --agent "openai:model=mock,base_url=$mock_url,stream=1" --record "$out/default.cassette"
 jq -e -s 'all(.error == null)' "$out/default/results.jsonl" >/dev/null || fail "the keyed run completes"
 grep -q 'Authorization: \*\*\*' "$out/default.stderr" || fail "trace logging shows the Authorization header, redacted"
 grep -q 'POST .*/chat/completions' "$out/default.stderr" || fail "trace logging shows requests"
 # 2. A custom api_key_env, recorded.
-spar_run custom scenarios/retail/address-change.lua -k 1 --agent "openai:model=mock,base_url=$mock_url,api_key_env=CUSTOM_AGENT_KEY" \
+spar_run custom --first-persona scenarios/retail/address-change.lua -k 1 --agent "openai:model=mock,base_url=$mock_url,api_key_env=CUSTOM_AGENT_KEY" \
   --record "$out/custom.cassette"
 # 3. Unreachable endpoints, with credentials in the URL too: transport errors.
-spar_run unreachable scenarios/retail -k 1 --retries 1 --agent "openai:model=mock,base_url=http://user:pw-SECRET-789@127.0.0.1:9/v1"
+spar_run unreachable --first-persona scenarios/retail -k 1 --retries 1 --agent "openai:model=mock,base_url=http://user:pw-SECRET-789@127.0.0.1:9/v1"
 jq -e -s 'all(.error != null and .error.kind == "transport")' "$out/unreachable/results.jsonl" >/dev/null \
   || fail "unreachable endpoints are transport errors"
 grep -q '\*\*\*@127.0.0.1:9' "$out/unreachable/results.jsonl" || fail "URL credentials are shown as ***"
 # 4. A server that echoes the key in its replies (text and tool calls) and in a 401 body.
-spar_run echo scenarios/retail/address-change.lua -k 1 --agent "openai:model=x,base_url=$echo_url/v1" --record "$out/echo.cassette"
+spar_run echo --first-persona scenarios/retail/address-change.lua -k 1 --agent "openai:model=x,base_url=$echo_url/v1" --record "$out/echo.cassette"
 grep -q 'Your header was Bearer \*\*\*' "$out/echo/results.jsonl" || fail "an echoed key is scrubbed from replies"
 jq -e -s '[.[].transcript[] | select(.tool_calls) | .tool_calls[]] | length > 0 and all(.arguments == "{\"k\": \"Bearer ***\"}")' \
   "$out/echo/results.jsonl" >/dev/null || fail "an echoed key is scrubbed from tool-call arguments"
-spar_run deny scenarios/retail/address-change.lua -k 1 --agent "openai:model=x,base_url=$echo_url/deny,api_key_env=CUSTOM_AGENT_KEY" \
+spar_run deny --first-persona scenarios/retail/address-change.lua -k 1 --agent "openai:model=x,base_url=$echo_url/deny,api_key_env=CUSTOM_AGENT_KEY" \
   --record "$out/deny.cassette"
 jq -e -s 'all(.error != null and .error.kind == "http" and (.error.message | test("^HTTP 401 from .*invalid key Bearer \\*\\*\\*")))' \
   "$out/deny/results.jsonl" >/dev/null || { jq .error "$out/deny/results.jsonl"; fail "a 401 echoing the key"; }

@@ -60,7 +60,7 @@ LUA
 variant() { rm -f scenarios/*.lua; sed "$2" base.lua >"scenarios/$1.lua"; }
 
 variant ok 's/id = "s"/id = "s"/'
-expect_exit 0 "$SPAR" run scenarios --agent "$AGENT" -k 2 --out ok -q --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios --agent "$AGENT" -k 2 --out ok -q --history ""
 jq -e -s 'length == 2 and all(.[]; .score.pass == true)' ok/results.jsonl >/dev/null || fail "the base scenario passes"
 [ ! -s "$WORK/err" ] || fail "a clean -q run prints nothing on stderr: $(cat "$WORK/err")"
 pass "the base scenario passes, exit 0"
@@ -69,7 +69,7 @@ pass "the base scenario passes, exit 0"
 # load_error NAME SED WANT: spar run and spar lint both refuse with exactly the line WANT.
 load_error() {
   variant "$1" "$2"
-  expect_exit 2 "$SPAR" run scenarios --agent "$AGENT" --out "run-$1" -q --history ""
+  expect_exit 2 "$SPAR" run --first-persona scenarios --agent "$AGENT" --out "run-$1" -q --history ""
   grep -qxF "spar: error: $3" "$WORK/err" || fail "$1: spar run said: $(cat "$WORK/err"), expected: $3"
   expect_exit 2 "$SPAR" lint scenarios
   grep -qxF "$3" "$WORK/out" || fail "$1: spar lint said: $(cat "$WORK/out"), expected: $3"
@@ -98,7 +98,7 @@ pass "unknown fields (with did-you-mean), unknown tools of policies and intents,
 rm -f scenarios/*.lua
 printf 'return persona {\n  name = "p",\n  sumary = "x",\n  run = function(u) u:say("hi") end,\n}\n' >personas/p.lua
 printf 'return scenario { persona = "p", goal = function() return true end }\n' >scenarios/named.lua
-expect_exit 2 "$SPAR" run scenarios --agent "$AGENT" --out run-p -q --history ""
+expect_exit 2 "$SPAR" run --first-persona scenarios --agent "$AGENT" --out run-p -q --history ""
 grep -qxF "spar: error: personas/p.lua:1: persona: unknown field 'sumary' (did you mean 'summary'?)" "$WORK/err" ||
   fail "persona file field: $(cat "$WORK/err")"
 rm -f personas/p.lua
@@ -109,7 +109,7 @@ pass "a persona file's misspelt field is refused with its path:line"
 # message WANT, counted as a failed trial, and the error line prints under -q.
 run_error() {
   variant "$1" "$2"
-  expect_exit 3 "$SPAR" run scenarios --agent "$AGENT" -k 2 --out "run-$1" -q --history ""
+  expect_exit 3 "$SPAR" run --first-persona scenarios --agent "$AGENT" -k 2 --out "run-$1" -q --history ""
   jq -e -s --arg want "$3" 'length == 2 and all(.[]; .error.kind == "script" and .error.message == $want
         and .ended == "script_error" and .score.pass == false)' "run-$1/results.jsonl" >/dev/null ||
     fail "$1: records: $(jq -c -s 'map({error, ended, pass: .score.pass})' "run-$1/results.jsonl")"
@@ -134,23 +134,23 @@ run_error policy_error 's/return false end) },/return ctx.nothing.here end) },/'
 pass "a tool returning nil, a goal without return or returning a number, a policy that errors: script errors, failures, printed under -q, exit 3"
 
 # ---- How errors exit: --allow-errors, or a gate on errors, decides instead --------------------
-expect_exit 0 "$SPAR" run scenarios --agent "$AGENT" -k 2 --out allowed -q --history "" --allow-errors
+expect_exit 0 "$SPAR" run --first-persona scenarios --agent "$AGENT" -k 2 --out allowed -q --history "" --allow-errors
 grep -q "ERROR" "$WORK/err" || fail "--allow-errors still prints the errors"
-expect_exit 0 "$SPAR" run scenarios --agent "$AGENT" -k 2 --out gated -q --history "" --gate 'errors<=1'
-expect_exit 1 "$SPAR" run scenarios --agent "$AGENT" -k 2 --out gated2 -q --history "" --gate 'errors<=0.5'
-expect_exit 3 "$SPAR" run scenarios --agent "$AGENT" -k 2 --out gated3 -q --history "" --gate 'pass^1>=0'
+expect_exit 0 "$SPAR" run --first-persona scenarios --agent "$AGENT" -k 2 --out gated -q --history "" --gate 'errors<=1'
+expect_exit 1 "$SPAR" run --first-persona scenarios --agent "$AGENT" -k 2 --out gated2 -q --history "" --gate 'errors<=0.5'
+expect_exit 3 "$SPAR" run --first-persona scenarios --agent "$AGENT" -k 2 --out gated3 -q --history "" --gate 'pass^1>=0'
 pass "--allow-errors and a gate on errors decide the exit; other gates do not excuse an error"
 
 # An agent error (the agent process fails) is an error too: exit 3.
 variant ok 's/id = "s"/id = "s"/'
-expect_exit 3 "$SPAR" run scenarios --agent "exec:cmd=exit 7" --retries 0 -k 1 --out broken -q --history ""
+expect_exit 3 "$SPAR" run --first-persona scenarios --agent "exec:cmd=exit 7" --retries 0 -k 1 --out broken -q --history ""
 grep -q "^\[1/1\] s #1 ERROR (0 turns) exec error: " "$WORK/err" || fail "the agent error prints: $(cat "$WORK/err")"
 grep -qF "(1 of them an error: 0 script, 1 agent or infrastructure" "$WORK/out" || fail "agent error counted: $(cat "$WORK/out")"
 pass "an agent error exits 3 and is counted apart from script errors"
 
 # Rescoring (spar score) with a policy that now errors: the record fails, decided by script_error.
 variant ok 's/id = "s"/id = "s"/'
-expect_exit 0 "$SPAR" run scenarios --agent "$AGENT" -k 1 --out rescored -q --history ""
+expect_exit 0 "$SPAR" run --first-persona scenarios --agent "$AGENT" -k 1 --out rescored -q --history ""
 sed -i 's/return false end) },/return ctx.nothing.here end) },/' scenarios/ok.lua
 expect_exit 0 "$SPAR" score rescored --scenario scenarios --out rescored2
 jq -e -s 'length == 1 and .[0].score.pass == false and .[0].score.decided_by == "script_error"' \

@@ -50,7 +50,7 @@ sanitized || jq -e -s '(map(select(.ended == "user_stop")) | length) == 147 and 
 pass "import: $want trajectories, each ended as tau's loop ended it"
 
 start=$(date +%s)
-expect_exit 0 "$SPAR" score "$WORK/imp" --scenario "$SPAR_ROOT/scenarios/tau-bench/airline" --out "$WORK/scored"
+expect_exit 0 "$SPAR" score "$WORK/imp" --scenario "$SPAR_ROOT/scenarios/tau-bench/airline" --out "$WORK/scored" --step-cpu "$TAU_STEP_CPU"
 took=$(( $(date +%s) - start ))
 S="$WORK/scored/results.jsonl"
 jq -e -s 'all(.[]; .score.scorer.options.scenario != null and .score.goal_met != null)' "$S" >/dev/null \
@@ -91,7 +91,7 @@ for line in open(sys.argv[1]):
     print(e["name"])
     open(sys.argv[2], "w").write(json.dumps(r) + "\n")
 PY
-expect_exit 0 "$SPAR" score "$WORK/t" --scenario "$SPAR_ROOT/scenarios/tau-bench/airline" --out "$WORK/t2"
+expect_exit 0 "$SPAR" score "$WORK/t" --scenario "$SPAR_ROOT/scenarios/tau-bench/airline" --out "$WORK/t2" --step-cpu "$TAU_STEP_CPU"
 jq -e --arg tool "$(cat "$WORK/t/tool")" '[.score.warnings[] | select(.kind == "tool_replay")] | length == 1 and (.[0].message | contains($tool))' \
   "$WORK/t2/results.jsonl" >/dev/null || fail "a changed recorded result warns tool_replay: $(jq -c .score.warnings "$WORK/t2/results.jsonl")"
 pass "a recorded tool result one byte off is a tool_replay warning naming the call"
