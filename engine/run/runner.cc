@@ -71,19 +71,18 @@ Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const 
   std::set<std::string> matched;              // --persona patterns that matched some persona
   std::set<std::string> known;                // every persona name looked at, for "did you mean"
   for (const auto& f : files) {
-    auto session = persona::Session::open(f, options);
-    // With --persona the scenario's own persona does not play: its needs do not matter.
-    if (!session.ok() && (personas.empty() || !persona::is_missing_need(session.error()))) return session.error();
     std::string id, dir = options.personas_dir.empty() ? persona::find_personas_dir(f) : options.personas_dir;
     std::vector<std::string> cast;
-    if (session.ok()) {
+    // With --persona the scenario's own personas do not play: they need not even be there (each
+    // pair opened below checks the scenario itself).
+    if (personas.empty()) {
+      auto session = persona::Session::open(f, options);
+      if (!session.ok()) return session.error();
       id = (*session)->info().id;
       cast = (*session)->info().personas;
       if (cast.empty()) cast.push_back((*session)->info().persona);  // an inline persona
       if (first_only) cast.resize(1);
-    }
-    if (!personas.empty()) {
-      cast.clear();
+    } else {
       for (const auto& name : persona_library(dir)) {
         known.insert(name);
         for (const auto& pattern : personas) {
@@ -102,11 +101,14 @@ Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const 
       auto pair = persona::Session::open(f, played);
       if (!pair.ok()) {
         if (personas.empty() || !persona::is_missing_need(pair.error())) return pair.error();
-        out.skipped.push_back({id.empty() ? f : id, name, pair.error().message});
+        out.skipped.push_back({f, name, pair.error().message});  // named by its id below, once a pair gives it
         continue;
       }
       id = (*pair)->info().id;
       cases.push_back({f, id, (*pair)->info().persona, ""});
+    }
+    for (auto& s : out.skipped) {
+      if (s.scenario == f && !id.empty()) s.scenario = id;
     }
     if (!cases.empty()) {
       if (auto it = seen.find(id); it != seen.end()) {

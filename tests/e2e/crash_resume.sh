@@ -3,7 +3,7 @@
 # finished run's conversations are exactly those of an uninterrupted run.
 source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
-args=(scenarios/retail scenarios/banking --agent mock:latency_ms=15 -k 3 --seed 21 --history "")
+args=(scenarios/retail scenarios/banking --first-persona --agent mock:latency_ms=15 -k 3 --seed 21 --history "")
 total=$(( $(find scenarios/retail scenarios/banking -name '[!_]*.lua' | wc -l) * 3 ))
 
 "$SPAR" run "${args[@]}" --concurrency 4 --out "$WORK/ref" -q >/dev/null

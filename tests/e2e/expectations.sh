@@ -7,9 +7,8 @@ source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
 
 mkdir -p "$WORK/lib/scenarios" "$WORK/lib/personas"
-sed 's/persona = "interrupter"/persona = "expecter"/' scenarios/retail/address-change.lua >"$WORK/lib/scenarios/address-change.lua"
+cp scenarios/retail/address-change.lua "$WORK/lib/scenarios/address-change.lua"  # played by --persona expecter
 cp scenarios/retail/_shop.lua "$WORK/lib/scenarios/"  # the retail tools it includes
-grep -q 'persona = "expecter"' "$WORK/lib/scenarios/address-change.lua" || fail "the scenario copy names the test persona"
 # What the mock does: turn 1 asks for the billing zip code (it does not repeat the order
 # number); turn 2 verifies order 5230 with zip 30301, looks the order up, and asks for the new
 # address; it changes nothing yet.
@@ -30,7 +29,7 @@ LUA
 
 # a. Only expectations the mock meets: the verdict is the goal's, as without them.
 write_persona ""
-expect_exit 0 "$SPAR" run --first-persona --allow-errors "$WORK/lib/scenarios" --agent mock -k 1 --seed 3 --out "$WORK/met" -q --history ""
+expect_exit 0 "$SPAR" run --persona expecter --allow-errors "$WORK/lib/scenarios" --agent mock -k 1 --seed 3 --out "$WORK/met" -q --history ""
 jq -e '.ended == "persona_done" and (.expectations | length) == 2
        and (.expectations[0] | .turn == 1 and (.line | endswith("personas/expecter.lua:5")) and .contains == ["zip code"])
        and (.expectations[1] | .turn == 2 and .called == "verify_customer" and .args == {"order_id": 5230, "zip": "30301"})
@@ -45,7 +44,7 @@ pass "expectations the agent meets are recorded with turn and line and decide no
 #    the script line.
 write_persona '    r:expect{ called = "update_address" }
     r:expect{ matches = "[0-9]{5}" }'
-expect_exit 0 "$SPAR" run --first-persona --allow-errors "$WORK/lib/scenarios" --agent mock -k 1 --seed 3 --out "$WORK/failed" -q --history ""
+expect_exit 0 "$SPAR" run --persona expecter --allow-errors "$WORK/lib/scenarios" --agent mock -k 1 --seed 3 --out "$WORK/failed" -q --history ""
 jq -e '.score.pass == false and .score.decided_by == "expectation"
        and ([.score.expectations[].met] == [true, true, false, false])
        and (.score.expectations[2].message | test("^turn 2 \\(.*personas/expecter\\.lua:8\\): expected a call to update_address; its tool calls: verify_customer "))
@@ -74,12 +73,12 @@ pass "spar score recomputes expectation verdicts from the record"
 # d. A bad regex (or spec) is that conversation's script error naming the persona's line; the run
 #    goes on and --resume has nothing to redo for it.
 write_persona '    r:expect{ matches = "([a-z" }'
-expect_exit 0 "$SPAR" run --first-persona --allow-errors "$WORK/lib/scenarios" --agent mock -k 2 --seed 3 --out "$WORK/bad" -q --history ""
+expect_exit 0 "$SPAR" run --persona expecter --allow-errors "$WORK/lib/scenarios" --agent mock -k 2 --seed 3 --out "$WORK/bad" -q --history ""
 jq -e -s 'length == 2 and all(.ended == "script_error" and .error.kind == "script"
           and (.error.message | test("personas/expecter\\.lua:8: matches: not an ECMAScript regular expression")))' "$WORK/bad/results.jsonl" >/dev/null \
   || { jq -c '.error' "$WORK/bad/results.jsonl" >&2; fail "a bad regex is a script error naming the line"; }
 write_persona '    r:expect{ contain = "x" }'
-expect_exit 0 "$SPAR" run --first-persona --allow-errors "$WORK/lib/scenarios" --agent mock -k 1 --seed 3 --out "$WORK/bad-key" -q --history ""
+expect_exit 0 "$SPAR" run --persona expecter --allow-errors "$WORK/lib/scenarios" --agent mock -k 1 --seed 3 --out "$WORK/bad-key" -q --history ""
 jq -e '.ended == "script_error" and (.error.message | test("personas/expecter\\.lua:8: expect: unknown field .contain.$"))' "$WORK/bad-key/results.jsonl" >/dev/null \
   || { jq -c '.error' "$WORK/bad-key/results.jsonl" >&2; fail "an unknown key is a script error naming the line"; }
 pass "bad expectations are script errors naming the persona's line"

@@ -32,9 +32,9 @@ expect_exit 2 "$SPAR" lint personas scenarios
 cat >"$WORK/want" <<'TXT'
 personas/broken.lua:3: '}' expected (to close '{' at line 1) near <eof>
 personas/nothing.lua: the script must return persona{...} or scenario{...}
-scenarios/retail/late-delivery.lua:65: intents.cancel names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
-scenarios/retail/late-delivery.lua:61: policy require_confirmation(cancel_order) names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
-scenarios/retail/late-delivery.lua:62: policy forbid_tool(cancel_order) names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
+scenarios/retail/late-delivery.lua:67: intents.cancel names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
+scenarios/retail/late-delivery.lua:63: policy require_confirmation(cancel_order) names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
+scenarios/retail/late-delivery.lua:64: policy forbid_tool(cancel_order) names an unknown tool 'cancel_order' (did you mean 'cancel_order_x'?)
 scenarios/retail/no-goal.lua:1: scenario has no goal(state): every completed conversation passes
 personas/typo.lua:2: attempt to call a nil value (method 'sya')
 TXT

@@ -4,8 +4,8 @@
 # made, only the affected conversation errors, and --rps spreads the requests.
 source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
-suite=scenarios/retail
-n=$(find $suite -name '[!_]*.lua' | wc -l)
+suite="scenarios/retail --first-persona"  # word-split where used: each retail scenario with its own persona
+n=$(find scenarios/retail -name '[!_]*.lua' | wc -l)
 
 # 15% HTTP 500s: without retries conversations fail; with 6 retries every one completes.
 expect_exit 0 "$SPAR" run --allow-errors $suite --agent mock:fail_rate=0.15 -k 1 --seed 3 --retries 0 --out "$WORK/none" -q --history ""

@@ -3,7 +3,7 @@
 # make_review_run DIR: a small run with failures, violations and unrecovered events, played
 # against the flawed mock agent (4 conversations of one retail scenario).
 make_review_run() {
-  "$SPAR" run scenarios/retail/address-change.lua --agent mock:fatigue=0.05,correction_rate=0.9,policy_slip=0.3 \
+  "$SPAR" run --first-persona scenarios/retail/address-change.lua --agent mock:fatigue=0.05,correction_rate=0.9,policy_slip=0.3 \
     -k 4 --seed 3 --out "$1" --history '' >"$WORK/run.out" 2>&1 || [ $? -eq 1 ] || { cat "$WORK/run.out" >&2; fail "spar run failed"; }
   [ -s "$1/results.jsonl" ] || fail "no results.jsonl in $1"
 }

@@ -9,6 +9,9 @@
 return persona {
   name = "{{name}}",
   summary = "<what this user does, in one line>",
+  -- The facts it reads without a fallback, as dotted paths ("story.request"): a scenario that
+  -- lists this persona without them is refused when it loads. This template has fallbacks for all.
+  needs = {},
 
   run = function(u, facts)
     -- Seeded variation: each trial picks its own wording; a seed replays identically.

@@ -9,7 +9,9 @@ return scenario {
   id = "{{id}}",
   summary = "<one line>",
 
-  -- A persona name from personas/, or an inline persona{...} like this one.
+  -- A persona name from personas/, or an inline persona{...} like this one. To play this world
+  -- with several personas, list their names instead: personas = { "skeptic", "rusher" }, each
+  -- played every trial; persona_facts = { skeptic = { ... } } gives one of them its own facts.
   persona = persona {
     name = "{{name}}-user",
     run = function(u, facts)
