@@ -70,6 +70,11 @@ std::optional<Counts> counts(const json& summary, const std::string& key, const 
   };
   if (key.rfind("pass^", 0) == 0) {
     if (whole && key != "pass^1") return std::nullopt;
+    if (id.starts_with("@")) {  // a persona: its passes out of its trials, for pass^1 only
+      const json& p = member(member(summary, "per_persona"), id.substr(1));
+      if (key != "pass^1" || p.value("trials", 0.0) == 0) return std::nullopt;
+      return Counts{p.value("passes", 0.0), p.value("trials", 0.0)};
+    }
     Counts c;
     for (const auto& [case_key, s] : member(summary, "per_scenario").items()) {
       if (!whole && case_key != id) continue;
@@ -266,6 +271,10 @@ Result<Diff> diff_summaries(const json& base, const json& now, const DiffOptions
     compare(id_now, id_base, id_now, "pass^1");
     if (k > 1) compare(id_now, id_base, id_now, fmt::format("pass^{}", k));
     if (!last_quality.empty()) compare(id_now, id_base, id_now, last_quality);
+  }
+  // Each persona both runs report per persona: its pass^1 (Fisher on its passes out of trials).
+  for (const auto& [name, p] : member(now, "per_persona").items()) {
+    if (member(base, "per_persona").contains(name)) compare("@" + name, "@" + name, "@" + name, "pass^1");
   }
 
   auto bound = [&](const Bound& b, bool is_min) -> Status {

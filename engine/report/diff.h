@@ -26,9 +26,10 @@ struct DiffOptions {
 
 // Run-to-run noise: a change is a regression only when it is worse by more than --max-drop AND
 // a one-sided test at kNoiseAlpha says NEW is worse (docs/report.md, "spar diff"):
-//   fisher      Fisher's exact test on counts (pass^1; pass^K of one scenario; errors;
-//               conversations with violations; recovery, with its event counts scaled to
-//               the conversations, since events of one conversation are not independent)
+//   fisher      Fisher's exact test on counts (pass^1, overall and of one persona; pass^K of
+//               one case; errors; conversations with violations; recovery, with its event
+//               counts scaled to the conversations, since events of one conversation are not
+//               independent)
 //   sign-flip   a paired permutation test on the per-scenario values (overall pass^K, K >= 2,
 //               and quality@T): exact up to 16 scenarios, else 20000 seeded random flips
 //   intervals   one scenario's quality@T: its 95% intervals do not overlap (with at least
@@ -39,7 +40,7 @@ inline constexpr double kNoiseAlpha = 0.05;
 inline constexpr int kMinIntervalTrials = 5;
 
 struct DiffRow {
-  std::string scope;   // "overall" or a case key (NEW's)
+  std::string scope;   // "overall", a case key (NEW's), or "@persona" (in both runs' per_persona)
   std::string metric;  // a key from score/metrics.h
   std::optional<double> base, now;
   bool regression = false;

@@ -227,3 +227,28 @@ TEST_CASE("cases: spar diff matches cases by (scenario, persona); one-sided case
   CHECK(mk.shared == std::vector<std::pair<std::string, std::string>>{{"shop/y", "shop/y"}});
   CHECK(mk.removed == std::vector<std::string>{"shop/x"});
 }
+
+TEST_CASE("cases: spar diff compares each persona both runs report, on its pass^1") {
+  std::vector<json> before, after;
+  for (int t = 1; t <= 3; ++t) {
+    before.push_back(played("shop/x", "a", t, true));
+    before.push_back(played("shop/x", "b", t, true));
+    after.push_back(played("shop/x", "a", t, true));
+    after.push_back(played("shop/x", "b", t, false));  // b now fails every trial
+  }
+  auto d = report::diff_summaries(score::summarize(before), score::summarize(after), {});
+  REQUIRE(d.ok());
+  bool row = false;
+  for (const auto& r : d->rows) {
+    if (r.scope != "@b") continue;
+    row = true;
+    CHECK(r.metric == "pass^1");
+    CHECK(r.test == "fisher");
+    CHECK(r.regression);  // 3 of 3 -> 0 of 3: p = 1 / C(6, 3) = 0.05
+  }
+  CHECK(row);
+  bool named = false;
+  for (const auto& line : d->regressions) named = named || line.starts_with("@b pass^1: 1.000 -> 0.000");
+  CHECK(named);
+  for (const auto& r : d->rows) CHECK_FALSE((r.scope == "@a" && r.regression));
+}
