@@ -73,6 +73,7 @@ Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const 
   for (const auto& f : files) {
     std::string id, dir = options.personas_dir.empty() ? persona::find_personas_dir(f) : options.personas_dir;
     std::vector<std::string> cast;
+    std::vector<ScenarioEntry> cases;
     // With --persona the scenario's own personas do not play: they need not even be there (each
     // pair opened below checks the scenario itself).
     if (personas.empty()) {
@@ -82,6 +83,10 @@ Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const 
       cast = (*session)->info().personas;
       if (cast.empty()) cast.push_back((*session)->info().persona);  // an inline persona
       if (first_only) cast.resize(1);
+      if (cast.size() == 1) {  // the persona just opened: no second load (a tau scenario's database is large)
+        cases.push_back({f, id, (*session)->info().persona, ""});
+        cast.clear();
+      }
     } else {
       for (const auto& name : persona_library(dir)) {
         known.insert(name);
@@ -94,7 +99,6 @@ Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const 
         }
       }
     }
-    std::vector<ScenarioEntry> cases;
     for (const auto& name : cast) {
       persona::Options played = options;
       played.persona = name;

@@ -150,6 +150,18 @@ TEST_CASE("reading: a proposal's values come from the proposal, not from the res
   CHECK(r.consent("5521,64.5,damaged", "5512",
                   "So that's a refund of $64.50 on order #5521 because it arrived damaged. Is that correct?") == "yes");
   CHECK(r.consent("5521,64.5", "5512", "To be clear, I'll refund order 5512 (64.50). OK to proceed?").rfind("no ", 0) == 0);
+  // A date in the tool's format is named however the agent writes it; the wrong date blocks too.
+  for (const char* text : {"I'll move booking QXR482 to May 21, 2026. Shall I go ahead?",
+                           "To confirm: booking QXR482 moves to Thursday, 21 May. Is that right?",
+                           "I can rebook QXR482 on the 21st of May. Would you like me to proceed?",
+                           "Booking QXR482, new date 2026-05-21. OK to proceed?"}) {
+    CAPTURE(text);
+    CHECK(r.consent("QXR482,2026-05-21", "2026-05-28", text) == "yes");
+  }
+  CHECK(r.consent("QXR482,2026-05-21", "2026-05-28",
+                  "I'll move QXR482 to May 28. Shall I go ahead?").rfind("no missing=2026-05-21 wrong=2026-05-28", 0) == 0);
+  CHECK(r.consent("2026-05-21", "", "Flight on May 2 or May 210? Shall I go ahead?").rfind("no ", 0) == 0);
+  CHECK(r.consent("2026-09-03", "", "I'll set it for Sept. 3. Shall I go ahead?") == "yes");
   // No proposal at all: never a yes.
   CHECK(r.consent("5521", "", "Your order 5521 has shipped.").rfind("no ", 0) == 0);
 }

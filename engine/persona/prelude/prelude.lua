@@ -471,9 +471,33 @@ end
 
 -- Whether the text (lower-case) names a value: numbers compare as numbers ("64.5" names
 -- 64.50), anything else as a whole word or phrase, case-insensitive.
+local MONTHS = { "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                 "october", "november", "december" }
+
+-- Whether lower-cased `low` names the ISO date y-m-d as people write it: "May 21", "21 May",
+-- "May 21st, 2026", "the 21st of May", "Sept. 3" (an agent confirms in its own words, not in
+-- the tool's format).
+local function names_date(low, m, d)
+  local month = MONTHS[m]
+  if month == nil or d < 1 or d > 31 then return false end
+  local names = { month, string.sub(month, 1, 3) }
+  if m == 9 then names[#names + 1] = "sept" end
+  for _, name in ipairs(names) do
+    for _, pat in ipairs({ "%f[%a]" .. name .. "%.?%s+0?(%d%d?)%f[^%d]", "%f[%d]0?(%d%d?)%a*%s+" .. name .. "%f[^%a]",
+                           "%f[%d]0?(%d%d?)%a*%s+of%s+" .. name .. "%f[^%a]" }) do
+      for day in string.gmatch(low, pat) do
+        if tonumber(day) == d then return true end
+      end
+    end
+  end
+  return false
+end
+
 local function names_value(reading, value)
   local v = tostring(value)
   local low = string.lower(reading.proposal or "")
+  local y, m, d = string.match(v, "^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if y and (find_word(low, v) ~= nil or names_date(low, tonumber(m), tonumber(d))) then return true end
   if string.find(v, "^%d+%.%d+$") then
     local n = tonumber(v)
     for _, x in ipairs(reading.values or {}) do
