@@ -141,10 +141,8 @@ double sign_flip_worse(const std::vector<double>& worse) {
 // (scenario, persona) of a per_scenario entry, when the summary says (spar from before cases
 // did not: such an entry matches by its key alone).
 std::optional<score::CaseId> case_of(const json& entry) {
-  if (!entry.is_object() || !entry.contains("scenario") || !entry["scenario"].is_string()) return std::nullopt;
-  const json& p = entry.contains("persona") ? entry["persona"] : json();
-  return score::CaseId{entry["scenario"].get<std::string>(),
-                       p.is_string() ? std::optional<std::string>(p.get<std::string>()) : std::nullopt};
+  if (!member(entry, "scenario").is_string()) return std::nullopt;
+  return score::case_id(entry);  // an entry holds "scenario" and "persona" as a record does
 }
 
 }  // namespace

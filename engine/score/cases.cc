@@ -29,10 +29,13 @@ void CaseKeys::add(const json& record) {
   personas_.insert(id.persona);
 }
 
+std::string case_key(const CaseId& id, bool several_personas) {
+  return several_personas ? id.scenario + "@" + persona_label(id.persona) : id.scenario;
+}
+
 std::string CaseKeys::key(const CaseId& id) const {
   auto it = by_scenario_.find(id.scenario);
-  if (it == by_scenario_.end() || it->second.size() <= 1) return id.scenario;
-  return id.scenario + "@" + persona_label(id.persona);
+  return case_key(id, it != by_scenario_.end() && it->second.size() > 1);
 }
 
 bool shows_personas(const json& summary) {

@@ -38,6 +38,10 @@ CaseId case_id(const json& record);
 // The persona's name as shown: the name, or kInlinePersona.
 std::string persona_label(const std::optional<std::string>& persona);
 
+// The key of the case `id`, given whether its scenario is played by several personas: the
+// scenario id, or "scenario@persona". (For a caller that knows that from elsewhere, e.g. a plan.)
+std::string case_key(const CaseId& id, bool several_personas);
+
 // The case keys of one set of records.
 class CaseKeys {
  public:

@@ -175,12 +175,9 @@ Result<std::string> resolve_scope(const json& summary, const std::string& scope)
   for (const auto& [id, s] : member(summary, "per_scenario").items()) {
     cases.push_back(id);
     // "scenario@persona" names the case of that pair also where the scenario is one case.
-    if (id + "@" + persona_label(s.contains("persona") && s["persona"].is_string()
-                                     ? std::optional<std::string>(s["persona"].get<std::string>())
-                                     : std::nullopt) == scope &&
-        string_member(s, "scenario") == id) {
-      return id;
-    }
+    // (An entry holds "scenario" and "persona" as a record does.)
+    const CaseId pair = case_id(s);
+    if (pair.scenario == id && case_key(pair, true) == scope) return id;
   }
   for (const auto& [name, p] : member(summary, "per_persona").items()) personas.push_back("@" + name);
   const auto& names = scope.starts_with("@") ? personas : cases;
