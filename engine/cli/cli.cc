@@ -123,7 +123,8 @@ void add_judge_options(CLI::App& app, Options& o) {
 // --gate, repeatable; `parse` reads one (spar calibrate's keys are not a summary's metrics).
 void add_gates(CLI::App& app, std::vector<score::Gate>& gates,
                Result<score::Gate> (*parse)(const std::string&) = score::parse_gate,
-               const char* help = "Fail (exit 1) unless METRIC OP VALUE holds, e.g. 'pass^4>=0.8' or 'quality@25>=0.7'") {
+               const char* help = "Fail (exit 1) unless [SCOPE:]METRIC OP VALUE holds, e.g. 'pass^4>=0.8', 'quality@25>=0.7', "
+                                  "one case 'retail/x@waffler:pass^1>=0.5', one persona's cases '@waffler:pass^1>=0.5'") {
   app.add_option_function<std::vector<std::string>>(
          "--gate",
          [&gates, parse](const std::vector<std::string>& texts) {
@@ -511,7 +512,8 @@ struct HistoryArgs {
 
 void setup_history(CLI::App& app, HistoryArgs& a) {
   app.add_option("--db", a.db, "The history database")->capture_default_str();
-  app.add_option("--scenario", a.query.scenario, "One scenario's trend (default: overall)");
+  app.add_option("--scenario", a.query.scenario,
+                 "One case's trend: a scenario id, scenario@persona, or @persona (default: overall)");
   app.add_option_function<std::vector<std::string>>(
       "--metric",
       [&a](const std::vector<std::string>& keys) {

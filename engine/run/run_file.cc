@@ -14,6 +14,7 @@
 #include "report/report.h"
 #include "report/results.h"
 #include "report/run_json.h"
+#include "score/cases.h"
 
 namespace spar::run {
 
@@ -159,10 +160,8 @@ Result<json> write_run_file(const RunOptions& options, const std::string& run_id
 }
 
 std::string record_case_key(const json& record, const std::set<std::string>& planned) {
-  std::string id = record.value("scenario", std::string());
-  if (planned.count(id)) return id;
-  const json& persona = record.value("persona", json());
-  return persona.is_string() ? id + "@" + persona.get<std::string>() : id;
+  score::CaseId id = score::case_id(record);
+  return score::case_key(id, !planned.count(id.scenario));
 }
 
 }  // namespace spar::run

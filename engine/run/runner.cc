@@ -25,6 +25,7 @@
 #include "agent/cassette.h"
 #include "base/seed.h"
 #include "report/history.h"
+#include "score/cases.h"
 #include "report/report.h"
 #include "report/results.h"
 #include "report/terminal.h"
@@ -121,7 +122,8 @@ Result<LoadedCases> load_scenarios(const std::vector<std::string>& files, const 
       seen[id] = f;
     }
     for (auto& c : cases) {
-      c.key = cases.size() > 1 ? c.id + "@" + c.persona : c.id;
+      c.key = score::case_key({c.id, c.persona.empty() ? std::nullopt : std::optional<std::string>(c.persona)},
+                              cases.size() > 1);
       out.cases.push_back(std::move(c));
     }
   }
