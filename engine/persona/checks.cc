@@ -19,6 +19,20 @@ std::string Session::Impl::string_field(int idx, const char* key) {
   return s;
 }
 
+std::vector<std::string> Session::Impl::string_list(int idx, const char* key) {
+  std::vector<std::string> out;
+  rawfield(L, idx, key);
+  if (lua_istable(L, -1)) {
+    for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; ++i) {
+      out.emplace_back(lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return out;
+}
+
 namespace {
 constexpr const char* kNeedsFacts = " needs facts.";  // in the one error is_missing_need() recognises
 }  // namespace
@@ -51,15 +65,7 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
   rawfield(L, sc, "tool_calls_per_message");
   info.tool_calls_per_message = static_cast<int>(lua_tointeger(L, -1));
   lua_pop(L, 1);
-  rawfield(L, sc, "stop_tools");
-  if (lua_istable(L, -1)) {
-    for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; ++i) {
-      info.stop_tools.emplace_back(lua_tostring(L, -1));
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
+  info.stop_tools = string_list(sc, "stop_tools");
   rawfield(L, sc, "record_state");
   info.record_state = !(lua_isboolean(L, -1) && !lua_toboolean(L, -1));
   lua_pop(L, 1);
@@ -134,15 +140,7 @@ Result<Ok> Session::Impl::read_scenario(const std::string& path, const Options& 
   ref_state = luaL_ref(L, LUA_REGISTRYINDEX);
 
   // The personas it is played with: `personas = {...}`, or the one `persona` names.
-  rawfield(L, sc, "personas");
-  if (lua_istable(L, -1)) {
-    for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; ++i) {
-      info.personas.emplace_back(lua_tostring(L, -1));
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
+  info.personas = string_list(sc, "personas");
   rawfield(L, sc, "persona");
   if (lua_type(L, -1) == LUA_TSTRING) info.personas.emplace_back(lua_tostring(L, -1));
 

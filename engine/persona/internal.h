@@ -125,6 +125,7 @@ struct Session::Impl {
   // checks.cc
   std::string kind_of(int idx);
   std::string string_field(int idx, const char* key);
+  std::vector<std::string> string_list(int idx, const char* key);  // the leading strings of a list field
   Result<Ok> read_scenario(const std::string& path, const Options& options);
   // internal.lint_scenario's problems, each "path:line: message", with error = true for those
   // `spar run` refuses too (read_scenario fails on the first).
