@@ -16,7 +16,7 @@ sed -i 's/  max_turns = 25,/  max_turns = 25,\n  judge = { rubric = "The agent i
 sed -i 's/      u:fill_until(25)/      u:llm{ instructions = "Ask when the refund arrives.", fallback = "When do I get my money?" }\n      u:fill_until(25)/' \
   "$WORK/extra/scenarios/shop/judged.lua"
 grep -q 'u:llm' "$WORK/extra/scenarios/shop/judged.lua" || fail "test setup: no u:llm in the judged scenario"
-suite=(scenarios "$WORK/extra/scenarios")
+suite=(scenarios "$WORK/extra/scenarios" --first-persona)  # each scenario with its own persona
 models=(--agent mock --judge mock --user-model mock)
 
 expect_exit 0 "$SPAR" run "${suite[@]}" "${models[@]}" -k 2 --seed 5 --record "$cas" \

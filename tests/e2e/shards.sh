@@ -3,7 +3,10 @@
 # unsharded run's summary (wall-clock latency percentiles aside).
 source "$(dirname "$0")/lib.sh"
 cd "$SPAR_ROOT"
-args=(scenarios/retail scenarios/airline --agent mock -k 3 --seed 9 -q --history "")
+# Two domains, every (scenario, persona) case: shards split cases, not scenarios. The sanitized
+# half shards each scenario's own persona (a quarter of the conversations, the same code).
+cast=(); sanitized && cast=(--first-persona)
+args=(scenarios/retail scenarios/airline "${cast[@]}" --agent mock -k 3 --seed 9 -q --history "")
 expect_exit 0 "$SPAR" run "${args[@]}" --out "$WORK/full"
 for i in 1 2 3; do expect_exit 0 "$SPAR" run "${args[@]}" --shard "$i/3" --out "$WORK/s$i"; done
 total=$(wc -l <"$WORK/full/results.jsonl")
